@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <fmt/format.h>
+
+#include "app/cli/commands.h"
+
+namespace cairn::cli {
+
+int run_import(const Context& context, const ImportArguments& arguments) {
+    auto archive = context.open_archive(Access::ReadWrite);
+    if (!archive)
+        return context.fail(archive.error());
+    ImportOptions options;
+    options.user = arguments.user.empty() ? operating_system_user() : arguments.user;
+    options.folder_prefix = arguments.folder;
+    while (!options.folder_prefix.empty() && options.folder_prefix.back() == '/')
+        options.folder_prefix.pop_back();
+    options.worker_threads = arguments.workers;
+    std::vector<std::filesystem::path> paths(arguments.paths.begin(), arguments.paths.end());
+    ProgressPrinter progress("import", context.options.quiet);
+    auto report = archive->import(paths, options, &progress, context.cancel);
+    if (!report)
+        return context.fail(report.error());
+
+    for (const auto& failure : report->failures)
+        fmt::print(stderr, "cairn: not archived: {}{}: {}\n", failure.source_path,
+                   failure.offset ? fmt::format(" at offset {}", failure.offset) : "", failure.reason);
+    if (context.options.json) {
+        nlohmann::json failures = nlohmann::json::array();
+        for (const auto& failure : report->failures)
+            failures.push_back({{"source", failure.source_path}, {"offset", failure.offset}, {"reason", failure.reason}});
+        nlohmann::json document = {
+            {"messages_seen", report->messages_seen},
+            {"messages_stored", report->messages_stored},
+            {"messages_added_to_folder", report->messages_linked},
+            {"messages_already_archived", report->messages_unchanged},
+            {"bytes_read", report->bytes_read},
+            {"files_unchanged", report->files_skipped_unchanged},
+            {"files_passed_over", report->files_passed_over},
+            {"failures", failures},
+            {"cancelled", report->cancelled},
+            {"seconds", report->seconds},
+        };
+        if (report->fatal_error)
+            document["error"] = {{"code", std::string(error_code_name(report->fatal_error->code))},
+                                 {"message", report->fatal_error->message},
+                                 {"context", report->fatal_error->context}};
+        context.print_json(document);
+    } else if (!context.options.quiet) {
+        fmt::print("{} messages read in {:.1f}s: {} archived, {} already archived elsewhere and added to this folder, "
+                   "{} already here; {} unchanged files skipped; {} failed\n",
+                   report->messages_seen, report->seconds, report->messages_stored, report->messages_linked,
+                   report->messages_unchanged, report->files_skipped_unchanged, report->failures.size());
+    }
+    if (report->fatal_error) {
+        fmt::print(stderr, "cairn: the import stopped: {}\n", report->fatal_error->describe());
+        fmt::print(stderr, "cairn: everything archived before this point is safe; run the same command again to finish\n");
+        return ExitCannotRun;
+    }
+    if (report->cancelled) {
+        fmt::print(stderr, "cairn: interrupted; what was archived so far is kept. Run the same command again to finish.\n");
+        return ExitInterrupted;
+    }
+    return report->failures.empty() ? ExitSuccess : ExitSomeItemsFailed;
+}
+
+}  // namespace cairn::cli

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/cli/cli_context.h"
+
+/// One function per verb, one file per verb (cmd_<verb>.cpp). Each returns the exit code.
+namespace cairn::cli {
+
+struct InitArguments {
+    std::string store_size;  ///< "50G", "512M", ... empty: no limit
+    std::uint64_t store_messages = 0;
+};
+int run_init(const Context& context, const InitArguments& arguments);
+
+struct ImportArguments {
+    std::string user;
+    std::string folder;
+    std::vector<std::string> paths;
+    unsigned workers = 0;
+};
+int run_import(const Context& context, const ImportArguments& arguments);
+
+struct ExportArguments {
+    std::string format = "eml";
+    std::string out;
+    std::optional<std::string> user;
+    std::optional<std::string> folder;
+};
+int run_export(const Context& context, const ExportArguments& arguments);
+
+int run_verify(const Context& context);
+int run_stats(const Context& context);
+
+struct ListArguments {
+    std::optional<std::string> user;
+    std::optional<std::string> folder;
+};
+int run_list(const Context& context, const ListArguments& arguments);
+
+struct ShowArguments {
+    std::int64_t id = 0;
+    bool raw = false;
+};
+int run_show(const Context& context, const ShowArguments& arguments);
+
+/// "512M" -> bytes; InvalidArgument when not a size.
+Result<std::uint64_t> parse_size(const std::string& text);
+/// The user name of the account running Cairn.
+std::string operating_system_user();
+
+}  // namespace cairn::cli

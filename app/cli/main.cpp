@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// cairn: the command-line front end. Parsing only; every verb lives in cmd_<verb>.cpp and all
+// work is done by core.
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "app/cli/commands.h"
+
+namespace cairn::cli {
+namespace {
+
+CancellationToken interrupt_token;
+
+extern "C" void on_interrupt(int signal_number) {
+    // The first Ctrl-C asks the job to stop at the next batch; a second one ends the process.
+    interrupt_token.cancel();
+    std::signal(signal_number, SIG_DFL);
+}
+
+void install_signal_handlers() {
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+    // With a file size limit (ulimit -f), a write past it must fail with EFBIG and be reported,
+    // not kill the process halfway through a batch.
+    std::signal(SIGXFSZ, SIG_IGN);
+}
+
+}  // namespace
+
+Result<std::uint64_t> parse_size(const std::string& text) {
+    std::size_t used = 0;
+    double value = 0;
+    try {
+        value = std::stod(text, &used);
+    } catch (const std::exception&) {
+        return make_error(ErrorCode::InvalidArgument, "not a size (examples: 500M, 50G)", text);
+    }
+    std::string unit = text.substr(used);
+    std::uint64_t multiplier = 1;
+    if (unit == "K" || unit == "k" || unit == "KiB") multiplier = 1ull << 10;
+    else if (unit == "M" || unit == "MiB") multiplier = 1ull << 20;
+    else if (unit == "G" || unit == "GiB") multiplier = 1ull << 30;
+    else if (unit == "T" || unit == "TiB") multiplier = 1ull << 40;
+    else if (!unit.empty() && unit != "B")
+        return make_error(ErrorCode::InvalidArgument, "not a size (examples: 500M, 50G)", text);
+    if (value < 0)
+        return make_error(ErrorCode::InvalidArgument, "a size cannot be negative", text);
+    return static_cast<std::uint64_t>(value * static_cast<double>(multiplier));
+}
+
+std::string operating_system_user() {
+    if (passwd* entry = ::getpwuid(::geteuid()); entry && entry->pw_name)
+        return entry->pw_name;
+    if (const char* user = std::getenv("USER"); user && *user)
+        return user;
+    return "user";
+}
+
+int main_with_arguments(int argc, char** argv) {
+    CLI::App app{"Cairn keeps a complete, searchable, encrypted copy of your email on your own disk.", "cairn"};
+    app.set_version_flag("--version", std::string("cairn 0.1.0"));
+    app.require_subcommand(1);
+    app.fallthrough();
+    app.footer("Exit codes: 0 all good; 1 finished, but some items failed (each is listed); 2 usage error;\n"
+               "3 could not run (wrong passphrase, archive locked or damaged, disk full); 130 interrupted.\n"
+               "The passphrase comes from --passphrase-file, else CAIRN_PASSPHRASE, else a prompt.\n"
+               "Documentation: docs/cli.md");
+
+    Context context;
+    context.cancel = &interrupt_token;
+    auto& options = context.options;
+    app.add_option("--archive", options.archive,
+                   "Archive directory (default: $CAIRN_ARCHIVE, else $XDG_DATA_HOME/cairn/archive)");
+    app.add_option("--passphrase-file", options.passphrase_file, "Read the passphrase from the first line of FILE");
+    app.add_flag("-q,--quiet", options.quiet, "No progress and no summary; errors only");
+    app.add_flag("--json", options.json, "Machine-readable output (versioned; see docs/cli.md)");
+
+    InitArguments init;
+    auto* init_command = app.add_subcommand("init", "Create a new archive (refuses to touch an existing one)");
+    init_command->add_option("--store-size", init.store_size,
+                             "Begin a new store when the current one reaches this size (e.g. 50G; default: no limit)");
+    init_command->add_option("--store-messages", init.store_messages,
+                             "Begin a new store after this many messages (default: no limit)");
+
+    ImportArguments import;
+    auto* import_command = app.add_subcommand(
+        "import", "Archive mail files: .eml, mbox, Maildir, .emlx, folders of these, zip/tar archives of these");
+    import_command->add_option("--user", import.user, "Archive for this user (default: your login name)");
+    import_command->add_option("--folder", import.folder, "Put the messages under this archive folder");
+    import_command->add_option("--workers", import.workers, "Worker threads (default: one per core)");
+    import_command->add_option("paths", import.paths, "Files or directories to import")->required();
+
+    ExportArguments export_arguments;
+    std::string export_user, export_folder;
+    auto* export_command = app.add_subcommand("export", "Write archived messages out, byte for byte");
+    export_command->add_option("--format", export_arguments.format, "eml (default), mbox or zip")
+        ->check(CLI::IsMember({"eml", "mbox", "zip"}));
+    export_command->add_option("--out", export_arguments.out, "Output directory (eml, mbox) or zip file")->required();
+    auto* export_user_option = export_command->add_option("--user", export_user, "Only this user's messages");
+    auto* export_folder_option =
+        export_command->add_option("--folder", export_folder, "Only this folder and its sub-folders");
+
+    auto* verify_command = app.add_subcommand("verify", "Check every record and every message against its SHA-256");
+    auto* stats_command = app.add_subcommand("stats", "Messages, users, folders, sizes and deduplication savings");
+
+    ListArguments list;
+    std::string list_user, list_folder;
+    auto* list_command = app.add_subcommand("list", "List archived messages");
+    auto* list_user_option = list_command->add_option("--user", list_user, "Only this user's messages");
+    auto* list_folder_option = list_command->add_option("--folder", list_folder, "Only this folder and its sub-folders");
+
+    ShowArguments show;
+    auto* show_command = app.add_subcommand("show", "Show one message");
+    show_command->add_option("id", show.id, "Message id (from cairn list)")->required();
+    show_command->add_flag("--raw", show.raw, "Write the exact original bytes to standard output");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        int code = app.exit(error);
+        return code == 0 ? ExitSuccess : ExitUsage;
+    }
+
+    if (*export_user_option)
+        export_arguments.user = export_user;
+    if (*export_folder_option)
+        export_arguments.folder = export_folder;
+    if (*list_user_option)
+        list.user = list_user;
+    if (*list_folder_option)
+        list.folder = list_folder;
+
+    install_signal_handlers();
+    if (*init_command)
+        return run_init(context, init);
+    if (*import_command)
+        return run_import(context, import);
+    if (*export_command)
+        return run_export(context, export_arguments);
+    if (*verify_command)
+        return run_verify(context);
+    if (*stats_command)
+        return run_stats(context);
+    if (*list_command)
+        return run_list(context, list);
+    if (*show_command)
+        return run_show(context, show);
+    return ExitUsage;
+}
+
+}  // namespace cairn::cli
+
+int main(int argc, char** argv) { return cairn::cli::main_with_arguments(argc, argv); }

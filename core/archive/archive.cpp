@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/archive/archive.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "core/archive/archive_impl.h"
+#include "core/export/export_writer.h"
+
+namespace cairn {
+namespace {
+
+constexpr const char* CatalogFileName = "catalog.db";
+constexpr const char* LockFileName = "lock";
+
+Result<int> take_writer_lock(const std::filesystem::path& directory) {
+    auto path = directory / LockFileName;
+    int descriptor = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (descriptor < 0)
+        return make_errno_error(errno, "cannot open the archive's lock file", path.string());
+    if (::flock(descriptor, LOCK_EX | LOCK_NB) != 0) {
+        int error_number = errno;
+        ::close(descriptor);
+        if (error_number == EWOULDBLOCK)
+            return make_error(ErrorCode::Busy,
+                              "another Cairn process is writing to this archive; wait for it to finish",
+                              directory.string());
+        return make_errno_error(error_number, "cannot lock the archive", directory.string());
+    }
+    // The holder's process id, for a person wondering who holds the lock.
+    std::string pid = fmt::format("{}\n", ::getpid());
+    if (::ftruncate(descriptor, 0) == 0)
+        (void)!::write(descriptor, pid.data(), pid.size());
+    return descriptor;
+}
+
+std::uint64_t file_size_or_zero(const std::filesystem::path& path) {
+    std::error_code error;
+    auto size = std::filesystem::file_size(path, error);
+    return error ? 0 : size;
+}
+
+std::uint64_t directory_size(const std::filesystem::path& path) {
+    std::uint64_t total = 0;
+    std::error_code error;
+    for (auto it = std::filesystem::recursive_directory_iterator(path, error);
+         !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error))
+        if (it->is_regular_file(error))
+            total += file_size_or_zero(it->path());
+    return total;
+}
+
+}  // namespace
+
+Archive::Impl::~Impl() {
+    catalog.reset();
+    if (lock_descriptor >= 0)
+        ::close(lock_descriptor);
+}
+
+Archive::Archive(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Archive::Archive(Archive&&) noexcept = default;
+Archive& Archive::operator=(Archive&&) noexcept = default;
+Archive::~Archive() = default;
+
+const std::filesystem::path& Archive::directory() const { return m_impl->directory; }
+
+std::filesystem::path default_archive_directory() {
+    if (const char* configured = std::getenv("CAIRN_ARCHIVE"); configured && *configured)
+        return configured;
+    if (const char* data_home = std::getenv("XDG_DATA_HOME"); data_home && *data_home)
+        return std::filesystem::path(data_home) / "cairn" / "archive";
+    const char* home = std::getenv("HOME");
+    return std::filesystem::path(home ? home : ".") / ".local" / "share" / "cairn" / "archive";
+}
+
+Result<CreatedArchive> Archive::create(const std::filesystem::path& directory, std::string_view passphrase,
+                                       const CreateOptions& options) {
+    if (passphrase.empty())
+        return make_error(ErrorCode::InvalidArgument, "the passphrase must not be empty");
+    std::error_code error;
+    if (std::filesystem::exists(directory / store::ArchiveFileName, error))
+        return make_error(ErrorCode::AlreadyExists, "an archive exists here already; it was left as it is",
+                          directory.string());
+    if (std::filesystem::exists(directory, error) && !std::filesystem::is_empty(directory, error))
+        return make_error(ErrorCode::AlreadyExists,
+                          "the directory is not empty; choose an empty or new directory for the archive",
+                          directory.string());
+    std::filesystem::create_directories(directory, error);
+    if (error)
+        return make_error(ErrorCode::Io, fmt::format("cannot create the directory: {}", error.message()),
+                          directory.string());
+    int lock = CAIRN_TRY(take_writer_lock(directory));
+    auto impl = std::make_unique<Impl>();
+    impl->lock_descriptor = lock;
+    impl->directory = std::filesystem::absolute(directory).lexically_normal();
+    impl->access = Access::ReadWrite;
+    // The catalog is created before the key file: an archive without cairn.archive is not an
+    // archive yet, so a failure here leaves nothing that claims to be one.
+    impl->catalog = std::make_unique<store::Catalog>(
+        CAIRN_TRY(store::Catalog::open(directory / CatalogFileName, db::OpenMode::ReadWrite)));
+    CAIRN_TRY_VOID(impl->catalog->set_setting("store_byte_limit", std::to_string(options.store_byte_limit)));
+    CAIRN_TRY_VOID(impl->catalog->set_setting("store_message_limit", std::to_string(options.store_message_limit)));
+    auto created = CAIRN_TRY(store::create_archive_keys(directory, passphrase));
+    impl->keys = created.keys;
+    return CreatedArchive{Archive(std::move(impl)), created.recovery_key};
+}
+
+Result<Archive> Archive::open(const std::filesystem::path& directory, std::string_view passphrase, Access access) {
+    if (!std::filesystem::exists(directory / store::ArchiveFileName))
+        return make_error(ErrorCode::NotFound,
+                          "no Cairn archive here; create one with `cairn init` or name another with --archive",
+                          directory.string());
+    auto impl = std::make_unique<Impl>();
+    impl->directory = std::filesystem::absolute(directory).lexically_normal();
+    impl->access = access;
+    // Unlock first: a wrong passphrase must not touch anything (not even the pack tails).
+    impl->keys = CAIRN_TRY(store::unlock_archive_keys(directory, passphrase));
+    if (access == Access::ReadWrite)
+        impl->lock_descriptor = CAIRN_TRY(take_writer_lock(directory));
+    impl->catalog = std::make_unique<store::Catalog>(CAIRN_TRY(store::Catalog::open(
+        directory / CatalogFileName, access == Access::ReadWrite ? db::OpenMode::ReadWrite : db::OpenMode::ReadOnly)));
+    return Archive(std::move(impl));
+}
+
+Result<ImportReport> Archive::import(const std::vector<std::filesystem::path>& paths, const ImportOptions& options,
+                                     ProgressObserver* observer, const CancellationToken* cancel) {
+    if (m_impl->access != Access::ReadWrite)
+        return make_error(ErrorCode::Internal, "import needs the archive opened for writing");
+    return run_import(*m_impl, paths, options, observer, cancel);
+}
+
+Result<std::vector<MessageListing>> Archive::list(const ListFilter& filter) { return m_impl->catalog->list(filter); }
+
+Result<std::string> Archive::message_bytes(std::int64_t message_id) {
+    store::MessageReader reader(*m_impl->catalog, m_impl->directory, m_impl->keys);
+    return reader.read(message_id);
+}
+
+Result<ExportReport> Archive::export_messages(const ExportOptions& options, ProgressObserver* observer,
+                                              const CancellationToken* cancel) {
+    auto listing = CAIRN_TRY(m_impl->catalog->list(options.filter));
+    auto writer = CAIRN_TRY(exporting::make_export_writer(options.format, options.out));
+    store::MessageReader reader(*m_impl->catalog, m_impl->directory, m_impl->keys);
+    ExportReport report;
+    Progress progress;
+    progress.total = listing.size();
+    for (const auto& item : listing) {
+        if (cancel && cancel->is_cancelled()) {
+            report.cancelled = true;
+            break;
+        }
+        progress.current = item.folder;
+        auto bytes = reader.read(item.message_id);
+        if (!bytes) {
+            report.failures.push_back({fmt::format("message {}", item.message_id), 0, bytes.error().describe()});
+            ++progress.failed;
+        } else {
+            auto written = writer->add(item, *bytes);
+            if (!written) {
+                if (written.error().code == ErrorCode::NoSpace)
+                    return std::unexpected(written.error());
+                report.failures.push_back({fmt::format("message {}", item.message_id), 0, written.error().describe()});
+                ++progress.failed;
+            } else {
+                ++report.messages;
+                report.bytes += bytes->size();
+                progress.bytes_done += bytes->size();
+            }
+        }
+        ++progress.done;
+        if (observer)
+            observer->update(progress);
+    }
+    CAIRN_TRY_VOID(writer->finish());
+    if (observer)
+        observer->finish(progress);
+    return report;
+}
+
+Result<VerifyReport> Archive::verify(ProgressObserver* observer, const CancellationToken* cancel) {
+    VerifyReport report;
+    store::MessageReader reader(*m_impl->catalog, m_impl->directory, m_impl->keys);
+    auto blobs = CAIRN_TRY(m_impl->catalog->all_blobs());
+    auto message_ids = CAIRN_TRY(m_impl->catalog->all_message_ids());
+    Progress progress;
+    progress.total = blobs.size() + message_ids.size();
+    progress.current = "records";
+    for (const auto& blob : blobs) {
+        if (cancel && cancel->is_cancelled()) {
+            report.cancelled = true;
+            return report;
+        }
+        auto content = reader.read_record(blob);
+        if (!content) {
+            report.damaged_records.push_back(
+                fmt::format("{} at offset {}: {}", store::pack_path(m_impl->directory, blob.store, blob.pack).string(),
+                            blob.offset, content.error().message));
+            ++progress.failed;
+        } else {
+            report.bytes_checked += blob.sealed_size;
+        }
+        ++report.records_checked;
+        ++progress.done;
+        if (observer && (progress.done & 255) == 0)
+            observer->update(progress);
+    }
+    progress.current = "messages";
+    for (auto id : message_ids) {
+        if (cancel && cancel->is_cancelled()) {
+            report.cancelled = true;
+            return report;
+        }
+        auto bytes = reader.read(id);
+        if (!bytes) {
+            ListFilter filter;
+            filter.message_id = id;
+            auto places = m_impl->catalog->list(filter);
+            DamagedMessage damaged{id, "", "", "", bytes.error().message};
+            if (places && !places->empty()) {
+                damaged.user = places->front().user;
+                damaged.folder = places->front().folder;
+                damaged.subject = places->front().subject;
+            }
+            report.damaged_messages.push_back(std::move(damaged));
+            ++progress.failed;
+        }
+        ++report.messages_checked;
+        ++progress.done;
+        if (observer && (progress.done & 255) == 0)
+            observer->update(progress);
+    }
+    if (observer)
+        observer->finish(progress);
+    return report;
+}
+
+Result<ArchiveStatistics> Archive::statistics() {
+    ArchiveStatistics statistics;
+    statistics.catalog = CAIRN_TRY(m_impl->catalog->statistics());
+    statistics.pack_file_bytes = directory_size(m_impl->directory / "stores");
+    statistics.catalog_file_bytes = file_size_or_zero(m_impl->directory / CatalogFileName) +
+                                    file_size_or_zero(m_impl->directory / "catalog.db-wal");
+    statistics.index_file_bytes = directory_size(m_impl->directory / "index");
+    return statistics;
+}
+
+}  // namespace cairn

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/base/progress.h"
+#include "core/base/result.h"
+#include "core/export/export_writer.h"
+#include "core/store/catalog.h"
+
+/// The facade every front end uses: create or open an archive, import, list, read, export, verify.
+namespace cairn {
+
+using store::ListFilter;
+using store::MessageListing;
+
+enum class Access { ReadOnly, ReadWrite };
+
+struct CreateOptions {
+    /// A store is closed and a new one begun when it reaches this many bytes (0: no limit).
+    std::uint64_t store_byte_limit = 0;
+    /// ... or this many messages (0: no limit).
+    std::uint64_t store_message_limit = 0;
+};
+
+struct CreatedArchive;
+
+struct ImportOptions {
+    std::string user;
+    /// Archive folder the import root maps to; sub-folders go below it.
+    std::string folder_prefix;
+    /// Worker threads for hashing and compression (0: one per core).
+    unsigned worker_threads = 0;
+    /// A batch is committed after this many messages, bytes or seconds, whichever comes first.
+    std::uint64_t batch_messages = 2000;
+    std::uint64_t batch_bytes = 64ull << 20;
+    double batch_seconds = 2.0;
+};
+
+struct ItemFailure {
+    std::string source_path;
+    std::uint64_t offset = 0;
+    std::string reason;
+};
+
+struct ImportReport {
+    std::uint64_t messages_seen = 0;
+    std::uint64_t messages_stored = 0;      ///< new content
+    std::uint64_t messages_linked = 0;      ///< content already archived, now also in this folder
+    std::uint64_t messages_unchanged = 0;   ///< already in this folder
+    std::uint64_t bytes_read = 0;
+    std::uint64_t files_skipped_unchanged = 0;  ///< imported completely before, not read again
+    std::uint64_t files_passed_over = 0;        ///< not mail by name (.msf indexes, dot files)
+    std::vector<ItemFailure> failures;
+    bool cancelled = false;
+    /// Set when the import had to stop (disk full, write error); what was committed before stays.
+    std::optional<Error> fatal_error;
+    double seconds = 0;
+};
+
+struct DamagedMessage {
+    std::int64_t message_id = 0;
+    std::string user;
+    std::string folder;
+    std::string subject;
+    std::string problem;
+};
+
+struct VerifyReport {
+    std::uint64_t records_checked = 0;
+    std::uint64_t messages_checked = 0;
+    std::uint64_t bytes_checked = 0;
+    std::vector<std::string> damaged_records;  ///< "pack path at offset N: problem"
+    std::vector<DamagedMessage> damaged_messages;
+    bool cancelled = false;
+    bool ok() const { return damaged_records.empty() && damaged_messages.empty() && !cancelled; }
+};
+
+struct ArchiveStatistics {
+    store::CatalogStatistics catalog;
+    std::uint64_t pack_file_bytes = 0;
+    std::uint64_t catalog_file_bytes = 0;
+    std::uint64_t index_file_bytes = 0;
+};
+
+struct ExportOptions {
+    ExportFormat format = ExportFormat::Eml;
+    std::filesystem::path out;
+    ListFilter filter;
+};
+
+struct ExportReport {
+    std::uint64_t messages = 0;
+    std::uint64_t bytes = 0;
+    std::vector<ItemFailure> failures;
+    bool cancelled = false;
+};
+
+class Archive {
+public:
+    /// Creates an archive in `directory` (which must not hold one already).
+    static Result<CreatedArchive> create(const std::filesystem::path& directory, std::string_view passphrase,
+                                         const CreateOptions& options);
+    /// Opens an archive. ReadWrite takes the archive's writer lock (Busy when another process
+    /// holds it) and cuts off what an interrupted run left uncommitted.
+    static Result<Archive> open(const std::filesystem::path& directory, std::string_view passphrase, Access access);
+
+    Archive(Archive&&) noexcept;
+    Archive& operator=(Archive&&) noexcept;
+    ~Archive();
+
+    const std::filesystem::path& directory() const;
+
+    /// Imports mail files and folders. Per-item failures are in the report; Cancel stops at the
+    /// next message and commits what is done. Only errors before anything could start are returned.
+    Result<ImportReport> import(const std::vector<std::filesystem::path>& paths, const ImportOptions& options,
+                                ProgressObserver* observer, const CancellationToken* cancel);
+
+    Result<std::vector<MessageListing>> list(const ListFilter& filter);
+    /// The exact original bytes (SHA-256 checked).
+    Result<std::string> message_bytes(std::int64_t message_id);
+    Result<ExportReport> export_messages(const ExportOptions& options, ProgressObserver* observer,
+                                         const CancellationToken* cancel);
+    Result<VerifyReport> verify(ProgressObserver* observer, const CancellationToken* cancel);
+    Result<ArchiveStatistics> statistics();
+
+    struct Impl;
+
+private:
+    explicit Archive(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+struct CreatedArchive {
+    Archive archive;
+    std::string recovery_key;
+};
+
+/// The default archive location: $CAIRN_ARCHIVE, else $XDG_DATA_HOME/cairn/archive,
+/// else ~/.local/share/cairn/archive.
+std::filesystem::path default_archive_directory();
+
+}  // namespace cairn

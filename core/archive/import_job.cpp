@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The ingest pipeline (DESIGN.md §4): one reader thread runs the sources, a pool of workers
+// hashes, splits and compresses, and the calling thread is the single writer that seals records
+// into packs and commits catalog batches. Items reach the writer in source order, so a file is
+// marked imported only after all its messages.
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <variant>
+
+#include <fmt/format.h>
+
+#include "core/archive/archive_impl.h"
+#include "core/sources/mail_files.h"
+
+namespace cairn {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct MessageItem {
+    sources::RawMessage origin;  // bytes moved out to the worker
+    std::uint64_t size = 0;
+    std::future<store::PreparedMessage> prepared;
+};
+struct FileCompleteItem {
+    sources::FileIdentity identity;
+};
+struct FailureItem {
+    ItemFailure failure;
+};
+struct PassedOverItem {
+    bool unchanged = false;  // imported before (otherwise: not mail by name)
+};
+using Item = std::variant<MessageItem, FileCompleteItem, FailureItem, PassedOverItem>;
+
+/// A bounded FIFO between the reader and the writer. Bounded in items and in bytes, so memory
+/// stays flat whatever the mailbox size.
+class ItemQueue {
+public:
+    ItemQueue(std::size_t item_limit, std::uint64_t byte_limit) : m_item_limit(item_limit), m_byte_limit(byte_limit) {}
+
+    /// False when the queue was closed (the writer stopped).
+    bool push(Item item, std::uint64_t bytes) {
+        std::unique_lock lock(m_mutex);
+        m_space.wait(lock, [&] {
+            return m_closed || m_items.empty() || (m_items.size() < m_item_limit && m_bytes + bytes <= m_byte_limit);
+        });
+        if (m_closed)
+            return false;
+        m_items.emplace_back(std::move(item), bytes);
+        m_bytes += bytes;
+        m_ready.notify_one();
+        return true;
+    }
+
+    /// nullopt when the reader finished and everything was taken.
+    std::optional<Item> pop() {
+        std::unique_lock lock(m_mutex);
+        m_ready.wait(lock, [&] { return !m_items.empty() || m_finished || m_closed; });
+        if (m_items.empty())
+            return std::nullopt;
+        auto [item, bytes] = std::move(m_items.front());
+        m_items.pop_front();
+        m_bytes -= bytes;
+        m_space.notify_one();
+        return std::move(item);
+    }
+
+    void finish() {
+        std::lock_guard lock(m_mutex);
+        m_finished = true;
+        m_ready.notify_all();
+    }
+
+    void close() {
+        std::lock_guard lock(m_mutex);
+        m_closed = true;
+        m_space.notify_all();
+        m_ready.notify_all();
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_space, m_ready;
+    std::deque<std::pair<Item, std::uint64_t>> m_items;
+    std::size_t m_item_limit;
+    std::uint64_t m_byte_limit;
+    std::uint64_t m_bytes = 0;
+    bool m_finished = false;
+    bool m_closed = false;
+};
+
+/// Worker threads, each owning a MessagePreparer (and so its own read-only catalog connection).
+class PreparerPool {
+public:
+    using Task = std::function<void(store::MessagePreparer&)>;
+
+    explicit PreparerPool(std::vector<store::MessagePreparer> preparers) {
+        for (auto& preparer : preparers)
+            m_threads.emplace_back([this, preparer = std::move(preparer)]() mutable { run(preparer); });
+    }
+
+    ~PreparerPool() {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stopping = true;
+        }
+        m_wake.notify_all();
+        for (auto& thread : m_threads)
+            thread.join();
+    }
+
+    std::future<store::PreparedMessage> submit(std::string bytes) {
+        auto task = std::make_shared<std::packaged_task<store::PreparedMessage(store::MessagePreparer&)>>(
+            [bytes = std::move(bytes)](store::MessagePreparer& preparer) { return preparer.prepare(bytes); });
+        auto future = task->get_future();
+        {
+            std::lock_guard lock(m_mutex);
+            m_tasks.emplace_back([task](store::MessagePreparer& preparer) { (*task)(preparer); });
+        }
+        m_wake.notify_one();
+        return future;
+    }
+
+private:
+    void run(store::MessagePreparer& preparer) {
+        for (;;) {
+            Task task;
+            {
+                std::unique_lock lock(m_mutex);
+                m_wake.wait(lock, [&] { return m_stopping || !m_tasks.empty(); });
+                if (m_stopping)
+                    return;  // queued tasks are dropped: nobody waits for them any more
+                task = std::move(m_tasks.front());
+                m_tasks.pop_front();
+            }
+            task(preparer);
+        }
+    }
+
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<Task> m_tasks;
+    bool m_stopping = false;
+    std::vector<std::thread> m_threads;
+};
+
+/// Runs on the reader thread: turns what the sources produce into queue items.
+class QueueingSink final : public sources::MessageSink {
+public:
+    QueueingSink(ItemQueue& queue, PreparerPool& pool, store::Catalog& catalog, const ImportOptions& options,
+                 const CancellationToken* cancel)
+        : m_queue(queue), m_pool(pool), m_catalog(catalog), m_options(options), m_cancel(cancel) {}
+
+    bool on_message(sources::RawMessage&& message) override {
+        if (m_cancel && m_cancel->is_cancelled())
+            return false;
+        MessageItem item;
+        item.size = message.bytes.size();
+        item.prepared = m_pool.submit(std::move(message.bytes));
+        item.origin = std::move(message);
+        auto size = item.size;
+        return m_queue.push(std::move(item), size);
+    }
+
+    void on_failure(sources::ItemFailure&& failure) override {
+        m_queue.push(FailureItem{{std::move(failure.source_path), failure.offset, std::move(failure.reason)}}, 0);
+    }
+
+    bool should_read(const sources::FileIdentity& identity) override {
+        auto imported = m_catalog.is_file_imported(m_options.user, m_options.folder_prefix, identity.path,
+                                                   identity.size, identity.modified_ns);
+        // When the lookup fails the file is simply read again: dedup makes that safe.
+        if (imported && *imported) {
+            m_queue.push(PassedOverItem{true}, 0);
+            return false;
+        }
+        return true;
+    }
+
+    void on_file_complete(const sources::FileIdentity& identity) override {
+        m_queue.push(FileCompleteItem{identity}, 0);
+    }
+
+    void on_skipped(const std::string&, const std::string&) override { m_queue.push(PassedOverItem{false}, 0); }
+
+private:
+    ItemQueue& m_queue;
+    PreparerPool& m_pool;
+    store::Catalog& m_catalog;
+    const ImportOptions& m_options;
+    const CancellationToken* m_cancel;
+};
+
+std::string join_folder(const std::string& prefix, const std::string& folder) {
+    if (prefix.empty())
+        return folder;
+    if (folder.empty())
+        return prefix;
+    return prefix + "/" + folder;
+}
+
+std::string flags_text(const std::vector<std::string>& flags) {
+    std::string text;
+    for (const auto& flag : flags) {
+        if (!text.empty())
+            text += ' ';
+        text += flag;
+    }
+    return text;
+}
+
+}  // namespace
+
+Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::filesystem::path>& paths,
+                                const ImportOptions& options, ProgressObserver* observer,
+                                const CancellationToken* cancel) {
+    if (options.user.empty())
+        return make_error(ErrorCode::InvalidArgument, "the user name must not be empty");
+    for (const auto& path : paths) {
+        std::error_code error;
+        if (!std::filesystem::exists(path, error))
+            return make_error(ErrorCode::NotFound, "no such file or directory", path.string());
+    }
+    const auto started = Clock::now();
+    auto writer = CAIRN_TRY(store::MessageWriter::open(*archive.catalog, archive.directory, archive.keys,
+                                                       archive.store_options));
+    // Whatever a crashed run left past the committed end is cut off now; make that durable
+    // before new records go in.
+    CAIRN_TRY_VOID(writer.commit());
+
+    unsigned worker_count = options.worker_threads ? options.worker_threads : std::thread::hardware_concurrency();
+    worker_count = std::max(1u, worker_count);
+    std::vector<store::MessagePreparer> preparers;
+    for (unsigned i = 0; i < worker_count; ++i)
+        preparers.push_back(CAIRN_TRY(store::MessagePreparer::open(archive.directory, archive.keys, archive.store_options)));
+    auto reader_catalog = CAIRN_TRY(store::Catalog::open(archive.directory / "catalog.db", db::OpenMode::ReadOnly));
+
+    ImportReport report;
+    ItemQueue queue(static_cast<std::size_t>(worker_count) * 64, 256ull << 20);
+    CancellationToken reader_stop;  // the writer stops the reader on a fatal error
+    {
+        PreparerPool pool(std::move(preparers));
+        QueueingSink sink(queue, pool, reader_catalog, options, &reader_stop);
+        std::thread reader([&] {
+            for (const auto& path : paths) {
+                if (reader_stop.is_cancelled())
+                    break;
+                sources::ReadOptions read_options;
+                read_options.cancel = &reader_stop;
+                auto result = sources::read_mail_path(path, read_options, sink);
+                if (!result && result.error().code != ErrorCode::Cancelled)
+                    sink.on_failure({path.string(), 0, result.error().describe()});
+            }
+            queue.finish();
+        });
+
+        Progress progress;
+        auto last_commit = Clock::now();
+        auto stop_reader = [&] {
+            reader_stop.cancel();
+            queue.close();
+        };
+        for (;;) {
+            if (cancel && cancel->is_cancelled()) {
+                report.cancelled = true;
+                stop_reader();
+                break;
+            }
+            auto item = queue.pop();
+            if (!item)
+                break;
+            Result<void> step_result;
+            if (auto* message = std::get_if<MessageItem>(&*item)) {
+                ++report.messages_seen;
+                report.bytes_read += message->size;
+                auto prepared = message->prepared.get();
+                const auto& origin = message->origin;
+                auto folder_id = writer.ensure_folder(options.user, join_folder(options.folder_prefix, origin.folder));
+                if (!folder_id) {
+                    step_result = std::unexpected(folder_id.error());
+                } else {
+                    auto outcome = writer.add(std::move(prepared), *folder_id,
+                                              {flags_text(origin.flags), origin.received_time, origin.source_path,
+                                               origin.offset});
+                    if (!outcome) {
+                        step_result = std::unexpected(outcome.error());
+                    } else {
+                        switch (*outcome) {
+                        case store::AddOutcome::Stored: ++report.messages_stored; break;
+                        case store::AddOutcome::AddedToFolder: ++report.messages_linked; break;
+                        case store::AddOutcome::AlreadyInFolder: ++report.messages_unchanged; break;
+                        }
+                    }
+                }
+                progress.current = origin.source_path;
+                progress.done = report.messages_seen;
+                progress.bytes_done = report.bytes_read;
+            } else if (auto* complete = std::get_if<FileCompleteItem>(&*item)) {
+                step_result = writer.mark_file_imported(options.user, options.folder_prefix, complete->identity.path,
+                                                        complete->identity.size, complete->identity.modified_ns);
+            } else if (auto* failure = std::get_if<FailureItem>(&*item)) {
+                report.failures.push_back(std::move(failure->failure));
+                progress.failed = report.failures.size();
+            } else if (auto* passed = std::get_if<PassedOverItem>(&*item)) {
+                ++(passed->unchanged ? report.files_skipped_unchanged : report.files_passed_over);
+            }
+            if (step_result && (writer.pending_messages() >= options.batch_messages ||
+                                writer.pending_bytes() >= options.batch_bytes ||
+                                std::chrono::duration<double>(Clock::now() - last_commit).count() >= options.batch_seconds)) {
+                step_result = writer.commit();
+                last_commit = Clock::now();
+            }
+            if (!step_result) {
+                // A store error (disk full, write error): stop; the open batch is rolled back and
+                // the next run redoes it.
+                report.fatal_error = step_result.error();
+                stop_reader();
+                break;
+            }
+            if (observer)
+                observer->update(progress);
+        }
+        reader.join();
+        if (!report.fatal_error) {
+            auto committed = writer.commit();
+            if (!committed)
+                report.fatal_error = committed.error();
+        }
+        if (observer)
+            observer->finish(progress);
+    }
+    report.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    return report;
+}
+
+}  // namespace cairn

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/sources/mail_stream.h"
+
+#include <fmt/core.h>
+
+#include "core/sources/common/content_kind.h"
+#include "core/sources/eml/emlx_reader.h"
+#include "core/sources/mbox/from_line.h"
+#include "core/sources/mbox/mbox_reader.h"
+
+namespace cairn::sources {
+namespace {
+
+/// Enough of the head to recognise every format (a tar header's magic sits at byte 257).
+constexpr std::size_t DetectionSize = 4096;
+
+bool is_cancelled(const CancellationToken* cancel) { return cancel != nullptr && cancel->is_cancelled(); }
+
+void report_read_error(MessageSink& sink, const StreamOrigin& origin, const ByteStream& stream,
+                       const Error& error) {
+    sink.on_failure(ItemFailure{origin.source_path, stream.position(),
+                                fmt::format("reading stopped at byte {}: {}", stream.position(), error.message)});
+}
+
+/// Reads until BUFFER holds at least MINIMUM bytes or the stream ends.
+Result<void> fill(ByteStream& stream, std::string& buffer, std::size_t minimum) {
+    while (buffer.size() < minimum) {
+        std::size_t used = buffer.size();
+        buffer.resize(std::max(minimum, used + ReadChunkSize / 16));
+        Result<std::size_t> count = stream.read(std::span<char>(buffer.data() + used, buffer.size() - used));
+        if (!count) {
+            buffer.resize(used);
+            return std::unexpected(count.error());
+        }
+        buffer.resize(used + *count);
+        if (*count == 0)
+            break;
+    }
+    return {};
+}
+
+class MboxToSink final : public mbox::MboxMessageHandler {
+public:
+    MboxToSink(const StreamOrigin& origin, MessageSink& sink) : m_origin(origin), m_sink(sink) {}
+
+    bool on_mbox_message(mbox::MboxMessage&& message) override {
+        RawMessage raw;
+        raw.bytes = std::move(message.bytes);
+        raw.folder = m_origin.mbox_folder;
+        raw.source_path = m_origin.source_path;
+        raw.offset = message.offset;
+        raw.received_time = mbox::from_line_time(message.from_line);
+        if (!raw.received_time)
+            raw.received_time = m_origin.received_time;
+        raw.flags = m_origin.flags;
+        if (!m_sink.on_message(std::move(raw))) {
+            m_stopped = true;
+            return false;
+        }
+        return true;
+    }
+
+    bool stopped() const { return m_stopped; }
+
+private:
+    const StreamOrigin& m_origin;
+    MessageSink& m_sink;
+    bool m_stopped = false;
+};
+
+StreamOutcome read_mbox(ByteStream& stream, std::string head, const StreamOrigin& origin,
+                        const CancellationToken* cancel, MessageSink& sink) {
+    MboxToSink handler(origin, sink);
+    mbox::MboxReader reader(handler);
+    std::string chunk = std::move(head);
+    for (;;) {
+        if (!reader.feed(chunk))
+            return StreamOutcome::Stopped;
+        if (is_cancelled(cancel))
+            return StreamOutcome::Cancelled;
+        chunk.resize(ReadChunkSize);
+        Result<std::size_t> count = stream.read(std::span<char>(chunk.data(), chunk.size()));
+        if (!count) {
+            // The message being assembled may be cut short, so it is not passed on.
+            report_read_error(sink, origin, stream, count.error());
+            return StreamOutcome::ReadError;
+        }
+        if (*count == 0)
+            break;
+        chunk.resize(*count);
+    }
+    return reader.finish() ? StreamOutcome::Completed : StreamOutcome::Stopped;
+}
+
+StreamOutcome emit(MessageSink& sink, const StreamOrigin& origin, std::string bytes,
+                   std::vector<std::string> flags) {
+    RawMessage raw;
+    raw.bytes = std::move(bytes);
+    raw.folder = origin.folder;
+    raw.source_path = origin.source_path;
+    raw.offset = 0;
+    raw.received_time = origin.received_time;
+    raw.flags = std::move(flags);
+    return sink.on_message(std::move(raw)) ? StreamOutcome::Completed : StreamOutcome::Stopped;
+}
+
+}  // namespace
+
+StreamOutcome read_mail_stream(ByteStream& stream, const StreamOrigin& origin, ArchivePolicy archive_policy,
+                               const CancellationToken* cancel, MessageSink& sink) {
+    if (is_cancelled(cancel))
+        return StreamOutcome::Cancelled;
+    std::string head;
+    if (Result<void> filled = fill(stream, head, DetectionSize); !filled) {
+        report_read_error(sink, origin, stream, filled.error());
+        return StreamOutcome::ReadError;
+    }
+    ContentDetection detection = detect_content(head, origin.file_name);
+    switch (detection.kind) {
+    case ContentKind::Empty:
+        sink.on_failure(ItemFailure{origin.source_path, 0, "empty file"});
+        return StreamOutcome::Refused;
+    case ContentKind::NotMail:
+        sink.on_failure(ItemFailure{origin.source_path, 0,
+                                    fmt::format("not a mail message (looks like {})", detection.description)});
+        return StreamOutcome::Refused;
+    case ContentKind::Archive:
+        if (archive_policy == ArchivePolicy::Return)
+            return StreamOutcome::IsArchive;
+        sink.on_failure(ItemFailure{origin.source_path, 0, "an archive inside an archive is not opened; unpack it first"});
+        return StreamOutcome::Refused;
+    case ContentKind::Mbox:
+        return read_mbox(stream, std::move(head), origin, cancel, sink);
+    case ContentKind::Emlx:
+    case ContentKind::MaybeEmlx:
+    case ContentKind::Mail:
+        break;
+    }
+
+    // One message per file: it is held whole anyway, so read the rest at once.
+    std::string data = std::move(head);
+    for (;;) {
+        if (is_cancelled(cancel))
+            return StreamOutcome::Cancelled;
+        std::size_t used = data.size();
+        data.resize(used + ReadChunkSize);
+        Result<std::size_t> count = stream.read(std::span<char>(data.data() + used, ReadChunkSize));
+        if (!count) {
+            data.resize(used);
+            report_read_error(sink, origin, stream, count.error());
+            return StreamOutcome::ReadError;
+        }
+        data.resize(used + *count);
+        if (*count == 0)
+            break;
+    }
+
+    if (detection.kind == ContentKind::Emlx || detection.kind == ContentKind::MaybeEmlx) {
+        std::optional<eml::EmlxContent> emlx = eml::parse_emlx(data);
+        // Without the .emlx name only the full shape (count, message, plist) makes it an emlx.
+        bool is_emlx = emlx && (detection.kind == ContentKind::Emlx || (!emlx->truncated && emlx->has_property_list));
+        if (is_emlx) {
+            if (emlx->truncated) {
+                sink.on_failure(ItemFailure{
+                    origin.source_path, data.size(),
+                    fmt::format("the .emlx file ends after {} of the {} message bytes its first line announces",
+                                emlx->message.size(), emlx->announced_size)});
+                return StreamOutcome::Refused;
+            }
+            std::vector<std::string> flags = emlx->flags.empty() ? origin.flags : emlx->flags;
+            return emit(sink, origin, std::string(emlx->message), std::move(flags));
+        }
+    }
+    return emit(sink, origin, std::move(data), origin.flags);
+}
+
+}  // namespace cairn::sources

@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/store/catalog.h"
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace cairn::store {
+namespace {
+
+constexpr const char* Schema = R"sql(
+CREATE TABLE IF NOT EXISTS settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS stores(
+  number INTEGER PRIMARY KEY,
+  sealed INTEGER NOT NULL DEFAULT 0,
+  byte_limit INTEGER NOT NULL DEFAULT 0,
+  message_limit INTEGER NOT NULL DEFAULT 0,
+  created INTEGER NOT NULL DEFAULT (unixepoch()));
+CREATE TABLE IF NOT EXISTS packs(
+  id INTEGER PRIMARY KEY,
+  store INTEGER NOT NULL REFERENCES stores(number),
+  number INTEGER NOT NULL,
+  committed_size INTEGER NOT NULL DEFAULT 0,
+  sealed INTEGER NOT NULL DEFAULT 0,
+  UNIQUE(store, number));
+-- A sealed record: a message skeleton or a part body. keyed_hash is an HMAC of the content under
+-- the archive's dedup key, so the catalog does not reveal which well-known files it holds.
+CREATE TABLE IF NOT EXISTS blobs(
+  id INTEGER PRIMARY KEY,
+  keyed_hash BLOB NOT NULL UNIQUE,
+  store INTEGER NOT NULL,
+  pack INTEGER NOT NULL,
+  offset INTEGER NOT NULL,
+  sealed_size INTEGER NOT NULL,
+  content_size INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS users(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS folders(
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  path TEXT NOT NULL,
+  UNIQUE(user_id, path));
+CREATE TABLE IF NOT EXISTS messages(
+  id INTEGER PRIMARY KEY,
+  keyed_hash BLOB NOT NULL UNIQUE,
+  size INTEGER NOT NULL,
+  skeleton_blob_id INTEGER NOT NULL REFERENCES blobs(id),
+  store INTEGER NOT NULL,
+  date INTEGER,
+  sender TEXT NOT NULL DEFAULT '',
+  recipients TEXT NOT NULL DEFAULT '',
+  subject TEXT NOT NULL DEFAULT '',
+  header_message_id TEXT NOT NULL DEFAULT '',
+  archived INTEGER NOT NULL DEFAULT (unixepoch()));
+CREATE TABLE IF NOT EXISTS message_parts(
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  position INTEGER NOT NULL,
+  blob_id INTEGER NOT NULL REFERENCES blobs(id),
+  PRIMARY KEY(message_id, position)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS placements(
+  id INTEGER PRIMARY KEY,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  folder_id INTEGER NOT NULL REFERENCES folders(id),
+  flags TEXT NOT NULL DEFAULT '',
+  received INTEGER,
+  source_path TEXT NOT NULL DEFAULT '',
+  source_offset INTEGER NOT NULL DEFAULT 0,
+  UNIQUE(folder_id, message_id));
+CREATE INDEX IF NOT EXISTS placements_by_message ON placements(message_id);
+CREATE TABLE IF NOT EXISTS imported_files(
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  folder TEXT NOT NULL,
+  path TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  modified_ns INTEGER NOT NULL,
+  imported INTEGER NOT NULL DEFAULT (unixepoch()),
+  PRIMARY KEY(user_id, folder, path, size, modified_ns)) WITHOUT ROWID;
+)sql";
+
+crypto::Digest digest_from(const std::string& bytes) {
+    crypto::Digest digest{};
+    std::memcpy(digest.data(), bytes.data(), std::min(bytes.size(), digest.size()));
+    return digest;
+}
+
+std::string_view digest_view(const crypto::Digest& digest) {
+    return {reinterpret_cast<const char*>(digest.data()), digest.size()};
+}
+
+BlobRow blob_from(const db::Statement& row, int first) {
+    BlobRow blob;
+    blob.id = row.column_int(first);
+    blob.store = static_cast<std::uint32_t>(row.column_int(first + 1));
+    blob.pack = static_cast<std::uint32_t>(row.column_int(first + 2));
+    blob.offset = static_cast<std::uint64_t>(row.column_int(first + 3));
+    blob.sealed_size = static_cast<std::uint64_t>(row.column_int(first + 4));
+    blob.content_size = static_cast<std::uint64_t>(row.column_int(first + 5));
+    blob.keyed_hash = digest_from(row.column_blob(first + 6));
+    return blob;
+}
+
+constexpr const char* BlobColumns = "id, store, pack, offset, sealed_size, content_size, keyed_hash";
+
+}  // namespace
+
+Result<Catalog> Catalog::open(const std::filesystem::path& path, db::OpenMode mode) {
+    auto database = CAIRN_TRY(db::Database::open(path, mode));
+    Catalog catalog(std::move(database));
+    if (mode == db::OpenMode::ReadWrite)
+        CAIRN_TRY_VOID(catalog.migrate());
+    return catalog;
+}
+
+Result<void> Catalog::migrate() {
+    CAIRN_TRY_VOID(m_database.execute(Schema));
+    auto version = CAIRN_TRY(setting("schema_version"));
+    if (!version)
+        return set_setting("schema_version", std::to_string(CatalogSchemaVersion));
+    if (std::stoi(*version) > CatalogSchemaVersion)
+        return make_error(ErrorCode::Unsupported,
+                          fmt::format("the catalog was written by a newer Cairn (schema {}); upgrade Cairn", *version),
+                          m_database.path().string());
+    return {};
+}
+
+Result<db::Statement*> Catalog::statement(const char* sql) {
+    auto found = m_statements.find(sql);
+    if (found != m_statements.end()) {
+        found->second->reset();
+        return found->second.get();
+    }
+    auto prepared = CAIRN_TRY(m_database.prepare(sql));
+    auto stored = std::make_unique<db::Statement>(std::move(prepared));
+    auto* pointer = stored.get();
+    m_statements.emplace(sql, std::move(stored));
+    return pointer;
+}
+
+Result<std::vector<StoreRow>> Catalog::stores() {
+    auto* query = CAIRN_TRY(statement("SELECT number, sealed, byte_limit, message_limit FROM stores ORDER BY number"));
+    std::vector<StoreRow> rows;
+    while (CAIRN_TRY(query->step()))
+        rows.push_back(StoreRow{static_cast<std::uint32_t>(query->column_int(0)), query->column_int(1) != 0,
+                                static_cast<std::uint64_t>(query->column_int(2)),
+                                static_cast<std::uint64_t>(query->column_int(3))});
+    return rows;
+}
+
+Result<void> Catalog::insert_store(const StoreRow& store) {
+    auto* insert = CAIRN_TRY(statement("INSERT INTO stores(number, sealed, byte_limit, message_limit) VALUES(?,?,?,?)"));
+    insert->bind(1, static_cast<std::int64_t>(store.number))
+        .bind(2, static_cast<std::int64_t>(store.sealed))
+        .bind(3, static_cast<std::int64_t>(store.byte_limit))
+        .bind(4, static_cast<std::int64_t>(store.message_limit));
+    return insert->run();
+}
+
+Result<void> Catalog::seal_store(std::uint32_t store) {
+    auto* update = CAIRN_TRY(statement("UPDATE stores SET sealed = 1 WHERE number = ?"));
+    update->bind(1, static_cast<std::int64_t>(store));
+    return update->run();
+}
+
+Result<std::vector<PackRow>> Catalog::packs() {
+    auto* query = CAIRN_TRY(statement("SELECT id, store, number, committed_size, sealed FROM packs ORDER BY store, number"));
+    std::vector<PackRow> rows;
+    while (CAIRN_TRY(query->step()))
+        rows.push_back(PackRow{query->column_int(0), static_cast<std::uint32_t>(query->column_int(1)),
+                               static_cast<std::uint32_t>(query->column_int(2)),
+                               static_cast<std::uint64_t>(query->column_int(3)), query->column_int(4) != 0});
+    return rows;
+}
+
+Result<PackRow> Catalog::insert_pack(std::uint32_t store, std::uint32_t number) {
+    auto* insert = CAIRN_TRY(statement("INSERT INTO packs(store, number) VALUES(?, ?)"));
+    insert->bind(1, static_cast<std::int64_t>(store)).bind(2, static_cast<std::int64_t>(number));
+    CAIRN_TRY_VOID(insert->run());
+    return PackRow{m_database.last_insert_id(), store, number, 0, false};
+}
+
+Result<void> Catalog::set_pack_size(std::int64_t pack_id, std::uint64_t committed_size, bool sealed) {
+    auto* update = CAIRN_TRY(statement("UPDATE packs SET committed_size = ?, sealed = ? WHERE id = ?"));
+    update->bind(1, static_cast<std::int64_t>(committed_size)).bind(2, static_cast<std::int64_t>(sealed)).bind(3, pack_id);
+    return update->run();
+}
+
+Result<std::uint64_t> Catalog::store_message_count(std::uint32_t store) {
+    auto* query = CAIRN_TRY(statement("SELECT count(*) FROM messages WHERE store = ?"));
+    query->bind(1, static_cast<std::int64_t>(store));
+    CAIRN_TRY(query->step());
+    return static_cast<std::uint64_t>(query->column_int(0));
+}
+
+Result<std::optional<std::string>> Catalog::setting(const std::string& key) {
+    auto* query = CAIRN_TRY(statement("SELECT value FROM settings WHERE key = ?"));
+    query->bind(1, key);
+    if (!CAIRN_TRY(query->step()))
+        return std::optional<std::string>();
+    return std::optional<std::string>(query->column_text(0));
+}
+
+Result<void> Catalog::set_setting(const std::string& key, const std::string& value) {
+    auto* upsert = CAIRN_TRY(statement("INSERT INTO settings(key, value) VALUES(?, ?) "
+                                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    upsert->bind(1, key).bind(2, value);
+    return upsert->run();
+}
+
+Result<std::int64_t> Catalog::ensure_user(const std::string& name) {
+    auto* query = CAIRN_TRY(statement("SELECT id FROM users WHERE name = ?"));
+    query->bind(1, name);
+    if (CAIRN_TRY(query->step()))
+        return query->column_int(0);
+    auto* insert = CAIRN_TRY(statement("INSERT INTO users(name) VALUES(?)"));
+    insert->bind(1, name);
+    CAIRN_TRY_VOID(insert->run());
+    return m_database.last_insert_id();
+}
+
+Result<std::int64_t> Catalog::ensure_folder(std::int64_t user_id, const std::string& path) {
+    auto* query = CAIRN_TRY(statement("SELECT id FROM folders WHERE user_id = ? AND path = ?"));
+    query->bind(1, user_id).bind(2, path);
+    if (CAIRN_TRY(query->step()))
+        return query->column_int(0);
+    auto* insert = CAIRN_TRY(statement("INSERT INTO folders(user_id, path) VALUES(?, ?)"));
+    insert->bind(1, user_id).bind(2, path);
+    CAIRN_TRY_VOID(insert->run());
+    return m_database.last_insert_id();
+}
+
+Result<std::optional<std::int64_t>> Catalog::find_message(const crypto::Digest& keyed_hash) {
+    auto* query = CAIRN_TRY(statement("SELECT id FROM messages WHERE keyed_hash = ?"));
+    query->bind_blob(1, digest_view(keyed_hash));
+    if (!CAIRN_TRY(query->step()))
+        return std::optional<std::int64_t>();
+    return std::optional<std::int64_t>(query->column_int(0));
+}
+
+Result<std::optional<BlobRow>> Catalog::find_blob(const crypto::Digest& keyed_hash) {
+    auto* query = CAIRN_TRY(statement(
+        "SELECT id, store, pack, offset, sealed_size, content_size, keyed_hash FROM blobs WHERE keyed_hash = ?"));
+    query->bind_blob(1, digest_view(keyed_hash));
+    if (!CAIRN_TRY(query->step()))
+        return std::optional<BlobRow>();
+    return std::optional<BlobRow>(blob_from(*query, 0));
+}
+
+Result<std::optional<BlobRow>> Catalog::blob(std::int64_t blob_id) {
+    auto* query = CAIRN_TRY(statement(
+        "SELECT id, store, pack, offset, sealed_size, content_size, keyed_hash FROM blobs WHERE id = ?"));
+    query->bind(1, blob_id);
+    if (!CAIRN_TRY(query->step()))
+        return std::optional<BlobRow>();
+    return std::optional<BlobRow>(blob_from(*query, 0));
+}
+
+Result<std::int64_t> Catalog::insert_blob(const BlobRow& row) {
+    auto* insert = CAIRN_TRY(statement(
+        "INSERT INTO blobs(keyed_hash, store, pack, offset, sealed_size, content_size) VALUES(?,?,?,?,?,?)"));
+    insert->bind_blob(1, digest_view(row.keyed_hash))
+        .bind(2, static_cast<std::int64_t>(row.store))
+        .bind(3, static_cast<std::int64_t>(row.pack))
+        .bind(4, static_cast<std::int64_t>(row.offset))
+        .bind(5, static_cast<std::int64_t>(row.sealed_size))
+        .bind(6, static_cast<std::int64_t>(row.content_size));
+    CAIRN_TRY_VOID(insert->run());
+    return m_database.last_insert_id();
+}
+
+Result<std::int64_t> Catalog::insert_message(const NewMessage& message) {
+    auto* insert = CAIRN_TRY(statement(
+        "INSERT INTO messages(keyed_hash, size, skeleton_blob_id, store, date, sender, recipients, subject, "
+        "header_message_id) VALUES(?,?,?,?,?,?,?,?,?)"));
+    insert->bind_blob(1, digest_view(message.keyed_hash))
+        .bind(2, static_cast<std::int64_t>(message.size))
+        .bind(3, message.skeleton_blob_id)
+        .bind(4, static_cast<std::int64_t>(message.store))
+        .bind(5, message.date)
+        .bind(6, message.from)
+        .bind(7, message.to)
+        .bind(8, message.subject)
+        .bind(9, message.header_message_id);
+    CAIRN_TRY_VOID(insert->run());
+    return m_database.last_insert_id();
+}
+
+Result<void> Catalog::insert_message_part(std::int64_t message_id, std::uint32_t position, std::int64_t blob_id) {
+    auto* insert = CAIRN_TRY(statement("INSERT INTO message_parts(message_id, position, blob_id) VALUES(?,?,?)"));
+    insert->bind(1, message_id).bind(2, static_cast<std::int64_t>(position)).bind(3, blob_id);
+    return insert->run();
+}
+
+Result<Catalog::MessageRecords> Catalog::message_records(std::int64_t message_id) {
+    MessageRecords records;
+    auto* skeleton = CAIRN_TRY(statement(
+        "SELECT b.id, b.store, b.pack, b.offset, b.sealed_size, b.content_size, b.keyed_hash, m.size "
+        "FROM messages m JOIN blobs b ON b.id = m.skeleton_blob_id WHERE m.id = ?"));
+    skeleton->bind(1, message_id);
+    if (!CAIRN_TRY(skeleton->step()))
+        return make_error(ErrorCode::NotFound, fmt::format("no message with id {} in this archive", message_id));
+    records.skeleton = blob_from(*skeleton, 0);
+    records.size = static_cast<std::uint64_t>(skeleton->column_int(7));
+    auto* parts = CAIRN_TRY(statement(
+        "SELECT b.id, b.store, b.pack, b.offset, b.sealed_size, b.content_size, b.keyed_hash "
+        "FROM message_parts p JOIN blobs b ON b.id = p.blob_id WHERE p.message_id = ? ORDER BY p.position"));
+    parts->bind(1, message_id);
+    while (CAIRN_TRY(parts->step()))
+        records.parts.push_back(blob_from(*parts, 0));
+    return records;
+}
+
+Result<std::vector<std::int64_t>> Catalog::all_message_ids() {
+    auto* query = CAIRN_TRY(statement("SELECT id FROM messages ORDER BY id"));
+    std::vector<std::int64_t> ids;
+    while (CAIRN_TRY(query->step()))
+        ids.push_back(query->column_int(0));
+    return ids;
+}
+
+Result<std::vector<BlobRow>> Catalog::all_blobs() {
+    auto* query = CAIRN_TRY(statement(
+        "SELECT id, store, pack, offset, sealed_size, content_size, keyed_hash FROM blobs ORDER BY store, pack, offset"));
+    std::vector<BlobRow> rows;
+    while (CAIRN_TRY(query->step()))
+        rows.push_back(blob_from(*query, 0));
+    return rows;
+}
+
+Result<bool> Catalog::insert_placement(const Placement& placement) {
+    auto* insert = CAIRN_TRY(statement(
+        "INSERT OR IGNORE INTO placements(message_id, folder_id, flags, received, source_path, source_offset) "
+        "VALUES(?,?,?,?,?,?)"));
+    insert->bind(1, placement.message_id)
+        .bind(2, placement.folder_id)
+        .bind(3, placement.flags)
+        .bind(4, placement.received_time)
+        .bind(5, placement.source_path)
+        .bind(6, static_cast<std::int64_t>(placement.source_offset));
+    CAIRN_TRY_VOID(insert->run());
+    return m_database.changes() > 0;
+}
+
+Result<bool> Catalog::is_file_imported(const std::string& user, const std::string& folder, const std::string& path,
+                                       std::uint64_t size, std::int64_t modified_ns) {
+    auto* query = CAIRN_TRY(statement(
+        "SELECT 1 FROM imported_files i JOIN users u ON u.id = i.user_id "
+        "WHERE u.name = ? AND i.folder = ? AND i.path = ? AND i.size = ? AND i.modified_ns = ?"));
+    query->bind(1, user).bind(2, folder).bind(3, path).bind(4, static_cast<std::int64_t>(size)).bind(5, modified_ns);
+    return CAIRN_TRY(query->step());
+}
+
+Result<void> Catalog::mark_file_imported(std::int64_t user_id, const std::string& folder, const std::string& path,
+                                         std::uint64_t size, std::int64_t modified_ns) {
+    auto* insert = CAIRN_TRY(statement(
+        "INSERT OR IGNORE INTO imported_files(user_id, folder, path, size, modified_ns) VALUES(?,?,?,?,?)"));
+    insert->bind(1, user_id).bind(2, folder).bind(3, path).bind(4, static_cast<std::int64_t>(size)).bind(5, modified_ns);
+    return insert->run();
+}
+
+Result<std::vector<MessageListing>> Catalog::list(const ListFilter& filter) {
+    std::string sql =
+        "SELECT m.id, u.name, f.path, m.date, m.sender, m.recipients, m.subject, m.header_message_id, m.size, "
+        "p.flags, p.source_path, p.source_offset "
+        "FROM placements p JOIN messages m ON m.id = p.message_id JOIN folders f ON f.id = p.folder_id "
+        "JOIN users u ON u.id = f.user_id WHERE 1";
+    if (filter.user)
+        sql += " AND u.name = :user";
+    if (filter.folder)
+        sql += " AND (f.path = :folder OR substr(f.path, 1, length(:folder) + 1) = :folder || '/')";
+    if (filter.message_id)
+        sql += " AND m.id = :id";
+    sql += " ORDER BY u.name, f.path, m.id";
+    auto query = CAIRN_TRY(m_database.prepare(sql));
+    int index = 1;
+    if (filter.user)
+        query.bind(index++, *filter.user);
+    if (filter.folder)
+        query.bind(index++, *filter.folder);
+    if (filter.message_id)
+        query.bind(index++, *filter.message_id);
+    std::vector<MessageListing> rows;
+    while (CAIRN_TRY(query.step())) {
+        MessageListing row;
+        row.message_id = query.column_int(0);
+        row.user = query.column_text(1);
+        row.folder = query.column_text(2);
+        if (!query.column_is_null(3))
+            row.date = query.column_int(3);
+        row.from = query.column_text(4);
+        row.to = query.column_text(5);
+        row.subject = query.column_text(6);
+        row.header_message_id = query.column_text(7);
+        row.size = static_cast<std::uint64_t>(query.column_int(8));
+        row.flags = query.column_text(9);
+        row.source_path = query.column_text(10);
+        row.source_offset = static_cast<std::uint64_t>(query.column_int(11));
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+Result<CatalogStatistics> Catalog::statistics() {
+    CatalogStatistics stats;
+    auto single = [&](const char* sql) -> Result<std::uint64_t> {
+        auto* query = CAIRN_TRY(statement(sql));
+        CAIRN_TRY(query->step());
+        return static_cast<std::uint64_t>(query->column_int(0));
+    };
+    stats.messages = CAIRN_TRY(single("SELECT count(*) FROM messages"));
+    stats.raw_bytes = CAIRN_TRY(single("SELECT coalesce(sum(size), 0) FROM messages"));
+    stats.placements = CAIRN_TRY(single("SELECT count(*) FROM placements"));
+    stats.placed_bytes = CAIRN_TRY(single(
+        "SELECT coalesce(sum(m.size), 0) FROM placements p JOIN messages m ON m.id = p.message_id"));
+    stats.users = CAIRN_TRY(single("SELECT count(*) FROM users"));
+    stats.folders = CAIRN_TRY(single("SELECT count(*) FROM folders"));
+    stats.stored_content_bytes = CAIRN_TRY(single("SELECT coalesce(sum(content_size), 0) FROM blobs"));
+    stats.record_bytes = CAIRN_TRY(single("SELECT coalesce(sum(sealed_size + 4), 0) FROM blobs"));
+    stats.stores = CAIRN_TRY(single("SELECT count(*) FROM stores"));
+    stats.packs = CAIRN_TRY(single("SELECT count(*) FROM packs"));
+    return stats;
+}
+
+}  // namespace cairn::store

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <unordered_map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/base/result.h"
+#include "core/crypto/crypto.h"
+#include "core/db/database.h"
+
+/// catalog.db: users, folders, messages, the parts they are made of, where each sealed record
+/// lives, and which source files were imported completely. All SQL of the store is here.
+namespace cairn::store {
+
+inline constexpr int CatalogSchemaVersion = 1;
+
+struct BlobRow {
+    std::int64_t id = 0;
+    std::uint32_t store = 0;
+    std::uint32_t pack = 0;
+    std::uint64_t offset = 0;
+    std::uint64_t sealed_size = 0;
+    std::uint64_t content_size = 0;
+    crypto::Digest keyed_hash{};
+};
+
+struct PackRow {
+    std::int64_t id = 0;
+    std::uint32_t store = 0;
+    std::uint32_t number = 0;
+    std::uint64_t committed_size = 0;
+    bool sealed = false;
+};
+
+struct StoreRow {
+    std::uint32_t number = 0;
+    bool sealed = false;
+    std::uint64_t byte_limit = 0;     ///< 0: none
+    std::uint64_t message_limit = 0;  ///< 0: none
+};
+
+/// One message as the catalog shows it, in one folder of one user.
+struct MessageListing {
+    std::int64_t message_id = 0;
+    std::string user;
+    std::string folder;
+    std::optional<std::int64_t> date;
+    std::string from;
+    std::string to;
+    std::string subject;
+    std::string header_message_id;
+    std::uint64_t size = 0;
+    std::string flags;
+    std::string source_path;
+    std::uint64_t source_offset = 0;
+};
+
+struct ListFilter {
+    std::optional<std::string> user;
+    std::optional<std::string> folder;  ///< this folder and its sub-folders
+    std::optional<std::int64_t> message_id;
+};
+
+struct CatalogStatistics {
+    std::uint64_t messages = 0;
+    std::uint64_t placements = 0;
+    std::uint64_t users = 0;
+    std::uint64_t folders = 0;
+    std::uint64_t raw_bytes = 0;          ///< sum of the sizes of the distinct messages
+    std::uint64_t placed_bytes = 0;       ///< sum over placements (what a naive copy would cost)
+    std::uint64_t stored_content_bytes = 0;  ///< distinct record contents before compression
+    std::uint64_t record_bytes = 0;       ///< sealed bytes of all records
+    std::uint64_t stores = 0;
+    std::uint64_t packs = 0;
+};
+
+class Catalog {
+public:
+    static Result<Catalog> open(const std::filesystem::path& path, db::OpenMode mode);
+
+    db::Database& database() { return m_database; }
+
+    // -- stores and packs
+    Result<std::vector<StoreRow>> stores();
+    Result<void> insert_store(const StoreRow& store);
+    Result<void> seal_store(std::uint32_t store);
+    Result<std::vector<PackRow>> packs();
+    Result<PackRow> insert_pack(std::uint32_t store, std::uint32_t number);
+    Result<void> set_pack_size(std::int64_t pack_id, std::uint64_t committed_size, bool sealed);
+    Result<std::uint64_t> store_message_count(std::uint32_t store);
+
+    // -- settings that travel with the archive
+    Result<std::optional<std::string>> setting(const std::string& key);
+    Result<void> set_setting(const std::string& key, const std::string& value);
+
+    // -- users and folders
+    Result<std::int64_t> ensure_user(const std::string& name);
+    Result<std::int64_t> ensure_folder(std::int64_t user_id, const std::string& path);
+
+    // -- content
+    Result<std::optional<std::int64_t>> find_message(const crypto::Digest& keyed_hash);
+    Result<std::optional<BlobRow>> find_blob(const crypto::Digest& keyed_hash);
+    Result<std::optional<BlobRow>> blob(std::int64_t blob_id);
+    Result<std::int64_t> insert_blob(const BlobRow& row);
+    struct NewMessage {
+        crypto::Digest keyed_hash{};
+        std::uint64_t size = 0;
+        std::int64_t skeleton_blob_id = 0;
+        std::uint32_t store = 0;
+        std::optional<std::int64_t> date;
+        std::string from, to, subject, header_message_id;
+    };
+    Result<std::int64_t> insert_message(const NewMessage& message);
+    Result<void> insert_message_part(std::int64_t message_id, std::uint32_t position, std::int64_t blob_id);
+    /// The skeleton record and the part records of a message, parts in position order.
+    struct MessageRecords {
+        BlobRow skeleton;
+        std::vector<BlobRow> parts;
+        std::uint64_t size = 0;
+    };
+    Result<MessageRecords> message_records(std::int64_t message_id);
+    Result<std::vector<std::int64_t>> all_message_ids();
+    Result<std::vector<BlobRow>> all_blobs();
+
+    // -- placements: a message in a user's folder
+    struct Placement {
+        std::int64_t message_id = 0;
+        std::int64_t folder_id = 0;
+        std::string flags;
+        std::optional<std::int64_t> received_time;
+        std::string source_path;
+        std::uint64_t source_offset = 0;
+    };
+    /// False when the message is already in that folder.
+    Result<bool> insert_placement(const Placement& placement);
+
+    // -- source files imported completely
+    /// folder: the archive folder the file was imported under (importing it elsewhere is new work).
+    Result<bool> is_file_imported(const std::string& user, const std::string& folder, const std::string& path,
+                                  std::uint64_t size, std::int64_t modified_ns);
+    Result<void> mark_file_imported(std::int64_t user_id, const std::string& folder, const std::string& path,
+                                    std::uint64_t size, std::int64_t modified_ns);
+
+    // -- reading
+    Result<std::vector<MessageListing>> list(const ListFilter& filter);
+    Result<CatalogStatistics> statistics();
+
+private:
+    explicit Catalog(db::Database database) : m_database(std::move(database)) {}
+    Result<void> migrate();
+    /// A prepared statement kept for the catalog's lifetime, reset and ready to bind.
+    Result<db::Statement*> statement(const char* sql);
+    db::Database m_database;
+    std::unordered_map<const char*, std::unique_ptr<db::Statement>> m_statements;
+};
+
+}  // namespace cairn::store
