@@ -22,22 +22,22 @@ int run_verify(const Context& context) {
                                 {"subject", damaged.subject},
                                 {"problem", damaged.problem}});
         context.print_json({{"ok", report->ok()},
-                            {"records_checked", report->records_checked},
+                            {"blocks_checked", report->blocks_checked},
                             {"messages_checked", report->messages_checked},
                             {"bytes_checked", report->bytes_checked},
-                            {"damaged_records", report->damaged_records},
+                            {"damaged_blocks", report->damaged_blocks},
                             {"damaged_messages", messages},
                             {"cancelled", report->cancelled}});
     } else {
-        for (const auto& record : report->damaged_records)
-            fmt::print("damaged record: {}\n", record);
+        for (const auto& block : report->damaged_blocks)
+            fmt::print("damaged block: {}\n", block);
         for (const auto& damaged : report->damaged_messages)
             fmt::print("damaged message {} (user {}, folder \"{}\", subject \"{}\"): {}\n", damaged.message_id,
                        damaged.user, damaged.folder, damaged.subject, damaged.problem);
         if (!context.options.quiet || !report->ok())
-            fmt::print("{}: {} records and {} messages checked, {} damaged records, {} damaged messages\n",
-                       report->ok() ? "OK" : "DAMAGED", report->records_checked, report->messages_checked,
-                       report->damaged_records.size(), report->damaged_messages.size());
+            fmt::print("{}: {} blocks and {} messages checked, {} damaged blocks, {} damaged messages\n",
+                       report->ok() ? "OK" : "DAMAGED", report->blocks_checked, report->messages_checked,
+                       report->damaged_blocks.size(), report->damaged_messages.size());
     }
     if (report->cancelled)
         return ExitInterrupted;

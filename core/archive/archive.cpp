@@ -186,28 +186,28 @@ Result<ExportReport> Archive::export_messages(const ExportOptions& options, Prog
 Result<VerifyReport> Archive::verify(ProgressObserver* observer, const CancellationToken* cancel) {
     VerifyReport report;
     store::MessageReader reader(*m_impl->catalog, m_impl->directory, m_impl->keys);
-    auto blobs = CAIRN_TRY(m_impl->catalog->all_blobs());
+    auto blocks = CAIRN_TRY(m_impl->catalog->all_blocks());
     auto message_ids = CAIRN_TRY(m_impl->catalog->all_message_ids());
     Progress progress;
-    progress.total = blobs.size() + message_ids.size();
-    progress.current = "records";
-    for (const auto& blob : blobs) {
+    progress.total = blocks.size() + message_ids.size();
+    progress.current = "blocks";
+    for (const auto& block : blocks) {
         if (cancel && cancel->is_cancelled()) {
             report.cancelled = true;
             return report;
         }
-        auto content = reader.read_record(blob);
+        auto content = reader.read_block(block);
         if (!content) {
-            report.damaged_records.push_back(
-                fmt::format("{} at offset {}: {}", store::pack_path(m_impl->directory, blob.store, blob.pack).string(),
-                            blob.offset, content.error().message));
+            report.damaged_blocks.push_back(
+                fmt::format("{} at offset {}: {}", store::pack_path(m_impl->directory, block.store, block.pack).string(),
+                            block.offset, content.error().message));
             ++progress.failed;
         } else {
-            report.bytes_checked += blob.sealed_size;
+            report.bytes_checked += block.sealed_size;
         }
-        ++report.records_checked;
+        ++report.blocks_checked;
         ++progress.done;
-        if (observer && (progress.done & 255) == 0)
+        if (observer)
             observer->update(progress);
     }
     progress.current = "messages";

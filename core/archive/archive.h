@@ -72,13 +72,13 @@ struct DamagedMessage {
 };
 
 struct VerifyReport {
-    std::uint64_t records_checked = 0;
+    std::uint64_t blocks_checked = 0;
     std::uint64_t messages_checked = 0;
     std::uint64_t bytes_checked = 0;
-    std::vector<std::string> damaged_records;  ///< "pack path at offset N: problem"
+    std::vector<std::string> damaged_blocks;  ///< "pack path at offset N: problem"
     std::vector<DamagedMessage> damaged_messages;
     bool cancelled = false;
-    bool ok() const { return damaged_records.empty() && damaged_messages.empty() && !cancelled; }
+    bool ok() const { return damaged_blocks.empty() && damaged_messages.empty() && !cancelled; }
 };
 
 struct ArchiveStatistics {

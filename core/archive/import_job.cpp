@@ -286,9 +286,11 @@ Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::f
                 if (!folder_id) {
                     step_result = std::unexpected(folder_id.error());
                 } else {
-                    auto outcome = writer.add(std::move(prepared), *folder_id,
-                                              {flags_text(origin.flags), origin.received_time, origin.source_path,
-                                               origin.offset});
+                    auto source_id = writer.source_file_id(options.user, options.folder_prefix, origin.source_path);
+                    auto outcome = source_id ? writer.add(std::move(prepared), *folder_id,
+                                                          {flags_text(origin.flags), origin.received_time, *source_id,
+                                                           origin.offset})
+                                             : std::unexpected(source_id.error());
                     if (!outcome) {
                         step_result = std::unexpected(outcome.error());
                     } else {

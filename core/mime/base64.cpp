@@ -91,6 +91,11 @@ bool decode_line(const char* input, std::size_t length, bool final_line, char*& 
 }  // namespace
 
 std::optional<std::pair<std::string, Base64Layout>> decode_base64_exactly(std::string_view encoded) {
+    return decode_base64_exactly(encoded, TrailingEmptyLines::Reject);
+}
+
+std::optional<std::pair<std::string, Base64Layout>> decode_base64_exactly(std::string_view encoded,
+                                                                          TrailingEmptyLines trailing) {
     const char* data = encoded.data();
     if (encoded.empty())
         return std::pair{std::string(), Base64Layout{DefaultLineLength, false, false, 0}};
@@ -130,6 +135,8 @@ std::optional<std::pair<std::string, Base64Layout>> decode_base64_exactly(std::s
         ++trailing_breaks;
     }
     if (trailing_breaks > 1) {
+        if (trailing == TrailingEmptyLines::Reject)
+            return std::nullopt;
         layout.extra_line_breaks = static_cast<std::uint32_t>(trailing_breaks - 1);
         size += break_length;
     } else {

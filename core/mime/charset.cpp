@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <iconv.h>
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <unordered_map>

@@ -6,6 +6,12 @@
 #include <fmt/format.h>
 
 namespace cairn::store {
+ContentKey content_key(const crypto::Digest& keyed_hash) {
+    ContentKey key{};
+    std::memcpy(key.data(), keyed_hash.data(), key.size());
+    return key;
+}
+
 namespace {
 
 constexpr const char* Schema = R"sql(
@@ -23,16 +29,23 @@ CREATE TABLE IF NOT EXISTS packs(
   committed_size INTEGER NOT NULL DEFAULT 0,
   sealed INTEGER NOT NULL DEFAULT 0,
   UNIQUE(store, number));
--- A sealed record: a message skeleton or a part body. keyed_hash is an HMAC of the content under
--- the archive's dedup key, so the catalog does not reveal which well-known files it holds.
+-- A block: entries compressed together and sealed, at a place in a pack.
+CREATE TABLE IF NOT EXISTS blocks(
+  id INTEGER PRIMARY KEY,
+  store INTEGER NOT NULL DEFAULT 0,
+  pack INTEGER NOT NULL DEFAULT 0,
+  offset INTEGER NOT NULL DEFAULT 0,
+  sealed_size INTEGER NOT NULL DEFAULT 0,
+  content_size INTEGER NOT NULL DEFAULT 0);
+-- An entry (a message skeleton or a part body): a slice of a block's content. key is a
+-- truncated HMAC of the content under the archive's dedup key, so the catalog does not reveal
+-- which well-known files it holds.
 CREATE TABLE IF NOT EXISTS blobs(
   id INTEGER PRIMARY KEY,
-  keyed_hash BLOB NOT NULL UNIQUE,
-  store INTEGER NOT NULL,
-  pack INTEGER NOT NULL,
+  key BLOB NOT NULL UNIQUE,
+  block_id INTEGER NOT NULL REFERENCES blocks(id),
   offset INTEGER NOT NULL,
-  sealed_size INTEGER NOT NULL,
-  content_size INTEGER NOT NULL);
+  length INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS users(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS folders(
   id INTEGER PRIMARY KEY,
@@ -41,7 +54,7 @@ CREATE TABLE IF NOT EXISTS folders(
   UNIQUE(user_id, path));
 CREATE TABLE IF NOT EXISTS messages(
   id INTEGER PRIMARY KEY,
-  keyed_hash BLOB NOT NULL UNIQUE,
+  key BLOB NOT NULL UNIQUE,
   size INTEGER NOT NULL,
   skeleton_blob_id INTEGER NOT NULL REFERENCES blobs(id),
   store INTEGER NOT NULL,
@@ -62,43 +75,73 @@ CREATE TABLE IF NOT EXISTS placements(
   folder_id INTEGER NOT NULL REFERENCES folders(id),
   flags TEXT NOT NULL DEFAULT '',
   received INTEGER,
-  source_path TEXT NOT NULL DEFAULT '',
+  source_file_id INTEGER REFERENCES source_files(id),
   source_offset INTEGER NOT NULL DEFAULT 0,
   UNIQUE(folder_id, message_id));
 CREATE INDEX IF NOT EXISTS placements_by_message ON placements(message_id);
-CREATE TABLE IF NOT EXISTS imported_files(
+-- Files messages were read from; complete = 1 once a file was imported to its end, so an
+-- unchanged file (same size and time) is not read again. Looked up by a hash of the path to
+-- keep the path itself out of the index.
+CREATE TABLE IF NOT EXISTS source_directories(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS source_files(
+  id INTEGER PRIMARY KEY,
+  path_hash INTEGER NOT NULL,
   user_id INTEGER NOT NULL REFERENCES users(id),
   folder TEXT NOT NULL,
-  path TEXT NOT NULL,
-  size INTEGER NOT NULL,
-  modified_ns INTEGER NOT NULL,
-  imported INTEGER NOT NULL DEFAULT (unixepoch()),
-  PRIMARY KEY(user_id, folder, path, size, modified_ns)) WITHOUT ROWID;
+  directory_id INTEGER NOT NULL REFERENCES source_directories(id),
+  name TEXT NOT NULL,
+  size INTEGER,
+  modified_ns INTEGER,
+  complete INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS source_files_by_path ON source_files(path_hash);
 )sql";
 
-crypto::Digest digest_from(const std::string& bytes) {
-    crypto::Digest digest{};
-    std::memcpy(digest.data(), bytes.data(), std::min(bytes.size(), digest.size()));
-    return digest;
+ContentKey key_from(const std::string& bytes) {
+    ContentKey key{};
+    std::memcpy(key.data(), bytes.data(), std::min(bytes.size(), key.size()));
+    return key;
 }
 
-std::string_view digest_view(const crypto::Digest& digest) {
-    return {reinterpret_cast<const char*>(digest.data()), digest.size()};
-}
+std::string_view key_view(const ContentKey& key) { return {reinterpret_cast<const char*>(key.data()), key.size()}; }
 
+// Columns: id, block_id, offset, length, key
 BlobRow blob_from(const db::Statement& row, int first) {
     BlobRow blob;
     blob.id = row.column_int(first);
-    blob.store = static_cast<std::uint32_t>(row.column_int(first + 1));
-    blob.pack = static_cast<std::uint32_t>(row.column_int(first + 2));
-    blob.offset = static_cast<std::uint64_t>(row.column_int(first + 3));
-    blob.sealed_size = static_cast<std::uint64_t>(row.column_int(first + 4));
-    blob.content_size = static_cast<std::uint64_t>(row.column_int(first + 5));
-    blob.keyed_hash = digest_from(row.column_blob(first + 6));
+    blob.block_id = row.column_int(first + 1);
+    blob.offset = static_cast<std::uint64_t>(row.column_int(first + 2));
+    blob.length = static_cast<std::uint64_t>(row.column_int(first + 3));
+    blob.key = key_from(row.column_blob(first + 4));
     return blob;
 }
 
-constexpr const char* BlobColumns = "id, store, pack, offset, sealed_size, content_size, keyed_hash";
+// Columns: id, store, pack, offset, sealed_size, content_size
+BlockRow block_from(const db::Statement& row) {
+    return BlockRow{row.column_int(0),
+                    static_cast<std::uint32_t>(row.column_int(1)),
+                    static_cast<std::uint32_t>(row.column_int(2)),
+                    static_cast<std::uint64_t>(row.column_int(3)),
+                    static_cast<std::uint64_t>(row.column_int(4)),
+                    static_cast<std::uint64_t>(row.column_int(5))};
+}
+
+/// Directory and file name; file names are kept apart so a directory's path is stored once.
+std::pair<std::string_view, std::string_view> split_path(std::string_view path) {
+    auto slash = path.rfind('/');
+    if (slash == std::string_view::npos)
+        return {"", path};
+    return {path.substr(0, slash), path.substr(slash + 1)};
+}
+
+std::int64_t path_hash(std::string_view folder, std::string_view path) {
+    std::string input;
+    input.append(folder).push_back('\0');
+    input.append(path);
+    auto digest = crypto::sha256(input);
+    std::int64_t value = 0;
+    std::memcpy(&value, digest.data(), sizeof value);
+    return value;
+}
 
 }  // namespace
 
@@ -227,50 +270,73 @@ Result<std::int64_t> Catalog::ensure_folder(std::int64_t user_id, const std::str
     return m_database.last_insert_id();
 }
 
-Result<std::optional<std::int64_t>> Catalog::find_message(const crypto::Digest& keyed_hash) {
-    auto* query = CAIRN_TRY(statement("SELECT id FROM messages WHERE keyed_hash = ?"));
-    query->bind_blob(1, digest_view(keyed_hash));
+Result<std::optional<std::int64_t>> Catalog::find_message(const ContentKey& key) {
+    auto* query = CAIRN_TRY(statement("SELECT id FROM messages WHERE key = ?"));
+    query->bind_blob(1, key_view(key));
     if (!CAIRN_TRY(query->step()))
         return std::optional<std::int64_t>();
     return std::optional<std::int64_t>(query->column_int(0));
 }
 
-Result<std::optional<BlobRow>> Catalog::find_blob(const crypto::Digest& keyed_hash) {
-    auto* query = CAIRN_TRY(statement(
-        "SELECT id, store, pack, offset, sealed_size, content_size, keyed_hash FROM blobs WHERE keyed_hash = ?"));
-    query->bind_blob(1, digest_view(keyed_hash));
-    if (!CAIRN_TRY(query->step()))
-        return std::optional<BlobRow>();
-    return std::optional<BlobRow>(blob_from(*query, 0));
-}
-
-Result<std::optional<BlobRow>> Catalog::blob(std::int64_t blob_id) {
-    auto* query = CAIRN_TRY(statement(
-        "SELECT id, store, pack, offset, sealed_size, content_size, keyed_hash FROM blobs WHERE id = ?"));
-    query->bind(1, blob_id);
+Result<std::optional<BlobRow>> Catalog::find_blob(const ContentKey& key) {
+    auto* query = CAIRN_TRY(statement("SELECT id, block_id, offset, length, key FROM blobs WHERE key = ?"));
+    query->bind_blob(1, key_view(key));
     if (!CAIRN_TRY(query->step()))
         return std::optional<BlobRow>();
     return std::optional<BlobRow>(blob_from(*query, 0));
 }
 
 Result<std::int64_t> Catalog::insert_blob(const BlobRow& row) {
-    auto* insert = CAIRN_TRY(statement(
-        "INSERT INTO blobs(keyed_hash, store, pack, offset, sealed_size, content_size) VALUES(?,?,?,?,?,?)"));
-    insert->bind_blob(1, digest_view(row.keyed_hash))
-        .bind(2, static_cast<std::int64_t>(row.store))
-        .bind(3, static_cast<std::int64_t>(row.pack))
-        .bind(4, static_cast<std::int64_t>(row.offset))
-        .bind(5, static_cast<std::int64_t>(row.sealed_size))
-        .bind(6, static_cast<std::int64_t>(row.content_size));
+    auto* insert = CAIRN_TRY(statement("INSERT INTO blobs(key, block_id, offset, length) VALUES(?,?,?,?)"));
+    insert->bind_blob(1, key_view(row.key))
+        .bind(2, row.block_id)
+        .bind(3, static_cast<std::int64_t>(row.offset))
+        .bind(4, static_cast<std::int64_t>(row.length));
     CAIRN_TRY_VOID(insert->run());
     return m_database.last_insert_id();
 }
 
+Result<std::int64_t> Catalog::insert_block() {
+    auto* insert = CAIRN_TRY(statement("INSERT INTO blocks DEFAULT VALUES"));
+    CAIRN_TRY_VOID(insert->run());
+    return m_database.last_insert_id();
+}
+
+Result<void> Catalog::set_block_location(const BlockRow& block) {
+    auto* update = CAIRN_TRY(statement(
+        "UPDATE blocks SET store = ?, pack = ?, offset = ?, sealed_size = ?, content_size = ? WHERE id = ?"));
+    update->bind(1, static_cast<std::int64_t>(block.store))
+        .bind(2, static_cast<std::int64_t>(block.pack))
+        .bind(3, static_cast<std::int64_t>(block.offset))
+        .bind(4, static_cast<std::int64_t>(block.sealed_size))
+        .bind(5, static_cast<std::int64_t>(block.content_size))
+        .bind(6, block.id);
+    return update->run();
+}
+
+Result<std::optional<BlockRow>> Catalog::block(std::int64_t block_id) {
+    auto* query = CAIRN_TRY(
+        statement("SELECT id, store, pack, offset, sealed_size, content_size FROM blocks WHERE id = ?"));
+    query->bind(1, block_id);
+    if (!CAIRN_TRY(query->step()))
+        return std::optional<BlockRow>();
+    return std::optional<BlockRow>(block_from(*query));
+}
+
+Result<std::vector<BlockRow>> Catalog::all_blocks() {
+    auto* query = CAIRN_TRY(statement(
+        "SELECT id, store, pack, offset, sealed_size, content_size FROM blocks ORDER BY store, pack, offset"));
+    std::vector<BlockRow> rows;
+    while (CAIRN_TRY(query->step()))
+        rows.push_back(block_from(*query));
+    return rows;
+}
+
 Result<std::int64_t> Catalog::insert_message(const NewMessage& message) {
     auto* insert = CAIRN_TRY(statement(
-        "INSERT INTO messages(keyed_hash, size, skeleton_blob_id, store, date, sender, recipients, subject, "
+        "INSERT INTO messages(key, size, skeleton_blob_id, store, date, sender, recipients, subject, "
         "header_message_id) VALUES(?,?,?,?,?,?,?,?,?)"));
-    insert->bind_blob(1, digest_view(message.keyed_hash))
+    insert->bind_blob(1, key_view(message.key))
         .bind(2, static_cast<std::int64_t>(message.size))
         .bind(3, message.skeleton_blob_id)
         .bind(4, static_cast<std::int64_t>(message.store))
@@ -292,15 +358,15 @@ Result<void> Catalog::insert_message_part(std::int64_t message_id, std::uint32_t
 Result<Catalog::MessageRecords> Catalog::message_records(std::int64_t message_id) {
     MessageRecords records;
     auto* skeleton = CAIRN_TRY(statement(
-        "SELECT b.id, b.store, b.pack, b.offset, b.sealed_size, b.content_size, b.keyed_hash, m.size "
+        "SELECT b.id, b.block_id, b.offset, b.length, b.key, m.size "
         "FROM messages m JOIN blobs b ON b.id = m.skeleton_blob_id WHERE m.id = ?"));
     skeleton->bind(1, message_id);
     if (!CAIRN_TRY(skeleton->step()))
         return make_error(ErrorCode::NotFound, fmt::format("no message with id {} in this archive", message_id));
     records.skeleton = blob_from(*skeleton, 0);
-    records.size = static_cast<std::uint64_t>(skeleton->column_int(7));
+    records.size = static_cast<std::uint64_t>(skeleton->column_int(5));
     auto* parts = CAIRN_TRY(statement(
-        "SELECT b.id, b.store, b.pack, b.offset, b.sealed_size, b.content_size, b.keyed_hash "
+        "SELECT b.id, b.block_id, b.offset, b.length, b.key "
         "FROM message_parts p JOIN blobs b ON b.id = p.blob_id WHERE p.message_id = ? ORDER BY p.position"));
     parts->bind(1, message_id);
     while (CAIRN_TRY(parts->step()))
@@ -316,52 +382,79 @@ Result<std::vector<std::int64_t>> Catalog::all_message_ids() {
     return ids;
 }
 
-Result<std::vector<BlobRow>> Catalog::all_blobs() {
-    auto* query = CAIRN_TRY(statement(
-        "SELECT id, store, pack, offset, sealed_size, content_size, keyed_hash FROM blobs ORDER BY store, pack, offset"));
-    std::vector<BlobRow> rows;
-    while (CAIRN_TRY(query->step()))
-        rows.push_back(blob_from(*query, 0));
-    return rows;
-}
-
 Result<bool> Catalog::insert_placement(const Placement& placement) {
     auto* insert = CAIRN_TRY(statement(
-        "INSERT OR IGNORE INTO placements(message_id, folder_id, flags, received, source_path, source_offset) "
+        "INSERT OR IGNORE INTO placements(message_id, folder_id, flags, received, source_file_id, source_offset) "
         "VALUES(?,?,?,?,?,?)"));
     insert->bind(1, placement.message_id)
         .bind(2, placement.folder_id)
         .bind(3, placement.flags)
         .bind(4, placement.received_time)
-        .bind(5, placement.source_path)
+        .bind(5, placement.source_file_id ? std::optional<std::int64_t>(placement.source_file_id) : std::nullopt)
         .bind(6, static_cast<std::int64_t>(placement.source_offset));
     CAIRN_TRY_VOID(insert->run());
     return m_database.changes() > 0;
 }
 
+Result<std::int64_t> Catalog::ensure_source_file(std::int64_t user_id, const std::string& folder,
+                                               const std::string& path) {
+    auto hash = path_hash(folder, path);
+    auto [directory, name] = split_path(path);
+    auto* query = CAIRN_TRY(statement(
+        "SELECT s.id FROM source_files s JOIN source_directories d ON d.id = s.directory_id "
+        "WHERE s.path_hash = ? AND s.user_id = ? AND s.folder = ? AND d.path = ? AND s.name = ?"));
+    query->bind(1, hash).bind(2, user_id).bind(3, folder).bind(4, directory).bind(5, name);
+    if (CAIRN_TRY(query->step()))
+        return query->column_int(0);
+    auto directory_id = CAIRN_TRY(ensure_source_directory(directory));
+    auto* insert = CAIRN_TRY(
+        statement("INSERT INTO source_files(path_hash, user_id, folder, directory_id, name) VALUES(?,?,?,?,?)"));
+    insert->bind(1, hash).bind(2, user_id).bind(3, folder).bind(4, directory_id).bind(5, name);
+    CAIRN_TRY_VOID(insert->run());
+    return m_database.last_insert_id();
+}
+
+Result<std::int64_t> Catalog::ensure_source_directory(std::string_view path) {
+    auto* query = CAIRN_TRY(statement("SELECT id FROM source_directories WHERE path = ?"));
+    query->bind(1, path);
+    if (CAIRN_TRY(query->step()))
+        return query->column_int(0);
+    auto* insert = CAIRN_TRY(statement("INSERT INTO source_directories(path) VALUES(?)"));
+    insert->bind(1, path);
+    CAIRN_TRY_VOID(insert->run());
+    return m_database.last_insert_id();
+}
+
 Result<bool> Catalog::is_file_imported(const std::string& user, const std::string& folder, const std::string& path,
                                        std::uint64_t size, std::int64_t modified_ns) {
+    auto [directory, name] = split_path(path);
     auto* query = CAIRN_TRY(statement(
-        "SELECT 1 FROM imported_files i JOIN users u ON u.id = i.user_id "
-        "WHERE u.name = ? AND i.folder = ? AND i.path = ? AND i.size = ? AND i.modified_ns = ?"));
-    query->bind(1, user).bind(2, folder).bind(3, path).bind(4, static_cast<std::int64_t>(size)).bind(5, modified_ns);
+        "SELECT 1 FROM source_files s JOIN users u ON u.id = s.user_id JOIN source_directories d ON d.id = s.directory_id "
+        "WHERE s.path_hash = ? AND u.name = ? AND s.folder = ? AND d.path = ? AND s.name = ? AND s.size = ? "
+        "AND s.modified_ns = ? AND s.complete = 1"));
+    query->bind(1, path_hash(folder, path))
+        .bind(2, user)
+        .bind(3, folder)
+        .bind(4, directory)
+        .bind(5, name)
+        .bind(6, static_cast<std::int64_t>(size))
+        .bind(7, modified_ns);
     return CAIRN_TRY(query->step());
 }
 
-Result<void> Catalog::mark_file_imported(std::int64_t user_id, const std::string& folder, const std::string& path,
-                                         std::uint64_t size, std::int64_t modified_ns) {
-    auto* insert = CAIRN_TRY(statement(
-        "INSERT OR IGNORE INTO imported_files(user_id, folder, path, size, modified_ns) VALUES(?,?,?,?,?)"));
-    insert->bind(1, user_id).bind(2, folder).bind(3, path).bind(4, static_cast<std::int64_t>(size)).bind(5, modified_ns);
-    return insert->run();
+Result<void> Catalog::mark_file_imported(std::int64_t source_file_id, std::uint64_t size, std::int64_t modified_ns) {
+    auto* update = CAIRN_TRY(statement("UPDATE source_files SET size = ?, modified_ns = ?, complete = 1 WHERE id = ?"));
+    update->bind(1, static_cast<std::int64_t>(size)).bind(2, modified_ns).bind(3, source_file_id);
+    return update->run();
 }
 
 Result<std::vector<MessageListing>> Catalog::list(const ListFilter& filter) {
     std::string sql =
         "SELECT m.id, u.name, f.path, m.date, m.sender, m.recipients, m.subject, m.header_message_id, m.size, "
-        "p.flags, p.source_path, p.source_offset "
+        "p.flags, coalesce(d.path || '/' || s.name, ''), p.source_offset "
         "FROM placements p JOIN messages m ON m.id = p.message_id JOIN folders f ON f.id = p.folder_id "
-        "JOIN users u ON u.id = f.user_id WHERE 1";
+        "JOIN users u ON u.id = f.user_id LEFT JOIN source_files s ON s.id = p.source_file_id "
+        "LEFT JOIN source_directories d ON d.id = s.directory_id WHERE 1";
     if (filter.user)
         sql += " AND u.name = :user";
     if (filter.folder)
@@ -412,8 +505,9 @@ Result<CatalogStatistics> Catalog::statistics() {
         "SELECT coalesce(sum(m.size), 0) FROM placements p JOIN messages m ON m.id = p.message_id"));
     stats.users = CAIRN_TRY(single("SELECT count(*) FROM users"));
     stats.folders = CAIRN_TRY(single("SELECT count(*) FROM folders"));
-    stats.stored_content_bytes = CAIRN_TRY(single("SELECT coalesce(sum(content_size), 0) FROM blobs"));
-    stats.record_bytes = CAIRN_TRY(single("SELECT coalesce(sum(sealed_size + 4), 0) FROM blobs"));
+    stats.stored_content_bytes = CAIRN_TRY(single("SELECT coalesce(sum(length), 0) FROM blobs"));
+    stats.block_bytes = CAIRN_TRY(single("SELECT coalesce(sum(sealed_size + 4), 0) FROM blocks"));
+    stats.blocks = CAIRN_TRY(single("SELECT count(*) FROM blocks"));
     stats.stores = CAIRN_TRY(single("SELECT count(*) FROM stores"));
     stats.packs = CAIRN_TRY(single("SELECT count(*) FROM packs"));
     return stats;

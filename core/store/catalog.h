@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <array>
 #include <filesystem>
 #include <memory>
 #include <unordered_map>
@@ -19,14 +20,30 @@ namespace cairn::store {
 
 inline constexpr int CatalogSchemaVersion = 1;
 
-struct BlobRow {
+/// What the catalog keeps of a content HMAC: 128 bits identify content among billions of
+/// parts with negligible collision odds, and a collision could not go unnoticed (every read
+/// checks the message's full SHA-256).
+using ContentKey = std::array<std::uint8_t, 16>;
+ContentKey content_key(const crypto::Digest& keyed_hash);
+
+/// A sealed, compressed block in a pack: several entries (skeletons, part bodies) compressed
+/// together, so that similar messages share one compression context.
+struct BlockRow {
     std::int64_t id = 0;
     std::uint32_t store = 0;
     std::uint32_t pack = 0;
     std::uint64_t offset = 0;
     std::uint64_t sealed_size = 0;
     std::uint64_t content_size = 0;
-    crypto::Digest keyed_hash{};
+};
+
+/// One stored entry (a message skeleton or a part body): a slice of a block's content.
+struct BlobRow {
+    std::int64_t id = 0;
+    std::int64_t block_id = 0;
+    std::uint64_t offset = 0;  ///< in the block's decompressed content
+    std::uint64_t length = 0;
+    ContentKey key{};
 };
 
 struct PackRow {
@@ -73,8 +90,9 @@ struct CatalogStatistics {
     std::uint64_t folders = 0;
     std::uint64_t raw_bytes = 0;          ///< sum of the sizes of the distinct messages
     std::uint64_t placed_bytes = 0;       ///< sum over placements (what a naive copy would cost)
-    std::uint64_t stored_content_bytes = 0;  ///< distinct record contents before compression
-    std::uint64_t record_bytes = 0;       ///< sealed bytes of all records
+    std::uint64_t stored_content_bytes = 0;  ///< distinct entry contents before compression
+    std::uint64_t block_bytes = 0;        ///< sealed bytes of all blocks
+    std::uint64_t blocks = 0;
     std::uint64_t stores = 0;
     std::uint64_t packs = 0;
 };
@@ -103,12 +121,16 @@ public:
     Result<std::int64_t> ensure_folder(std::int64_t user_id, const std::string& path);
 
     // -- content
-    Result<std::optional<std::int64_t>> find_message(const crypto::Digest& keyed_hash);
-    Result<std::optional<BlobRow>> find_blob(const crypto::Digest& keyed_hash);
-    Result<std::optional<BlobRow>> blob(std::int64_t blob_id);
+    Result<std::optional<std::int64_t>> find_message(const ContentKey& key);
+    Result<std::optional<BlobRow>> find_blob(const ContentKey& key);
     Result<std::int64_t> insert_blob(const BlobRow& row);
+    /// A block row whose location is filled in by set_block_location once it is written.
+    Result<std::int64_t> insert_block();
+    Result<void> set_block_location(const BlockRow& block);
+    Result<std::optional<BlockRow>> block(std::int64_t block_id);
+    Result<std::vector<BlockRow>> all_blocks();
     struct NewMessage {
-        crypto::Digest keyed_hash{};
+        ContentKey key{};
         std::uint64_t size = 0;
         std::int64_t skeleton_blob_id = 0;
         std::uint32_t store = 0;
@@ -125,7 +147,6 @@ public:
     };
     Result<MessageRecords> message_records(std::int64_t message_id);
     Result<std::vector<std::int64_t>> all_message_ids();
-    Result<std::vector<BlobRow>> all_blobs();
 
     // -- placements: a message in a user's folder
     struct Placement {
@@ -133,18 +154,18 @@ public:
         std::int64_t folder_id = 0;
         std::string flags;
         std::optional<std::int64_t> received_time;
-        std::string source_path;
+        std::int64_t source_file_id = 0;
         std::uint64_t source_offset = 0;
     };
     /// False when the message is already in that folder.
     Result<bool> insert_placement(const Placement& placement);
 
-    // -- source files imported completely
-    /// folder: the archive folder the file was imported under (importing it elsewhere is new work).
+    // -- source files: where messages came from, and which files were imported completely.
+    // folder: the archive folder the file was imported under (importing it elsewhere is new work).
+    Result<std::int64_t> ensure_source_file(std::int64_t user_id, const std::string& folder, const std::string& path);
     Result<bool> is_file_imported(const std::string& user, const std::string& folder, const std::string& path,
                                   std::uint64_t size, std::int64_t modified_ns);
-    Result<void> mark_file_imported(std::int64_t user_id, const std::string& folder, const std::string& path,
-                                    std::uint64_t size, std::int64_t modified_ns);
+    Result<void> mark_file_imported(std::int64_t source_file_id, std::uint64_t size, std::int64_t modified_ns);
 
     // -- reading
     Result<std::vector<MessageListing>> list(const ListFilter& filter);
@@ -153,6 +174,7 @@ public:
 private:
     explicit Catalog(db::Database database) : m_database(std::move(database)) {}
     Result<void> migrate();
+    Result<std::int64_t> ensure_source_directory(std::string_view path);
     /// A prepared statement kept for the catalog's lifetime, reset and ready to bind.
     Result<db::Statement*> statement(const char* sql);
     db::Database m_database;

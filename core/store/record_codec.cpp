@@ -74,11 +74,8 @@ Result<std::string> decompress_record(std::string_view payload) {
     return content;
 }
 
-std::string record_associated_data(const crypto::Digest& keyed_hash, const RecordLocation& location) {
-    std::string out = "cairn record v1|";
-    out.append(reinterpret_cast<const char*>(keyed_hash.data()), keyed_hash.size());
-    out += fmt::format("|{}|{}|{}", location.store, location.pack, location.offset);
-    return out;
+std::string block_associated_data(std::string_view archive_id, std::int64_t block_id) {
+    return fmt::format("cairn block v1|{}|{}", archive_id, block_id);
 }
 
 }  // namespace cairn::store

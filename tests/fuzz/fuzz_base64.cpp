@@ -11,6 +11,11 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view input(reinterpret_cast<const char*>(data), size);
     if (const auto decoded = cairn::mime::decode_base64_exactly(input)) {
+        if (decoded->second.extra_line_breaks != 0 ||
+            cairn::mime::encode_base64(decoded->first, decoded->second) != input)
+            std::abort();
+    }
+    if (const auto decoded = cairn::mime::decode_base64_exactly(input, cairn::mime::TrailingEmptyLines::Keep)) {
         if (cairn::mime::encode_base64(decoded->first, decoded->second) != input)
             std::abort();
     }
@@ -23,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         layout.extra_line_breaks = (data[1] >> 2) & 3;
         const std::string_view bytes = input.substr(2);
         const std::string encoded = cairn::mime::encode_base64(bytes, layout);
-        const auto decoded = cairn::mime::decode_base64_exactly(encoded);
+        const auto decoded = cairn::mime::decode_base64_exactly(encoded, cairn::mime::TrailingEmptyLines::Keep);
         if (!decoded || decoded->first != bytes ||
             cairn::mime::encode_base64(decoded->first, decoded->second) != encoded)
             std::abort();

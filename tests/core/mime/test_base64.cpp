@@ -9,6 +9,7 @@
 using cairn::mime::Base64Layout;
 using cairn::mime::decode_base64_exactly;
 using cairn::mime::encode_base64;
+using cairn::mime::TrailingEmptyLines;
 
 namespace {
 
@@ -101,14 +102,24 @@ TEST_CASE("empty lines after the last line are part of the layout") {
             for (std::uint32_t line_break = 0; line_break <= extra; ++line_break)
                 ending += crlf ? "\r\n" : "\n";
             CHECK(encoded.ends_with(ending));
-            const auto decoded = decode_base64_exactly(encoded);
+            // The plain overload keeps the original three-field layout and so refuses them.
+            CHECK_FALSE(decode_base64_exactly(encoded).has_value());
+            const auto decoded = decode_base64_exactly(encoded, TrailingEmptyLines::Keep);
             REQUIRE(decoded.has_value());
+            CHECK(decoded->first == bytes);
             CHECK(decoded->second.extra_line_breaks == extra);
-            check_round_trip(encoded, bytes);
+            CHECK(encode_base64(decoded->first, decoded->second) == encoded);
         }
     }
     // A single short line followed by an empty line, as Thunderbird writes small attachments.
-    check_round_trip("QUJD\r\n\r\n", "ABC");
+    const auto small = decode_base64_exactly("QUJD\r\n\r\n", TrailingEmptyLines::Keep);
+    REQUIRE(small.has_value());
+    CHECK(small->first == "ABC");
+    CHECK(encode_base64(small->first, small->second) == "QUJD\r\n\r\n");
+    // Without empty lines both overloads agree.
+    const auto plain = decode_base64_exactly("QUJD\n", TrailingEmptyLines::Keep);
+    REQUIRE(plain.has_value());
+    CHECK(plain->second.extra_line_breaks == 0);
 }
 
 TEST_CASE("irregular layouts are rejected") {
@@ -175,10 +186,15 @@ TEST_CASE("random bytes encoded in a random layout decode exactly and re-encode 
         layout.final_line_break = generator() % 2 == 0;
         layout.extra_line_breaks = generator() % 4 == 0 ? static_cast<std::uint32_t>(generator() % 3) : 0;
         const std::string encoded = encode_base64(bytes, layout);
-        const auto decoded = decode_base64_exactly(encoded);
+        const auto decoded = decode_base64_exactly(encoded, TrailingEmptyLines::Keep);
         REQUIRE(decoded.has_value());
         CHECK(decoded->first == bytes);
         CHECK(encode_base64(decoded->first, decoded->second) == encoded);
+        const bool has_empty_lines = !bytes.empty() && layout.final_line_break && layout.extra_line_breaks > 0;
+        const auto strict = decode_base64_exactly(encoded);
+        CHECK(strict.has_value() == !has_empty_lines);
+        if (strict)
+            CHECK(encode_base64(strict->first, strict->second) == encoded);
     }
 }
 
@@ -198,10 +214,12 @@ TEST_CASE("whenever decoding succeeds on mutated input, re-encoding gives the in
             default: encoded.insert(position, 1, alphabet[generator() % (sizeof alphabet - 1)]); break;
             }
         }
-        const auto decoded = decode_base64_exactly(encoded);
-        if (decoded) {
-            ++accepted;
-            CHECK(encode_base64(decoded->first, decoded->second) == encoded);
+        for (const TrailingEmptyLines trailing : {TrailingEmptyLines::Reject, TrailingEmptyLines::Keep}) {
+            const auto decoded = decode_base64_exactly(encoded, trailing);
+            if (decoded) {
+                ++accepted;
+                CHECK(encode_base64(decoded->first, decoded->second) == encoded);
+            }
         }
     }
     CHECK(accepted > 0);

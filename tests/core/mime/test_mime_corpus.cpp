@@ -30,6 +30,8 @@ struct Figures {
     std::size_t base64_span_count = 0;
     std::size_t base64_exact_count = 0;
     std::size_t base64_exact_bytes = 0;
+    std::size_t base64_exact_with_empty_lines_count = 0;
+    std::size_t base64_exact_with_empty_lines_bytes = 0;
     std::size_t dated_count = 0;
 };
 
@@ -63,12 +65,16 @@ void check_message(const std::string& path, const std::string& message, Figures&
             continue;
         ++figures.base64_span_count;
         const std::string_view encoded = std::string_view(message).substr(span.offset, span.length);
-        const auto decoded = cairn::mime::decode_base64_exactly(encoded);
-        if (!decoded)
-            continue;
-        ++figures.base64_exact_count;
-        figures.base64_exact_bytes += span.length;
-        REQUIRE(cairn::mime::encode_base64(decoded->first, decoded->second) == encoded);
+        if (const auto decoded = cairn::mime::decode_base64_exactly(encoded)) {
+            ++figures.base64_exact_count;
+            figures.base64_exact_bytes += span.length;
+            REQUIRE(cairn::mime::encode_base64(decoded->first, decoded->second) == encoded);
+        }
+        if (const auto decoded = cairn::mime::decode_base64_exactly(encoded, cairn::mime::TrailingEmptyLines::Keep)) {
+            ++figures.base64_exact_with_empty_lines_count;
+            figures.base64_exact_with_empty_lines_bytes += span.length;
+            REQUIRE(cairn::mime::encode_base64(decoded->first, decoded->second) == encoded);
+        }
     }
 
     const cairn::mime::HeaderSummary summary = cairn::mime::summarize_headers(message);
@@ -87,7 +93,9 @@ void report(const char* name, const Figures& figures) {
                  << "% of the bytes; base64 bodies decodable exactly: " << figures.base64_exact_count << " of "
                  << figures.base64_span_count << " ("
                  << (figures.message_bytes ? 100.0 * static_cast<double>(figures.base64_exact_bytes) / static_cast<double>(figures.message_bytes) : 0.0)
-                 << "% of all bytes); " << figures.dated_count << " with a parseable date");
+                 << "% of all bytes), " << figures.base64_exact_with_empty_lines_count << " ("
+                 << (figures.message_bytes ? 100.0 * static_cast<double>(figures.base64_exact_with_empty_lines_bytes) / static_cast<double>(figures.message_bytes) : 0.0)
+                 << "%) when trailing empty lines are kept; " << figures.dated_count << " with a parseable date");
 }
 
 std::vector<std::filesystem::path> regular_files_under(const std::filesystem::path& root) {
