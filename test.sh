@@ -7,21 +7,36 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 jobs=$(nproc)
+passed=0; failed=0
+# run_ctest DIR [ctest options]: runs the suite, keeps a count for the closing line.
+run_ctest() {
+  local dir=$1; shift
+  local log; log=$(mktemp)
+  local status=0
+  (cd "$dir" && ctest --output-on-failure -j "$jobs" "$@") 2>&1 | tee "$log" || status=$?
+  local total; total=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\1 \2/p' "$log" | tail -n1)
+  rm -f "$log"
+  if [ -n "$total" ]; then
+    set -- $total
+    failed=$((failed + $1)); passed=$((passed + $2 - $1))
+  fi
+  return $status
+}
 
 ./setup.sh --deps-only
 
 echo "== build and test (RelWithDebInfo)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$jobs"
-(cd build && ctest --output-on-failure -j "$jobs")
+run_ctest build
 
-[ "${1:-}" = "--quick" ] && exit 0
+if [ "${1:-}" = "--quick" ]; then echo "$passed passed, $failed failed"; exit 0; fi
 
 echo "== build and test under AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCAIRN_SANITIZE=ON >/dev/null
 cmake --build build-sanitize -j "$jobs"
-(cd build-sanitize && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-   ctest --output-on-failure -j "$jobs" -LE slow)
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  run_ctest build-sanitize -LE slow
 
 echo "== fuzz targets (a short time box each)"
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCAIRN_FUZZ=ON \
@@ -36,3 +51,4 @@ for target in build-fuzz/tests/fuzz/fuzz_*; do
   rm -rf "$corpus_dir"
 done
 echo "== all tests passed"
+echo "$passed passed, $failed failed"

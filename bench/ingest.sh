@@ -147,7 +147,17 @@ cairn_stats() { # ARCHIVE OUT.json
 
 get() { python3 "$helper" get "$@"; }
 
-log "cairn:   $cairn ($("$cairn" --version 2>/dev/null | head -n 1 || echo '?'))"
+# Snapshot the binary: the build tree may be rebuilt while the benchmark runs, and every run must use the same one.
+cp -- "$cairn" "$work/cairn"
+cairn_source="$cairn"
+cairn="$work/cairn"
+export BENCH_CAIRN_BINARY="$cairn_source"
+BENCH_CAIRN_SHA256="$(sha256sum "$cairn" | cut -d' ' -f1)"
+BENCH_CAIRN_VERSION="$("$cairn" --version 2>/dev/null | head -n 1 || echo '?')"
+BENCH_TOOLS="mu $(mu --version 2>/dev/null | head -n 1 | grep -o '[0-9][0-9.]*' | head -n 1 || echo '?'); $(notmuch --version 2>/dev/null || echo 'notmuch ?')"
+BENCH_HOST="$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
+export BENCH_CAIRN_SHA256 BENCH_CAIRN_VERSION BENCH_TOOLS BENCH_HOST BENCH_RUNS="$runs"
+log "cairn:   $cairn_source ($BENCH_CAIRN_VERSION, sha256 ${BENCH_CAIRN_SHA256:0:16}..., copied for the run)"
 [ "$compare" -eq 1 ] && log "mu:      $(mu --version 2>/dev/null | head -n 1)" && log "notmuch: $(notmuch --version)"
 log "corpus:  $corpus; sets: ${set_list[*]}; runs: $runs; work dir: $work"
 
@@ -260,7 +270,9 @@ EOF
 done
 
 echo
-echo "Cairn ingest benchmark: $runs run(s) per tool and set, medians; $(nproc) cores; $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "Cairn ingest benchmark: $runs run(s) per tool and set, medians; $BENCH_HOST; $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+echo "cairn: $cairn_source ($BENCH_CAIRN_VERSION, sha256 $BENCH_CAIRN_SHA256)"
+[ "$compare" -eq 0 ] || echo "tools: $BENCH_TOOLS"
 echo
 if [ -n "$json_out" ]; then
   python3 "$helper" report "$results" --json "$json_out"

@@ -229,7 +229,8 @@ def report(path, json_out):
         for tool in ("mu", "notmuch"):
             t = r[tool]
             if t and t["messages_indexed"] is not None and r["messages"] is not None and int(t["messages_indexed"]) != r["messages"]:
-                notes.append(f"{r['set']}: {tool} indexed {int(t['messages_indexed'])} of {r['messages']} message files")
+                notes.append(f"{r['set']}: {tool} indexed {int(t['messages_indexed'])} of {r['messages']} message files"
+                         + (" (notmuch keeps one entry per Message-ID)" if tool == "notmuch" else ""))
         if c["rerun_added_bytes"]:
             notes.append(f"{r['set']}: the unchanged re-run added {int(c['rerun_added_bytes'])} bytes")
     if notes:
@@ -241,6 +242,14 @@ def report(path, json_out):
     if json_out:
         document = {
             "benchmark": "ingest",
+            "environment": {
+                "cairn_binary": os.environ.get("BENCH_CAIRN_BINARY"),
+                "cairn_sha256": os.environ.get("BENCH_CAIRN_SHA256"),
+                "cairn_version": os.environ.get("BENCH_CAIRN_VERSION"),
+                "tools": os.environ.get("BENCH_TOOLS"),
+                "host": os.environ.get("BENCH_HOST"),
+                "runs": int(os.environ["BENCH_RUNS"]) if os.environ.get("BENCH_RUNS") else None,
+            },
             "targets": {
                 "ingest_vs_mu_rate": MU_RATE_TARGET,
                 "packs_catalog_pct_of_raw": STORAGE_TARGET_PCT,

@@ -144,16 +144,22 @@ void ProgressPrinter::print(const Progress& progress, bool final_line) {
     double rate = static_cast<double>(progress.done) / elapsed;
     std::string counts = progress.total ? fmt::format("{}/{}", progress.done, progress.total)
                                         : fmt::format("{}", progress.done);
+    // The share done: by items when their total is known, else by input bytes.
+    double share = -1;
+    if (progress.total)
+        share = static_cast<double>(progress.done) / static_cast<double>(progress.total);
+    else if (progress.input_total)
+        share = static_cast<double>(progress.input_position) / static_cast<double>(progress.input_total);
     std::string eta;
-    if (progress.total && rate > 0 && progress.done < progress.total)
-        eta = fmt::format(" ETA {:.0f}s", static_cast<double>(progress.total - progress.done) / rate);
+    if (share > 0.01 && share < 1)
+        eta = fmt::format(" ETA {}", format_duration(elapsed * (1 - share) / share));
     std::string failed = progress.failed ? fmt::format(", {} failed", progress.failed) : "";
     std::string bytes = progress.bytes_done ? fmt::format(", {}", format_bytes(progress.bytes_done)) : "";
     if (m_terminal) {
         std::string bar;
-        if (progress.total) {
+        if (share >= 0) {
             int width = 24;
-            int filled = static_cast<int>(width * static_cast<double>(progress.done) / static_cast<double>(progress.total));
+            int filled = static_cast<int>(width * std::min(1.0, share));
             bar = "[" + std::string(static_cast<std::size_t>(std::min(filled, width)), '#') +
                   std::string(static_cast<std::size_t>(width - std::min(filled, width)), '.') + "] ";
         }
@@ -161,7 +167,8 @@ void ProgressPrinter::print(const Progress& progress, bool final_line) {
         if (final_line)
             fmt::print(stderr, "\n");
     } else {
-        fmt::print(stderr, "{}: {}{}{}, {:.0f}/s{}{}\n", m_label, counts, bytes, failed, rate, eta,
+        std::string percent = share >= 0 && !final_line ? fmt::format(" ({:.0f}%)", 100 * std::min(1.0, share)) : "";
+        fmt::print(stderr, "{}: {}{}{}{}, {:.0f}/s{}{}\n", m_label, counts, percent, bytes, failed, rate, eta,
                    final_line ? " (done)" : "");
     }
     std::fflush(stderr);
@@ -176,6 +183,15 @@ std::string format_bytes(std::uint64_t bytes) {
         ++unit;
     }
     return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", value, units[unit]);
+}
+
+std::string format_duration(double seconds) {
+    auto whole = static_cast<long long>(seconds + 0.5);
+    if (whole < 60)
+        return fmt::format("{}s", whole);
+    if (whole < 3600)
+        return fmt::format("{}m{:02}s", whole / 60, whole % 60);
+    return fmt::format("{}h{:02}m", whole / 3600, (whole % 3600) / 60);
 }
 
 std::string format_date(std::optional<std::int64_t> seconds) {

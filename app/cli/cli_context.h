@@ -68,6 +68,7 @@ private:
 };
 
 std::string format_bytes(std::uint64_t bytes);
+std::string format_duration(double seconds);
 std::string format_date(std::optional<std::int64_t> seconds);
 
 }  // namespace cairn::cli

@@ -36,6 +36,7 @@ struct FailureItem {
 };
 struct PassedOverItem {
     bool unchanged = false;  // imported before (otherwise: not mail by name)
+    std::uint64_t size = 0;
 };
 using Item = std::variant<MessageItem, FileCompleteItem, FailureItem, PassedOverItem>;
 
@@ -178,7 +179,7 @@ public:
                                                    identity.size, identity.modified_ns);
         // When the lookup fails the file is simply read again: dedup makes that safe.
         if (imported && *imported) {
-            m_queue.push(PassedOverItem{true}, 0);
+            m_queue.push(PassedOverItem{true, identity.size}, 0);
             return false;
         }
         return true;
@@ -188,7 +189,7 @@ public:
         m_queue.push(FileCompleteItem{identity}, 0);
     }
 
-    void on_skipped(const std::string&, const std::string&) override { m_queue.push(PassedOverItem{false}, 0); }
+    void on_skipped(const std::string&, const std::string&) override { m_queue.push(PassedOverItem{false, 0}, 0); }
 
 private:
     ItemQueue& m_queue;
@@ -204,6 +205,25 @@ std::string join_folder(const std::string& prefix, const std::string& folder) {
     if (folder.empty())
         return prefix;
     return prefix + "/" + folder;
+}
+
+/// The bytes of every file under the paths: the import's progress is measured against it.
+std::uint64_t input_size(const std::vector<std::filesystem::path>& paths) {
+    std::uint64_t total = 0;
+    std::error_code error;
+    for (const auto& path : paths) {
+        if (std::filesystem::is_regular_file(path, error)) {
+            total += std::filesystem::file_size(path, error);
+            continue;
+        }
+        for (auto it = std::filesystem::recursive_directory_iterator(path, error);
+             !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
+            std::error_code size_error;
+            if (it->is_regular_file(size_error))
+                total += it->file_size(size_error);
+        }
+    }
+    return total;
 }
 
 std::string flags_text(const std::vector<std::string>& flags) {
@@ -262,6 +282,8 @@ Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::f
         });
 
         Progress progress;
+        progress.input_total = input_size(paths);
+        std::uint64_t completed_files_bytes = 0;
         auto last_commit = Clock::now();
         auto stop_reader = [&] {
             reader_stop.cancel();
@@ -304,7 +326,11 @@ Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::f
                 progress.current = origin.source_path;
                 progress.done = report.messages_seen;
                 progress.bytes_done = report.bytes_read;
+                progress.input_position =
+                    std::min(progress.input_total, completed_files_bytes + origin.offset + message->size);
             } else if (auto* complete = std::get_if<FileCompleteItem>(&*item)) {
+                completed_files_bytes += complete->identity.size;
+                progress.input_position = std::min(progress.input_total, completed_files_bytes);
                 step_result = writer.mark_file_imported(options.user, options.folder_prefix, complete->identity.path,
                                                         complete->identity.size, complete->identity.modified_ns);
             } else if (auto* failure = std::get_if<FailureItem>(&*item)) {
@@ -312,6 +338,7 @@ Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::f
                 progress.failed = report.failures.size();
             } else if (auto* passed = std::get_if<PassedOverItem>(&*item)) {
                 ++(passed->unchanged ? report.files_skipped_unchanged : report.files_passed_over);
+                completed_files_bytes += passed->size;
             }
             if (step_result && (writer.pending_messages() >= options.batch_messages ||
                                 writer.pending_bytes() >= options.batch_bytes ||

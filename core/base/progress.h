@@ -22,6 +22,10 @@ struct Progress {
     std::uint64_t done = 0;
     std::uint64_t total = 0;
     std::uint64_t bytes_done = 0;
+    /// Input to get through, where known up front (an import's file sizes): with
+    /// input_position it gives a share done and an ETA when `total` is unknown.
+    std::uint64_t input_total = 0;
+    std::uint64_t input_position = 0;
     std::uint64_t failed = 0;
     std::string current;  ///< what is being worked on now (a file, a folder)
 };

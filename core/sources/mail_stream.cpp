@@ -124,6 +124,12 @@ StreamOutcome read_mail_stream(ByteStream& stream, const StreamOrigin& origin, A
         sink.on_failure(ItemFailure{origin.source_path, 0,
                                     fmt::format("not a mail message (looks like {})", detection.description)});
         return StreamOutcome::Refused;
+    case ContentKind::UnsupportedMail:
+        sink.on_failure(ItemFailure{origin.source_path, 0,
+                                    fmt::format("{} is not supported yet; export its folders from the mail program "
+                                                "as .eml or mbox files and import those",
+                                                detection.description)});
+        return StreamOutcome::Refused;
     case ContentKind::Archive:
         if (archive_policy == ArchivePolicy::Return)
             return StreamOutcome::IsArchive;

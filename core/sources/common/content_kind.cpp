@@ -30,7 +30,7 @@ constexpr std::array<std::string_view, 8> ArchiveMagics{
 };
 
 // Files that turn up beside mail and are plainly something else.
-constexpr std::array<Magic, 14> BinaryMagics{{
+constexpr std::array<Magic, 13> BinaryMagics{{
     {std::string_view("\xFF\xD8\xFF", 3), "a JPEG image"},
     {std::string_view("\x89PNG\r\n\x1A\n", 8), "a PNG image"},
     {"GIF87a", "a GIF image"},
@@ -39,7 +39,6 @@ constexpr std::array<Magic, 14> BinaryMagics{{
     {std::string_view("\x7F" "ELF", 4), "an ELF executable"},
     {std::string_view("SQLite format 3\x00", 16), "an SQLite database"},
     {std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8), "an Outlook item or Office document"},
-    {"!BDN", "an Outlook PST/OST file"},
     {std::string_view("\xCA\xFE\xBA\xBE", 4), "a Mach-O or Java class file"},
     {std::string_view("\xCF\xFA\xED\xFE", 4), "a Mach-O executable"},
     {"bplist00", "a binary property list"},
@@ -99,6 +98,8 @@ ContentDetection detect_content(std::string_view head, std::string_view file_nam
     // A header line first means mail, whatever bytes follow.
     if (mbox::is_header_line(first_line(text)))
         return {ContentKind::Mail, {}};
+    if (head.starts_with("!BDN"))
+        return {ContentKind::UnsupportedMail, "an Outlook PST/OST file"};
     for (const Magic& magic : BinaryMagics) {
         if (head.starts_with(magic.prefix))
             return {ContentKind::NotMail, std::string(magic.description)};

@@ -108,7 +108,10 @@ StreamOutcome read_archive(const std::filesystem::path& archive_path, const std:
     // A lone compressed mbox or message (no tar inside) is read as that one file.
     archive_read_support_format_raw(handle.get());
     if (archive_read_open_filename(handle.get(), archive_path.c_str(), ReadChunkSize) != ARCHIVE_OK) {
-        sink.on_failure(ItemFailure{source_path, 0, fmt::format("cannot open archive: {}", archive_error_text(handle.get()))});
+        std::uint64_t offset = compressed_position(handle.get());
+        sink.on_failure(ItemFailure{source_path, offset,
+                                    fmt::format("cannot open the archive (damaged or truncated at byte {}): {}", offset,
+                                                archive_error_text(handle.get()))});
         return StreamOutcome::ReadError;
     }
 
