@@ -77,48 +77,53 @@ int main_with_arguments(int argc, char** argv) {
     context.cancel = &interrupt_token;
     auto& options = context.options;
     app.add_option("--archive", options.archive,
-                   "Archive directory (default: $CAIRN_ARCHIVE, else $XDG_DATA_HOME/cairn/archive)");
-    app.add_option("--passphrase-file", options.passphrase_file, "Read the passphrase from the first line of FILE");
+                   "Archive directory (default: $CAIRN_ARCHIVE, else $XDG_DATA_HOME/cairn/archive)")
+        ->type_name("DIR");
+    app.add_option("--passphrase-file", options.passphrase_file, "Read the passphrase from the first line of FILE")->type_name("FILE");
     app.add_flag("-q,--quiet", options.quiet, "No progress and no summary; errors only");
     app.add_flag("--json", options.json, "Machine-readable output (versioned; see docs/cli.md)");
 
     InitArguments init;
     auto* init_command = app.add_subcommand("init", "Create a new archive (refuses to touch an existing one)");
     init_command->add_option("--store-size", init.store_size,
-                             "Begin a new store when the current one reaches this size (e.g. 50G; default: no limit)");
+                             "Begin a new store when the current one reaches this size (e.g. 50G; default: no limit)")
+        ->type_name("SIZE");
     init_command->add_option("--store-messages", init.store_messages,
-                             "Begin a new store after this many messages (default: no limit)");
+                             "Begin a new store after this many messages (default: no limit)")->type_name("N");
 
     ImportArguments import;
     auto* import_command = app.add_subcommand(
         "import", "Archive mail files: .eml, mbox, Maildir, .emlx, folders of these, zip/tar archives of these");
-    import_command->add_option("--user", import.user, "Archive for this user (default: your login name)");
-    import_command->add_option("--folder", import.folder, "Put the messages under this archive folder");
-    import_command->add_option("--workers", import.workers, "Worker threads (default: one per core)");
-    import_command->add_option("paths", import.paths, "Files or directories to import")->required();
+    import_command->add_option("--user", import.user, "Archive for this user (default: your login name)")->type_name("NAME");
+    import_command->add_option("--folder", import.folder, "Put the messages under this archive folder")->type_name("PREFIX");
+    import_command->add_option("--workers", import.workers, "Worker threads (default: one per core)")->type_name("N");
+    import_command->add_option("paths", import.paths, "Files or directories to import")->required()->type_name("PATH");
 
     ExportArguments export_arguments;
     std::string export_user, export_folder;
     auto* export_command = app.add_subcommand("export", "Write archived messages out, byte for byte");
     export_command->add_option("--format", export_arguments.format, "eml (default), mbox or zip")
+        ->type_name("FORMAT")
         ->check(CLI::IsMember({"eml", "mbox", "zip"}));
-    export_command->add_option("--out", export_arguments.out, "Output directory (eml, mbox) or zip file")->required();
-    auto* export_user_option = export_command->add_option("--user", export_user, "Only this user's messages");
+    export_command->add_option("--out", export_arguments.out, "Output directory (eml, mbox) or zip file")
+        ->required()
+        ->type_name("PATH");
+    auto* export_user_option = export_command->add_option("--user", export_user, "Only this user's messages")->type_name("NAME");
     auto* export_folder_option =
-        export_command->add_option("--folder", export_folder, "Only this folder and its sub-folders");
+        export_command->add_option("--folder", export_folder, "Only this folder and its sub-folders")->type_name("FOLDER");
 
-    auto* verify_command = app.add_subcommand("verify", "Check every record and every message against its SHA-256");
+    auto* verify_command = app.add_subcommand("verify", "Read back every block and every message, checking their integrity");
     auto* stats_command = app.add_subcommand("stats", "Messages, users, folders, sizes and deduplication savings");
 
     ListArguments list;
     std::string list_user, list_folder;
     auto* list_command = app.add_subcommand("list", "List archived messages");
-    auto* list_user_option = list_command->add_option("--user", list_user, "Only this user's messages");
-    auto* list_folder_option = list_command->add_option("--folder", list_folder, "Only this folder and its sub-folders");
+    auto* list_user_option = list_command->add_option("--user", list_user, "Only this user's messages")->type_name("NAME");
+    auto* list_folder_option = list_command->add_option("--folder", list_folder, "Only this folder and its sub-folders")->type_name("FOLDER");
 
     ShowArguments show;
     auto* show_command = app.add_subcommand("show", "Show one message");
-    show_command->add_option("id", show.id, "Message id (from cairn list)")->required();
+    show_command->add_option("id", show.id, "Message id (from cairn list)")->required()->type_name("ID");
     show_command->add_flag("--raw", show.raw, "Write the exact original bytes to standard output");
 
     try {
