@@ -165,21 +165,19 @@ Result<void> Catalog::migrate() {
     return {};
 }
 
-Result<db::Statement*> Catalog::statement(const char* sql) {
+Result<Catalog::StatementLease> Catalog::statement(const char* sql) {
     auto found = m_statements.find(sql);
-    if (found != m_statements.end()) {
-        found->second->reset();
-        return found->second.get();
-    }
+    if (found != m_statements.end())
+        return StatementLease(found->second.get());
     auto prepared = CAIRN_TRY(m_database.prepare(sql));
     auto stored = std::make_unique<db::Statement>(std::move(prepared));
     auto* pointer = stored.get();
     m_statements.emplace(sql, std::move(stored));
-    return pointer;
+    return StatementLease(pointer);
 }
 
 Result<std::vector<StoreRow>> Catalog::stores() {
-    auto* query = CAIRN_TRY(statement("SELECT number, sealed, byte_limit, message_limit FROM stores ORDER BY number"));
+    auto query = CAIRN_TRY(statement("SELECT number, sealed, byte_limit, message_limit FROM stores ORDER BY number"));
     std::vector<StoreRow> rows;
     while (CAIRN_TRY(query->step()))
         rows.push_back(StoreRow{static_cast<std::uint32_t>(query->column_int(0)), query->column_int(1) != 0,
@@ -189,7 +187,7 @@ Result<std::vector<StoreRow>> Catalog::stores() {
 }
 
 Result<void> Catalog::insert_store(const StoreRow& store) {
-    auto* insert = CAIRN_TRY(statement("INSERT INTO stores(number, sealed, byte_limit, message_limit) VALUES(?,?,?,?)"));
+    auto insert = CAIRN_TRY(statement("INSERT INTO stores(number, sealed, byte_limit, message_limit) VALUES(?,?,?,?)"));
     insert->bind(1, static_cast<std::int64_t>(store.number))
         .bind(2, static_cast<std::int64_t>(store.sealed))
         .bind(3, static_cast<std::int64_t>(store.byte_limit))
@@ -198,13 +196,13 @@ Result<void> Catalog::insert_store(const StoreRow& store) {
 }
 
 Result<void> Catalog::seal_store(std::uint32_t store) {
-    auto* update = CAIRN_TRY(statement("UPDATE stores SET sealed = 1 WHERE number = ?"));
+    auto update = CAIRN_TRY(statement("UPDATE stores SET sealed = 1 WHERE number = ?"));
     update->bind(1, static_cast<std::int64_t>(store));
     return update->run();
 }
 
 Result<std::vector<PackRow>> Catalog::packs() {
-    auto* query = CAIRN_TRY(statement("SELECT id, store, number, committed_size, sealed FROM packs ORDER BY store, number"));
+    auto query = CAIRN_TRY(statement("SELECT id, store, number, committed_size, sealed FROM packs ORDER BY store, number"));
     std::vector<PackRow> rows;
     while (CAIRN_TRY(query->step()))
         rows.push_back(PackRow{query->column_int(0), static_cast<std::uint32_t>(query->column_int(1)),
@@ -214,27 +212,27 @@ Result<std::vector<PackRow>> Catalog::packs() {
 }
 
 Result<PackRow> Catalog::insert_pack(std::uint32_t store, std::uint32_t number) {
-    auto* insert = CAIRN_TRY(statement("INSERT INTO packs(store, number) VALUES(?, ?)"));
+    auto insert = CAIRN_TRY(statement("INSERT INTO packs(store, number) VALUES(?, ?)"));
     insert->bind(1, static_cast<std::int64_t>(store)).bind(2, static_cast<std::int64_t>(number));
     CAIRN_TRY_VOID(insert->run());
     return PackRow{m_database.last_insert_id(), store, number, 0, false};
 }
 
 Result<void> Catalog::set_pack_size(std::int64_t pack_id, std::uint64_t committed_size, bool sealed) {
-    auto* update = CAIRN_TRY(statement("UPDATE packs SET committed_size = ?, sealed = ? WHERE id = ?"));
+    auto update = CAIRN_TRY(statement("UPDATE packs SET committed_size = ?, sealed = ? WHERE id = ?"));
     update->bind(1, static_cast<std::int64_t>(committed_size)).bind(2, static_cast<std::int64_t>(sealed)).bind(3, pack_id);
     return update->run();
 }
 
 Result<std::uint64_t> Catalog::store_message_count(std::uint32_t store) {
-    auto* query = CAIRN_TRY(statement("SELECT count(*) FROM messages WHERE store = ?"));
+    auto query = CAIRN_TRY(statement("SELECT count(*) FROM messages WHERE store = ?"));
     query->bind(1, static_cast<std::int64_t>(store));
     CAIRN_TRY(query->step());
     return static_cast<std::uint64_t>(query->column_int(0));
 }
 
 Result<std::optional<std::string>> Catalog::setting(const std::string& key) {
-    auto* query = CAIRN_TRY(statement("SELECT value FROM settings WHERE key = ?"));
+    auto query = CAIRN_TRY(statement("SELECT value FROM settings WHERE key = ?"));
     query->bind(1, key);
     if (!CAIRN_TRY(query->step()))
         return std::optional<std::string>();
@@ -242,36 +240,36 @@ Result<std::optional<std::string>> Catalog::setting(const std::string& key) {
 }
 
 Result<void> Catalog::set_setting(const std::string& key, const std::string& value) {
-    auto* upsert = CAIRN_TRY(statement("INSERT INTO settings(key, value) VALUES(?, ?) "
+    auto upsert = CAIRN_TRY(statement("INSERT INTO settings(key, value) VALUES(?, ?) "
                                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
     upsert->bind(1, key).bind(2, value);
     return upsert->run();
 }
 
 Result<std::int64_t> Catalog::ensure_user(const std::string& name) {
-    auto* query = CAIRN_TRY(statement("SELECT id FROM users WHERE name = ?"));
+    auto query = CAIRN_TRY(statement("SELECT id FROM users WHERE name = ?"));
     query->bind(1, name);
     if (CAIRN_TRY(query->step()))
         return query->column_int(0);
-    auto* insert = CAIRN_TRY(statement("INSERT INTO users(name) VALUES(?)"));
+    auto insert = CAIRN_TRY(statement("INSERT INTO users(name) VALUES(?)"));
     insert->bind(1, name);
     CAIRN_TRY_VOID(insert->run());
     return m_database.last_insert_id();
 }
 
 Result<std::int64_t> Catalog::ensure_folder(std::int64_t user_id, const std::string& path) {
-    auto* query = CAIRN_TRY(statement("SELECT id FROM folders WHERE user_id = ? AND path = ?"));
+    auto query = CAIRN_TRY(statement("SELECT id FROM folders WHERE user_id = ? AND path = ?"));
     query->bind(1, user_id).bind(2, path);
     if (CAIRN_TRY(query->step()))
         return query->column_int(0);
-    auto* insert = CAIRN_TRY(statement("INSERT INTO folders(user_id, path) VALUES(?, ?)"));
+    auto insert = CAIRN_TRY(statement("INSERT INTO folders(user_id, path) VALUES(?, ?)"));
     insert->bind(1, user_id).bind(2, path);
     CAIRN_TRY_VOID(insert->run());
     return m_database.last_insert_id();
 }
 
 Result<std::optional<std::int64_t>> Catalog::find_message(const ContentKey& key) {
-    auto* query = CAIRN_TRY(statement("SELECT id FROM messages WHERE key = ?"));
+    auto query = CAIRN_TRY(statement("SELECT id FROM messages WHERE key = ?"));
     query->bind_blob(1, key_view(key));
     if (!CAIRN_TRY(query->step()))
         return std::optional<std::int64_t>();
@@ -279,7 +277,7 @@ Result<std::optional<std::int64_t>> Catalog::find_message(const ContentKey& key)
 }
 
 Result<std::optional<BlobRow>> Catalog::find_blob(const ContentKey& key) {
-    auto* query = CAIRN_TRY(statement("SELECT id, block_id, offset, length, key FROM blobs WHERE key = ?"));
+    auto query = CAIRN_TRY(statement("SELECT id, block_id, offset, length, key FROM blobs WHERE key = ?"));
     query->bind_blob(1, key_view(key));
     if (!CAIRN_TRY(query->step()))
         return std::optional<BlobRow>();
@@ -287,7 +285,7 @@ Result<std::optional<BlobRow>> Catalog::find_blob(const ContentKey& key) {
 }
 
 Result<std::int64_t> Catalog::insert_blob(const BlobRow& row) {
-    auto* insert = CAIRN_TRY(statement("INSERT INTO blobs(key, block_id, offset, length) VALUES(?,?,?,?)"));
+    auto insert = CAIRN_TRY(statement("INSERT INTO blobs(key, block_id, offset, length) VALUES(?,?,?,?)"));
     insert->bind_blob(1, key_view(row.key))
         .bind(2, row.block_id)
         .bind(3, static_cast<std::int64_t>(row.offset))
@@ -297,13 +295,13 @@ Result<std::int64_t> Catalog::insert_blob(const BlobRow& row) {
 }
 
 Result<std::int64_t> Catalog::insert_block() {
-    auto* insert = CAIRN_TRY(statement("INSERT INTO blocks DEFAULT VALUES"));
+    auto insert = CAIRN_TRY(statement("INSERT INTO blocks DEFAULT VALUES"));
     CAIRN_TRY_VOID(insert->run());
     return m_database.last_insert_id();
 }
 
 Result<void> Catalog::set_block_location(const BlockRow& block) {
-    auto* update = CAIRN_TRY(statement(
+    auto update = CAIRN_TRY(statement(
         "UPDATE blocks SET store = ?, pack = ?, offset = ?, sealed_size = ?, content_size = ? WHERE id = ?"));
     update->bind(1, static_cast<std::int64_t>(block.store))
         .bind(2, static_cast<std::int64_t>(block.pack))
@@ -315,7 +313,7 @@ Result<void> Catalog::set_block_location(const BlockRow& block) {
 }
 
 Result<std::optional<BlockRow>> Catalog::block(std::int64_t block_id) {
-    auto* query = CAIRN_TRY(
+    auto query = CAIRN_TRY(
         statement("SELECT id, store, pack, offset, sealed_size, content_size FROM blocks WHERE id = ?"));
     query->bind(1, block_id);
     if (!CAIRN_TRY(query->step()))
@@ -324,7 +322,7 @@ Result<std::optional<BlockRow>> Catalog::block(std::int64_t block_id) {
 }
 
 Result<std::vector<BlockRow>> Catalog::all_blocks() {
-    auto* query = CAIRN_TRY(statement(
+    auto query = CAIRN_TRY(statement(
         "SELECT id, store, pack, offset, sealed_size, content_size FROM blocks ORDER BY store, pack, offset"));
     std::vector<BlockRow> rows;
     while (CAIRN_TRY(query->step()))
@@ -333,7 +331,7 @@ Result<std::vector<BlockRow>> Catalog::all_blocks() {
 }
 
 Result<std::int64_t> Catalog::insert_message(const NewMessage& message) {
-    auto* insert = CAIRN_TRY(statement(
+    auto insert = CAIRN_TRY(statement(
         "INSERT INTO messages(key, size, skeleton_blob_id, store, date, sender, recipients, subject, "
         "header_message_id) VALUES(?,?,?,?,?,?,?,?,?)"));
     insert->bind_blob(1, key_view(message.key))
@@ -350,14 +348,14 @@ Result<std::int64_t> Catalog::insert_message(const NewMessage& message) {
 }
 
 Result<void> Catalog::insert_message_part(std::int64_t message_id, std::uint32_t position, std::int64_t blob_id) {
-    auto* insert = CAIRN_TRY(statement("INSERT INTO message_parts(message_id, position, blob_id) VALUES(?,?,?)"));
+    auto insert = CAIRN_TRY(statement("INSERT INTO message_parts(message_id, position, blob_id) VALUES(?,?,?)"));
     insert->bind(1, message_id).bind(2, static_cast<std::int64_t>(position)).bind(3, blob_id);
     return insert->run();
 }
 
 Result<Catalog::MessageRecords> Catalog::message_records(std::int64_t message_id) {
     MessageRecords records;
-    auto* skeleton = CAIRN_TRY(statement(
+    auto skeleton = CAIRN_TRY(statement(
         "SELECT b.id, b.block_id, b.offset, b.length, b.key, m.size "
         "FROM messages m JOIN blobs b ON b.id = m.skeleton_blob_id WHERE m.id = ?"));
     skeleton->bind(1, message_id);
@@ -365,7 +363,7 @@ Result<Catalog::MessageRecords> Catalog::message_records(std::int64_t message_id
         return make_error(ErrorCode::NotFound, fmt::format("no message with id {} in this archive", message_id));
     records.skeleton = blob_from(*skeleton, 0);
     records.size = static_cast<std::uint64_t>(skeleton->column_int(5));
-    auto* parts = CAIRN_TRY(statement(
+    auto parts = CAIRN_TRY(statement(
         "SELECT b.id, b.block_id, b.offset, b.length, b.key "
         "FROM message_parts p JOIN blobs b ON b.id = p.blob_id WHERE p.message_id = ? ORDER BY p.position"));
     parts->bind(1, message_id);
@@ -375,7 +373,7 @@ Result<Catalog::MessageRecords> Catalog::message_records(std::int64_t message_id
 }
 
 Result<std::vector<std::int64_t>> Catalog::all_message_ids() {
-    auto* query = CAIRN_TRY(statement("SELECT id FROM messages ORDER BY id"));
+    auto query = CAIRN_TRY(statement("SELECT id FROM messages ORDER BY id"));
     std::vector<std::int64_t> ids;
     while (CAIRN_TRY(query->step()))
         ids.push_back(query->column_int(0));
@@ -383,7 +381,7 @@ Result<std::vector<std::int64_t>> Catalog::all_message_ids() {
 }
 
 Result<bool> Catalog::insert_placement(const Placement& placement) {
-    auto* insert = CAIRN_TRY(statement(
+    auto insert = CAIRN_TRY(statement(
         "INSERT OR IGNORE INTO placements(message_id, folder_id, flags, received, source_file_id, source_offset) "
         "VALUES(?,?,?,?,?,?)"));
     insert->bind(1, placement.message_id)
@@ -400,14 +398,14 @@ Result<std::int64_t> Catalog::ensure_source_file(std::int64_t user_id, const std
                                                const std::string& path) {
     auto hash = path_hash(folder, path);
     auto [directory, name] = split_path(path);
-    auto* query = CAIRN_TRY(statement(
+    auto query = CAIRN_TRY(statement(
         "SELECT s.id FROM source_files s JOIN source_directories d ON d.id = s.directory_id "
         "WHERE s.path_hash = ? AND s.user_id = ? AND s.folder = ? AND d.path = ? AND s.name = ?"));
     query->bind(1, hash).bind(2, user_id).bind(3, folder).bind(4, directory).bind(5, name);
     if (CAIRN_TRY(query->step()))
         return query->column_int(0);
     auto directory_id = CAIRN_TRY(ensure_source_directory(directory));
-    auto* insert = CAIRN_TRY(
+    auto insert = CAIRN_TRY(
         statement("INSERT INTO source_files(path_hash, user_id, folder, directory_id, name) VALUES(?,?,?,?,?)"));
     insert->bind(1, hash).bind(2, user_id).bind(3, folder).bind(4, directory_id).bind(5, name);
     CAIRN_TRY_VOID(insert->run());
@@ -415,11 +413,11 @@ Result<std::int64_t> Catalog::ensure_source_file(std::int64_t user_id, const std
 }
 
 Result<std::int64_t> Catalog::ensure_source_directory(std::string_view path) {
-    auto* query = CAIRN_TRY(statement("SELECT id FROM source_directories WHERE path = ?"));
+    auto query = CAIRN_TRY(statement("SELECT id FROM source_directories WHERE path = ?"));
     query->bind(1, path);
     if (CAIRN_TRY(query->step()))
         return query->column_int(0);
-    auto* insert = CAIRN_TRY(statement("INSERT INTO source_directories(path) VALUES(?)"));
+    auto insert = CAIRN_TRY(statement("INSERT INTO source_directories(path) VALUES(?)"));
     insert->bind(1, path);
     CAIRN_TRY_VOID(insert->run());
     return m_database.last_insert_id();
@@ -428,7 +426,7 @@ Result<std::int64_t> Catalog::ensure_source_directory(std::string_view path) {
 Result<bool> Catalog::is_file_imported(const std::string& user, const std::string& folder, const std::string& path,
                                        std::uint64_t size, std::int64_t modified_ns) {
     auto [directory, name] = split_path(path);
-    auto* query = CAIRN_TRY(statement(
+    auto query = CAIRN_TRY(statement(
         "SELECT 1 FROM source_files s JOIN users u ON u.id = s.user_id JOIN source_directories d ON d.id = s.directory_id "
         "WHERE s.path_hash = ? AND u.name = ? AND s.folder = ? AND d.path = ? AND s.name = ? AND s.size = ? "
         "AND s.modified_ns = ? AND s.complete = 1"));
@@ -443,7 +441,7 @@ Result<bool> Catalog::is_file_imported(const std::string& user, const std::strin
 }
 
 Result<void> Catalog::mark_file_imported(std::int64_t source_file_id, std::uint64_t size, std::int64_t modified_ns) {
-    auto* update = CAIRN_TRY(statement("UPDATE source_files SET size = ?, modified_ns = ?, complete = 1 WHERE id = ?"));
+    auto update = CAIRN_TRY(statement("UPDATE source_files SET size = ?, modified_ns = ?, complete = 1 WHERE id = ?"));
     update->bind(1, static_cast<std::int64_t>(size)).bind(2, modified_ns).bind(3, source_file_id);
     return update->run();
 }
@@ -494,7 +492,7 @@ Result<std::vector<MessageListing>> Catalog::list(const ListFilter& filter) {
 Result<CatalogStatistics> Catalog::statistics() {
     CatalogStatistics stats;
     auto single = [&](const char* sql) -> Result<std::uint64_t> {
-        auto* query = CAIRN_TRY(statement(sql));
+        auto query = CAIRN_TRY(statement(sql));
         CAIRN_TRY(query->step());
         return static_cast<std::uint64_t>(query->column_int(0));
     };

@@ -175,8 +175,25 @@ private:
     explicit Catalog(db::Database database) : m_database(std::move(database)) {}
     Result<void> migrate();
     Result<std::int64_t> ensure_source_directory(std::string_view path);
-    /// A prepared statement kept for the catalog's lifetime, reset and ready to bind.
-    Result<db::Statement*> statement(const char* sql);
+    /// A prepared statement kept for the catalog's lifetime, lent out ready to bind and reset
+    /// when the lease ends: a statement left mid-result would hold its read transaction open,
+    /// pinning an old snapshot and keeping the WAL from being checkpointed.
+    class StatementLease {
+    public:
+        explicit StatementLease(db::Statement* statement) : m_statement(statement) {}
+        StatementLease(StatementLease&& other) noexcept : m_statement(other.m_statement) { other.m_statement = nullptr; }
+        StatementLease& operator=(StatementLease&&) = delete;
+        ~StatementLease() {
+            if (m_statement)
+                m_statement->reset();
+        }
+        db::Statement* operator->() const { return m_statement; }
+        db::Statement& operator*() const { return *m_statement; }
+
+    private:
+        db::Statement* m_statement;
+    };
+    Result<StatementLease> statement(const char* sql);
     db::Database m_database;
     std::unordered_map<const char*, std::unique_ptr<db::Statement>> m_statements;
 };
