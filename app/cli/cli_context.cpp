@@ -62,28 +62,29 @@ Result<std::string> Context::passphrase(bool confirm) const {
         if (!text.empty() && text.back() == '\r')
             text.pop_back();
         if (text.empty())
-            return make_error(ErrorCode::InvalidArgument, "the passphrase file is empty", options.passphrase_file);
+            return make_error(ErrorCode::PermissionDenied, "the passphrase file is empty", options.passphrase_file);
         return text;
     }
     if (const char* from_environment = std::getenv("CAIRN_PASSPHRASE"); from_environment && *from_environment)
         return std::string(from_environment);
     auto first = prompt_hidden("Archive passphrase: ");
     if (!first)
-        return make_error(ErrorCode::InvalidArgument,
+        return make_error(ErrorCode::PermissionDenied,
                           "no passphrase: use --passphrase-file FILE or CAIRN_PASSPHRASE, or run on a terminal");
     if (first->empty())
-        return make_error(ErrorCode::InvalidArgument, "the passphrase must not be empty");
+        return make_error(ErrorCode::PermissionDenied, "the passphrase must not be empty");
     if (confirm) {
         auto second = prompt_hidden("Repeat the passphrase: ");
         if (!second || *second != *first)
-            return make_error(ErrorCode::InvalidArgument, "the two passphrases differ; nothing was created");
+            return make_error(ErrorCode::PermissionDenied, "the two passphrases differ; nothing was created");
     }
     return *first;
 }
 
 Result<Archive> Context::open_archive(Access access) const {
     auto directory = archive_directory();
-    if (!std::filesystem::exists(directory / "cairn.archive"))
+    std::error_code error;
+    if (!std::filesystem::exists(directory / "cairn.archive", error))
         return make_error(ErrorCode::NotFound,
                           "no Cairn archive here; create one with `cairn init` or name another with --archive",
                           directory.string());

@@ -100,7 +100,13 @@ int run_show(const Context& context, const ShowArguments& arguments) {
     auto header_end_crlf = bytes->find("\r\n\r\n");
     std::size_t end = std::min(header_end == std::string::npos ? bytes->size() : header_end + 1,
                                header_end_crlf == std::string::npos ? bytes->size() : header_end_crlf + 2);
-    fmt::print("\n{}\n(use --raw for the whole message)\n", bytes->substr(0, end));
+    // Control characters from mail data must not reach the terminal (escape sequences could
+    // retitle it or rewrite the screen); --raw is for the exact bytes.
+    std::string header = bytes->substr(0, end);
+    for (char& c : header)
+        if ((static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') || c == '\x7f')
+            c = c == '\r' ? ' ' : '?';
+    fmt::print("\n{}\n(use --raw for the whole message)\n", header);
     return ExitSuccess;
 }
 

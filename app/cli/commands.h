@@ -48,6 +48,22 @@ struct ShowArguments {
 };
 int run_show(const Context& context, const ShowArguments& arguments);
 
+struct SearchArguments {
+    std::string query;
+    std::optional<std::string> user;
+    bool all_users = false;
+    std::string sort = "date";
+    std::uint64_t limit = 50;
+    std::uint64_t offset = 0;
+    bool count_only = false;
+};
+int run_search(const Context& context, const SearchArguments& arguments);
+
+struct ReindexArguments {
+    std::optional<std::string> user;
+};
+int run_reindex(const Context& context, const ReindexArguments& arguments);
+
 /// "512M" -> bytes; InvalidArgument when not a size.
 Result<std::uint64_t> parse_size(const std::string& text);
 /// The user name of the account running Cairn.

@@ -126,6 +126,29 @@ int main_with_arguments(int argc, char** argv) {
     show_command->add_option("id", show.id, "Message id (from cairn list)")->required()->type_name("ID");
     show_command->add_flag("--raw", show.raw, "Write the exact original bytes to standard output");
 
+    SearchArguments search;
+    std::string search_user;
+    std::vector<std::string> search_words;
+    auto* search_command = app.add_subcommand("search", "Find messages: words, \"phrases\", from:, subject:, date:, ...");
+    search_command->add_option("query", search_words, "The query (see docs/cli.md); several words are joined")
+        ->required()
+        ->type_name("QUERY");
+    auto* search_user_option = search_command->add_option("--user", search_user, "Search this user's mail (default: yours)")
+                                   ->type_name("NAME");
+    search_command->add_flag("--all-users", search.all_users, "Search every user's mail (eDiscovery)");
+    search_command->add_option("--sort", search.sort, "date (newest first, default) or relevance")
+        ->check(CLI::IsMember({"date", "relevance"}))
+        ->type_name("ORDER");
+    search_command->add_option("--limit", search.limit, "At most N hits (default 50)")->type_name("N");
+    search_command->add_option("--offset", search.offset, "Skip the first N hits")->type_name("N");
+    search_command->add_flag("--count", search.count_only, "Print only the number of matching messages");
+
+    ReindexArguments reindex;
+    std::string reindex_user;
+    auto* reindex_command = app.add_subcommand("reindex", "Rebuild the search index from the archive");
+    auto* reindex_user_option =
+        reindex_command->add_option("--user", reindex_user, "Only this user's index (default: all)")->type_name("NAME");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -142,6 +165,13 @@ int main_with_arguments(int argc, char** argv) {
     if (*list_folder_option)
         list.folder = list_folder;
 
+    for (const auto& word : search_words)
+        search.query += (search.query.empty() ? "" : " ") + word;
+    if (*search_user_option)
+        search.user = search_user;
+    if (*reindex_user_option)
+        reindex.user = reindex_user;
+
     install_signal_handlers();
     if (*init_command)
         return run_init(context, init);
@@ -157,9 +187,24 @@ int main_with_arguments(int argc, char** argv) {
         return run_list(context, list);
     if (*show_command)
         return run_show(context, show);
+    if (*search_command)
+        return run_search(context, search);
+    if (*reindex_command)
+        return run_reindex(context, reindex);
     return ExitUsage;
 }
 
 }  // namespace cairn::cli
 
-int main(int argc, char** argv) { return cairn::cli::main_with_arguments(argc, argv); }
+int main(int argc, char** argv) {
+    // Core reports failures as Results; anything thrown is a bug or an exhausted machine. Say so
+    // instead of aborting: what was committed before is consistent either way.
+    try {
+        return cairn::cli::main_with_arguments(argc, argv);
+    } catch (const std::exception& error) {
+        fmt::print(stderr, "cairn: internal error: {}\n", error.what());
+    } catch (...) {
+        fmt::print(stderr, "cairn: internal error\n");
+    }
+    return cairn::cli::ExitCannotRun;
+}

@@ -5,11 +5,13 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <fmt/format.h>
 
 #include "core/archive/archive_impl.h"
+#include "core/archive/indexing.h"
 #include "core/export/export_writer.h"
 
 namespace cairn {
@@ -37,6 +39,20 @@ Result<int> take_writer_lock(const std::filesystem::path& directory) {
     if (::ftruncate(descriptor, 0) == 0)
         (void)!::write(descriptor, pid.data(), pid.size());
     return descriptor;
+}
+
+// What `init` writes before cairn.archive, the file that makes a directory an archive.
+constexpr const char* InitFiles[] = {"catalog.db", "catalog.db-wal", "catalog.db-shm", "catalog.db-journal", "lock"};
+
+bool only_interrupted_init_left(const std::filesystem::path& directory) {
+    std::error_code error;
+    for (auto it = std::filesystem::directory_iterator(directory, error);
+         !error && it != std::filesystem::directory_iterator(); it.increment(error)) {
+        auto name = it->path().filename().string();
+        if (std::find(std::begin(InitFiles), std::end(InitFiles), name) == std::end(InitFiles))
+            return false;
+    }
+    return !error;
 }
 
 std::uint64_t file_size_or_zero(const std::filesystem::path& path) {
@@ -87,14 +103,21 @@ Result<CreatedArchive> Archive::create(const std::filesystem::path& directory, s
     if (std::filesystem::exists(directory / store::ArchiveFileName, error))
         return make_error(ErrorCode::AlreadyExists, "an archive exists here already; it was left as it is",
                           directory.string());
-    if (std::filesystem::exists(directory, error) && !std::filesystem::is_empty(directory, error))
-        return make_error(ErrorCode::AlreadyExists,
-                          "the directory is not empty; choose an empty or new directory for the archive",
-                          directory.string());
+    if (std::filesystem::exists(directory, error) && !std::filesystem::is_empty(directory, error)) {
+        if (!only_interrupted_init_left(directory))
+            return make_error(ErrorCode::AlreadyExists,
+                              "the directory is not empty; choose an empty or new directory for the archive",
+                              directory.string());
+        // An earlier init stopped before writing cairn.archive: what it left holds nothing yet.
+        for (const char* name : InitFiles)
+            std::filesystem::remove(directory / name, error);
+    }
     std::filesystem::create_directories(directory, error);
     if (error)
         return make_error(ErrorCode::Io, fmt::format("cannot create the directory: {}", error.message()),
                           directory.string());
+    // The archive is private: the catalog holds subjects and addresses in plain text for now.
+    std::filesystem::permissions(directory, std::filesystem::perms::owner_all, error);
     int lock = CAIRN_TRY(take_writer_lock(directory));
     auto impl = std::make_unique<Impl>();
     impl->lock_descriptor = lock;
@@ -107,12 +130,14 @@ Result<CreatedArchive> Archive::create(const std::filesystem::path& directory, s
     CAIRN_TRY_VOID(impl->catalog->set_setting("store_byte_limit", std::to_string(options.store_byte_limit)));
     CAIRN_TRY_VOID(impl->catalog->set_setting("store_message_limit", std::to_string(options.store_message_limit)));
     auto created = CAIRN_TRY(store::create_archive_keys(directory, passphrase));
+    CAIRN_TRY_VOID(store::sync_directory(directory));
     impl->keys = created.keys;
     return CreatedArchive{Archive(std::move(impl)), created.recovery_key};
 }
 
 Result<Archive> Archive::open(const std::filesystem::path& directory, std::string_view passphrase, Access access) {
-    if (!std::filesystem::exists(directory / store::ArchiveFileName))
+    std::error_code error;
+    if (!std::filesystem::exists(directory / store::ArchiveFileName, error))
         return make_error(ErrorCode::NotFound,
                           "no Cairn archive here; create one with `cairn init` or name another with --archive",
                           directory.string());
@@ -144,12 +169,19 @@ Result<std::string> Archive::message_bytes(std::int64_t message_id) {
 
 Result<ExportReport> Archive::export_messages(const ExportOptions& options, ProgressObserver* observer,
                                               const CancellationToken* cancel) {
-    auto listing = CAIRN_TRY(m_impl->catalog->list(options.filter));
     auto writer = CAIRN_TRY(exporting::make_export_writer(options.format, options.out));
     store::MessageReader reader(*m_impl->catalog, m_impl->directory, m_impl->keys);
     ExportReport report;
     Progress progress;
-    progress.total = listing.size();
+    progress.total = CAIRN_TRY(m_impl->catalog->list_count(options.filter));
+    // Page through the listing, so memory does not grow with the archive.
+    ListFilter page_filter = options.filter;
+    page_filter.limit = 1000;
+    for (;;) {
+    auto listing = CAIRN_TRY(m_impl->catalog->list(page_filter));
+    if (listing.empty())
+        break;
+    page_filter.after = store::ListPosition{listing.back().user, listing.back().folder, listing.back().message_id};
     for (const auto& item : listing) {
         if (cancel && cancel->is_cancelled()) {
             report.cancelled = true;
@@ -176,6 +208,9 @@ Result<ExportReport> Archive::export_messages(const ExportOptions& options, Prog
         ++progress.done;
         if (observer)
             observer->update(progress);
+    }
+    if (report.cancelled)
+        break;
     }
     CAIRN_TRY_VOID(writer->finish());
     if (observer)
@@ -248,6 +283,42 @@ Result<ArchiveStatistics> Archive::statistics() {
                                     file_size_or_zero(m_impl->directory / "catalog.db-wal");
     statistics.index_file_bytes = directory_size(m_impl->directory / "index");
     return statistics;
+}
+
+Result<std::vector<std::string>> Archive::users() {
+    auto query = CAIRN_TRY(m_impl->catalog->database().prepare("SELECT name FROM users ORDER BY name"));
+    std::vector<std::string> names;
+    while (CAIRN_TRY(query.step()))
+        names.push_back(query.column_text(0));
+    return names;
+}
+
+Result<std::vector<search::SearchHit>> Archive::search(const std::string& user, const search::SearchRequest& request) {
+    auto index = CAIRN_TRY(search::SearchIndex::open(m_impl->directory, user, search::SearchIndex::Mode::ReadOnly));
+    return index.search(request);
+}
+
+Result<std::uint64_t> Archive::count(const std::string& user, const std::string& query) {
+    auto index = CAIRN_TRY(search::SearchIndex::open(m_impl->directory, user, search::SearchIndex::Mode::ReadOnly));
+    return index.count(query);
+}
+
+Result<std::uint64_t> Archive::reindex(const std::string& user, ProgressObserver* observer,
+                                       const CancellationToken* cancel) {
+    if (m_impl->access != Access::ReadWrite)
+        return make_error(ErrorCode::Internal, "reindex needs the archive opened for writing");
+    auto path = search::index_path(m_impl->directory, user);
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::error_code error;
+        std::filesystem::remove(path.string() + suffix, error);
+        if (error)
+            return make_error(ErrorCode::Io, fmt::format("cannot remove the old index: {}", error.message()),
+                              path.string() + suffix);
+    }
+    auto index = CAIRN_TRY(search::SearchIndex::open(m_impl->directory, user, search::SearchIndex::Mode::ReadWrite));
+    store::MessageReader reader(*m_impl->catalog, m_impl->directory, m_impl->keys);
+    DocumentBuilder builder(extract::default_worker_path());
+    return index_missing_messages(reader, index, builder, observer, cancel);
 }
 
 }  // namespace cairn

@@ -11,6 +11,7 @@
 #include "core/base/progress.h"
 #include "core/base/result.h"
 #include "core/export/export_writer.h"
+#include "core/search/search_index.h"
 #include "core/store/catalog.h"
 
 /// The facade every front end uses: create or open an archive, import, list, read, export, verify.
@@ -128,6 +129,15 @@ public:
                                          const CancellationToken* cancel);
     Result<VerifyReport> verify(ProgressObserver* observer, const CancellationToken* cancel);
     Result<ArchiveStatistics> statistics();
+
+    /// The users that have mail in the archive.
+    Result<std::vector<std::string>> users();
+    /// Searches one user's mail (DESIGN.md §5). InvalidArgument, pointing at the problem, when
+    /// the query cannot be read.
+    Result<std::vector<search::SearchHit>> search(const std::string& user, const search::SearchRequest& request);
+    Result<std::uint64_t> count(const std::string& user, const std::string& query);
+    /// Rebuilds a user's index from the store (needs the archive opened for writing).
+    Result<std::uint64_t> reindex(const std::string& user, ProgressObserver* observer, const CancellationToken* cancel);
 
     struct Impl;
 

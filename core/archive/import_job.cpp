@@ -16,6 +16,8 @@
 #include <fmt/format.h>
 
 #include "core/archive/archive_impl.h"
+#include "core/archive/indexing.h"
+#include "core/search/search_index.h"
 #include "core/sources/mail_files.h"
 
 namespace cairn {
@@ -23,10 +25,18 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr std::size_t MaximumMessageBytes = std::size_t{1} << 30;
+
+/// What a worker makes of a message: the store's half and, for new content, the index's half.
+struct WorkResult {
+    store::PreparedMessage prepared;
+    std::optional<IndexedMessage> indexed;
+};
+
 struct MessageItem {
     sources::RawMessage origin;  // bytes moved out to the worker
     std::uint64_t size = 0;
-    std::future<store::PreparedMessage> prepared;
+    std::future<WorkResult> result;
 };
 struct FileCompleteItem {
     sources::FileIdentity identity;
@@ -60,17 +70,21 @@ public:
         return true;
     }
 
-    /// nullopt when the reader finished and everything was taken.
-    std::optional<Item> pop() {
+    enum class Popped { Item, TimedOut, Finished };
+
+    /// Waits at most `wait` for an item; Finished when the reader is done and all was taken.
+    Popped pop(Item& out, std::chrono::milliseconds wait) {
         std::unique_lock lock(m_mutex);
-        m_ready.wait(lock, [&] { return !m_items.empty() || m_finished || m_closed; });
+        if (!m_ready.wait_for(lock, wait, [&] { return !m_items.empty() || m_finished || m_closed; }))
+            return Popped::TimedOut;
         if (m_items.empty())
-            return std::nullopt;
+            return Popped::Finished;
         auto [item, bytes] = std::move(m_items.front());
         m_items.pop_front();
         m_bytes -= bytes;
         m_space.notify_one();
-        return std::move(item);
+        out = std::move(item);
+        return Popped::Item;
     }
 
     void finish() {
@@ -97,14 +111,21 @@ private:
     bool m_closed = false;
 };
 
-/// Worker threads, each owning a MessagePreparer (and so its own read-only catalog connection).
+/// What each worker thread owns: a preparer (with its own read-only catalog connection) and a
+/// document builder (with its own attachment extraction process).
+struct Worker {
+    store::MessagePreparer preparer;
+    DocumentBuilder builder;
+};
+
+/// Worker threads, each owning a Worker.
 class PreparerPool {
 public:
-    using Task = std::function<void(store::MessagePreparer&)>;
+    using Task = std::function<void(Worker&)>;
 
-    explicit PreparerPool(std::vector<store::MessagePreparer> preparers) {
-        for (auto& preparer : preparers)
-            m_threads.emplace_back([this, preparer = std::move(preparer)]() mutable { run(preparer); });
+    explicit PreparerPool(std::vector<Worker> workers) {
+        for (auto& worker : workers)
+            m_threads.emplace_back([this, worker = std::move(worker)]() mutable { run(worker); });
     }
 
     ~PreparerPool() {
@@ -117,20 +138,30 @@ public:
             thread.join();
     }
 
-    std::future<store::PreparedMessage> submit(std::string bytes) {
-        auto task = std::make_shared<std::packaged_task<store::PreparedMessage(store::MessagePreparer&)>>(
-            [bytes = std::move(bytes)](store::MessagePreparer& preparer) { return preparer.prepare(bytes); });
+    std::future<WorkResult> submit(std::string bytes) {
+        auto task = std::make_shared<std::packaged_task<WorkResult(Worker&)>>(
+            [bytes = std::move(bytes)](Worker& worker) {
+                WorkResult result;
+                result.prepared = worker.preparer.prepare(bytes);
+                // Known content is indexed already (or is caught up from the store by the writer).
+                if (!result.prepared.known) {
+                    result.indexed = worker.builder.build(bytes);
+                    result.prepared.attachment_count = result.indexed->attachment_count;
+                    result.prepared.attachment_names = result.indexed->attachment_names;
+                }
+                return result;
+            });
         auto future = task->get_future();
         {
             std::lock_guard lock(m_mutex);
-            m_tasks.emplace_back([task](store::MessagePreparer& preparer) { (*task)(preparer); });
+            m_tasks.emplace_back([task](Worker& worker) { (*task)(worker); });
         }
         m_wake.notify_one();
         return future;
     }
 
 private:
-    void run(store::MessagePreparer& preparer) {
+    void run(Worker& worker) {
         for (;;) {
             Task task;
             {
@@ -141,7 +172,7 @@ private:
                 task = std::move(m_tasks.front());
                 m_tasks.pop_front();
             }
-            task(preparer);
+            task(worker);
         }
     }
 
@@ -162,9 +193,16 @@ public:
     bool on_message(sources::RawMessage&& message) override {
         if (m_cancel && m_cancel->is_cancelled())
             return false;
+        if (message.bytes.size() > MaximumMessageBytes) {
+            // Larger than any real mail; it would not fit a block's 32-bit sizes either.
+            on_failure({message.source_path, message.offset,
+                        fmt::format("message of {} bytes is larger than the {} bytes Cairn accepts",
+                                    message.bytes.size(), MaximumMessageBytes)});
+            return true;
+        }
         MessageItem item;
         item.size = message.bytes.size();
-        item.prepared = m_pool.submit(std::move(message.bytes));
+        item.result = m_pool.submit(std::move(message.bytes));
         item.origin = std::move(message);
         auto size = item.size;
         return m_queue.push(std::move(item), size);
@@ -226,6 +264,33 @@ std::uint64_t input_size(const std::vector<std::filesystem::path>& paths) {
     return total;
 }
 
+/// The catalog commits first: the index may lag behind it (and catches up on the next run) but
+/// must never hold a document for a message id the catalog rolled back and may hand out again.
+Result<void> commit_both(store::MessageWriter& writer, search::SearchIndex& index, bool continue_after) {
+    CAIRN_TRY_VOID(writer.commit());
+    CAIRN_TRY_VOID(index.commit());
+    if (continue_after)
+        CAIRN_TRY_VOID(index.begin());
+    return {};
+}
+
+/// Puts a newly placed message into the user's index, unless it is there already.
+Result<void> index_added(search::SearchIndex& index, store::MessageReader& reader, DocumentBuilder& builder,
+                         const store::Added& added, const std::optional<IndexedMessage>& indexed) {
+    if (added.outcome == store::AddOutcome::AlreadyInFolder)
+        return {};
+    if (indexed)
+        return index.add(added.message_id, indexed->document);
+    if (CAIRN_TRY(index.contains(added.message_id)))
+        return {};
+    // Content archived before for someone else: read it back to index it for this user. If it
+    // cannot be read yet (its block is still being written), the next run's catch-up indexes it.
+    auto bytes = reader.read(added.message_id);
+    if (!bytes)
+        return {};
+    return index.add(added.message_id, builder.build(*bytes).document);
+}
+
 std::string flags_text(const std::vector<std::string>& flags) {
     std::string text;
     for (const auto& flag : flags) {
@@ -257,26 +322,40 @@ Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::f
 
     unsigned worker_count = options.worker_threads ? options.worker_threads : std::thread::hardware_concurrency();
     worker_count = std::max(1u, worker_count);
-    std::vector<store::MessagePreparer> preparers;
+    std::vector<Worker> workers;
     for (unsigned i = 0; i < worker_count; ++i)
-        preparers.push_back(CAIRN_TRY(store::MessagePreparer::open(archive.directory, archive.keys, archive.store_options)));
+        workers.push_back(Worker{CAIRN_TRY(store::MessagePreparer::open(archive.directory, archive.keys,
+                                                                         archive.store_options)),
+                                 DocumentBuilder(extract::default_worker_path())});
+
+    // The user's index catches up first with what the catalog has and it lacks (a crash between
+    // the two commits of an earlier run, a lost index file), then grows in step with the catalog.
+    auto index = CAIRN_TRY(search::SearchIndex::open(archive.directory, options.user, search::SearchIndex::Mode::ReadWrite));
+    store::MessageReader store_reader(*archive.catalog, archive.directory, archive.keys);
+    DocumentBuilder writer_builder(extract::default_worker_path());
+    CAIRN_TRY(index_missing_messages(store_reader, index, writer_builder, nullptr, cancel));
+    CAIRN_TRY_VOID(index.begin());
     auto reader_catalog = CAIRN_TRY(store::Catalog::open(archive.directory / "catalog.db", db::OpenMode::ReadOnly));
 
     ImportReport report;
     ItemQueue queue(static_cast<std::size_t>(worker_count) * 64, 256ull << 20);
     CancellationToken reader_stop;  // the writer stops the reader on a fatal error
     {
-        PreparerPool pool(std::move(preparers));
+        PreparerPool pool(std::move(workers));
         QueueingSink sink(queue, pool, reader_catalog, options, &reader_stop);
         std::thread reader([&] {
-            for (const auto& path : paths) {
-                if (reader_stop.is_cancelled())
-                    break;
-                sources::ReadOptions read_options;
-                read_options.cancel = &reader_stop;
-                auto result = sources::read_mail_path(path, read_options, sink);
-                if (!result && result.error().code != ErrorCode::Cancelled)
-                    sink.on_failure({path.string(), 0, result.error().describe()});
+            try {
+                for (const auto& path : paths) {
+                    if (reader_stop.is_cancelled())
+                        break;
+                    sources::ReadOptions read_options;
+                    read_options.cancel = &reader_stop;
+                    auto result = sources::read_mail_path(path, read_options, sink);
+                    if (!result && result.error().code != ErrorCode::Cancelled)
+                        sink.on_failure({path.string(), 0, result.error().describe()});
+                }
+            } catch (const std::exception& error) {
+                sink.on_failure({"", 0, fmt::format("reading stopped: {}", error.what())});
             }
             queue.finish();
         });
@@ -289,38 +368,44 @@ Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::f
             reader_stop.cancel();
             queue.close();
         };
+        try {
         for (;;) {
             if (cancel && cancel->is_cancelled()) {
                 report.cancelled = true;
                 stop_reader();
                 break;
             }
-            auto item = queue.pop();
-            if (!item)
+            // A short wait, so Ctrl-C is noticed even while a slow source produces nothing.
+            std::optional<Item> item(std::in_place, PassedOverItem{});
+            auto popped = queue.pop(*item, std::chrono::milliseconds(200));
+            if (popped == ItemQueue::Popped::Finished)
                 break;
+            if (popped == ItemQueue::Popped::TimedOut)
+                continue;
             Result<void> step_result;
             if (auto* message = std::get_if<MessageItem>(&*item)) {
                 ++report.messages_seen;
                 report.bytes_read += message->size;
-                auto prepared = message->prepared.get();
+                auto work = message->result.get();
                 const auto& origin = message->origin;
                 auto folder_id = writer.ensure_folder(options.user, join_folder(options.folder_prefix, origin.folder));
                 if (!folder_id) {
                     step_result = std::unexpected(folder_id.error());
                 } else {
                     auto source_id = writer.source_file_id(options.user, options.folder_prefix, origin.source_path);
-                    auto outcome = source_id ? writer.add(std::move(prepared), *folder_id,
-                                                          {flags_text(origin.flags), origin.received_time, *source_id,
-                                                           origin.offset})
-                                             : std::unexpected(source_id.error());
-                    if (!outcome) {
-                        step_result = std::unexpected(outcome.error());
+                    auto added = source_id ? writer.add(std::move(work.prepared), *folder_id,
+                                                        {flags_text(origin.flags), origin.received_time, *source_id,
+                                                         origin.offset})
+                                           : std::unexpected(source_id.error());
+                    if (!added) {
+                        step_result = std::unexpected(added.error());
                     } else {
-                        switch (*outcome) {
+                        switch (added->outcome) {
                         case store::AddOutcome::Stored: ++report.messages_stored; break;
                         case store::AddOutcome::AddedToFolder: ++report.messages_linked; break;
                         case store::AddOutcome::AlreadyInFolder: ++report.messages_unchanged; break;
                         }
+                        step_result = index_added(index, store_reader, writer_builder, *added, work.indexed);
                     }
                 }
                 progress.current = origin.source_path;
@@ -343,7 +428,7 @@ Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::f
             if (step_result && (writer.pending_messages() >= options.batch_messages ||
                                 writer.pending_bytes() >= options.batch_bytes ||
                                 std::chrono::duration<double>(Clock::now() - last_commit).count() >= options.batch_seconds)) {
-                step_result = writer.commit();
+                step_result = commit_both(writer, index, true);
                 last_commit = Clock::now();
             }
             if (!step_result) {
@@ -356,9 +441,14 @@ Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::f
             if (observer)
                 observer->update(progress);
         }
+        } catch (const std::exception& error) {
+            // Out of memory, or a bug: stop like on a store error; the open batch is not committed.
+            report.fatal_error = Error{ErrorCode::Internal, fmt::format("internal error: {}", error.what()), ""};
+            stop_reader();
+        }
         reader.join();
         if (!report.fatal_error) {
-            auto committed = writer.commit();
+            auto committed = commit_both(writer, index, false);
             if (!committed)
                 report.fatal_error = committed.error();
         }

@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
+
 #include <fmt/format.h>
 
 namespace cairn::db {
@@ -48,8 +50,11 @@ Database& Database::operator=(Database&& other) noexcept {
 
 Database::~Database() { sqlite3_close_v2(m_handle); }
 
-Error Database::error(std::string_view what) const {
-    int code = sqlite3_extended_errcode(m_handle);
+namespace {
+
+/// An error from the connection's last failure, naming the database file.
+Error connection_error(sqlite3* handle, std::string_view what) {
+    int code = sqlite3_extended_errcode(handle);
     ErrorCode error_code = ErrorCode::Io;
     switch (code & 0xff) {
     case SQLITE_FULL: error_code = ErrorCode::NoSpace; break;
@@ -62,8 +67,19 @@ Error Database::error(std::string_view what) const {
     case SQLITE_PERM: error_code = ErrorCode::PermissionDenied; break;
     default: break;
     }
-    return Error{error_code, fmt::format("{}: {}", what, sqlite3_errmsg(m_handle)), m_path.string()};
+    // SQLite reports a write refused for size (a file size limit) as an I/O error; the system
+    // error tells what it really was.
+    int system_error = sqlite3_system_errno(handle);
+    if ((code & 0xff) == SQLITE_IOERR && (system_error == ENOSPC || system_error == EFBIG))
+        error_code = ErrorCode::NoSpace;
+    const char* file = sqlite3_db_filename(handle, "main");
+    std::string hint = error_code == ErrorCode::NoSpace ? " (free some disk space and run the same command again)" : "";
+    return Error{error_code, fmt::format("{}: {}{}", what, sqlite3_errmsg(handle), hint), file ? file : ""};
 }
+
+}  // namespace
+
+Error Database::error(std::string_view what) const { return connection_error(m_handle, what); }
 
 Result<void> Database::execute(std::string_view sql) {
     std::string text(sql);
@@ -80,21 +96,18 @@ Result<Statement> Database::prepare(std::string_view sql) {
     if (sqlite3_prepare_v3(m_handle, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &statement,
                            nullptr) != SQLITE_OK)
         return std::unexpected(error(fmt::format("cannot prepare \"{}\"", sql.substr(0, 60))));
-    return Statement(statement, this);
+    return Statement(statement);
 }
 
 std::int64_t Database::last_insert_id() const { return sqlite3_last_insert_rowid(m_handle); }
 int Database::changes() const { return sqlite3_changes(m_handle); }
 
-Statement::Statement(Statement&& other) noexcept : m_statement(other.m_statement), m_database(other.m_database) {
-    other.m_statement = nullptr;
-}
+Statement::Statement(Statement&& other) noexcept : m_statement(other.m_statement) { other.m_statement = nullptr; }
 
 Statement& Statement::operator=(Statement&& other) noexcept {
     if (this != &other) {
         sqlite3_finalize(m_statement);
         m_statement = other.m_statement;
-        m_database = other.m_database;
         other.m_statement = nullptr;
     }
     return *this;
@@ -132,7 +145,7 @@ Result<bool> Statement::step() {
         return true;
     if (status == SQLITE_DONE)
         return false;
-    Error failure = m_database->error("database step failed");
+    Error failure = connection_error(sqlite3_db_handle(m_statement), "database step failed");
     sqlite3_reset(m_statement);
     return std::unexpected(std::move(failure));
 }
@@ -151,6 +164,8 @@ void Statement::reset() {
 }
 
 std::int64_t Statement::column_int(int column) const { return sqlite3_column_int64(m_statement, column); }
+
+double Statement::column_double(int column) const { return sqlite3_column_double(m_statement, column); }
 
 std::string Statement::column_text(int column) const {
     const auto* text = sqlite3_column_text(m_statement, column);

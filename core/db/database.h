@@ -36,6 +36,9 @@ public:
     /// Rows changed by the last statement.
     int changes() const;
     const std::filesystem::path& path() const { return m_path; }
+    /// The raw connection, for core/db internals only (registering the FTS5 tokenizer); no other
+    /// module includes sqlite3.h, so nothing else can use it.
+    sqlite3* handle() const { return m_handle; }
 
 private:
     Database(sqlite3* handle, std::filesystem::path path) : m_handle(handle), m_path(std::move(path)) {}
@@ -65,14 +68,16 @@ public:
     void reset();
 
     std::int64_t column_int(int column) const;
+    double column_double(int column) const;
     std::string column_text(int column) const;
     std::string column_blob(int column) const;
     bool column_is_null(int column) const;
 
 private:
-    Statement(sqlite3_stmt* statement, const Database* database) : m_statement(statement), m_database(database) {}
+    explicit Statement(sqlite3_stmt* statement) : m_statement(statement) {}
+    // No pointer back to the Database: a Database (and a Catalog holding it) may be moved while
+    // its cached statements live on.
     sqlite3_stmt* m_statement = nullptr;
-    const Database* m_database = nullptr;
     friend class Database;
 };
 

@@ -17,10 +17,12 @@
 namespace cairn::exporting {
 namespace {
 
+/// One path component: a name from mail data (a user, a folder) can never climb out of the
+/// export directory, start over at the root, or hide.
 std::string safe_component(std::string_view component) {
     std::string out;
     for (char c : component)
-        out.push_back(c == '\0' || c == '\\' ? '_' : c);
+        out.push_back(c == '\0' || c == '\\' || c == '/' ? '_' : c);
     if (out.empty())
         return "_";
     if (out == "." || out == ".." || out.front() == '.')
@@ -34,7 +36,8 @@ Result<void> write_new_file(const std::filesystem::path& path, std::string_view 
     if (error)
         return make_error(ErrorCode::Io, fmt::format("cannot create the directory: {}", error.message()),
                           path.parent_path().string());
-    int descriptor = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    // Exported mail is as private as the archive: readable by its owner only.
+    int descriptor = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (descriptor < 0 && errno == EEXIST) {
         // Exporting again into the same place is fine when the file holds the same bytes.
         std::ifstream in(path, std::ios::binary);
@@ -108,7 +111,7 @@ public:
             CAIRN_TRY_VOID(close_current());
             std::error_code error;
             std::filesystem::create_directories(path.parent_path(), error);
-            if (std::filesystem::exists(path) && !m_started.contains(path))
+            if (std::filesystem::exists(path, error) && !m_started.contains(path))
                 return make_error(ErrorCode::AlreadyExists, "the mbox file exists already; it was left as it is",
                                   path.string());
             m_file = std::fopen(path.c_str(), m_started.contains(path) ? "ab" : "wb");
@@ -145,7 +148,8 @@ private:
 class ZipWriter final : public ExportWriter {
 public:
     static Result<std::unique_ptr<ExportWriter>> open(const std::filesystem::path& out) {
-        if (std::filesystem::exists(out))
+        std::error_code error;
+        if (std::filesystem::exists(out, error))
             return make_error(ErrorCode::AlreadyExists, "the zip file exists already; it was left as it is",
                               out.string());
         auto writer = std::unique_ptr<ZipWriter>(new ZipWriter(out));
@@ -169,7 +173,7 @@ public:
         archive_entry_set_pathname(entry, name.c_str());
         archive_entry_set_size(entry, static_cast<la_int64_t>(bytes.size()));
         archive_entry_set_filetype(entry, AE_IFREG);
-        archive_entry_set_perm(entry, 0644);
+        archive_entry_set_perm(entry, 0600);
         archive_entry_set_mtime(entry, listing.date.value_or(std::time(nullptr)), 0);
         int status = archive_write_header(m_archive, entry);
         archive_entry_free(entry);
@@ -226,6 +230,11 @@ std::string mboxrd_entry(const store::MessageListing& listing, std::string_view 
         out.append(line);
         line_start = line_end;
     }
+    // A reader takes a From_ line as a separator only after a blank line, and removes one line
+    // break before it. A message that lacks a final line break cannot be written exactly: it gets
+    // one, or the next message would merge into it. (EML export keeps every byte.)
+    if (!bytes.empty() && bytes.back() != '\n')
+        out.push_back('\n');
     out.push_back('\n');
     return out;
 }

@@ -33,7 +33,8 @@ Result<std::unique_ptr<ExportWriter>> make_export_writer(ExportFormat format, co
 std::filesystem::path safe_relative_path(std::string_view user, std::string_view folder);
 
 /// The mboxrd form of one message: a From_ line, the message with every line that starts with
-/// ">*From " given one more '>', and one line break (the one an mbox reader removes again).
+/// ">*From " given one more '>', and a blank line before the next separator (a message without
+/// a final line break gets one: the mbox format cannot carry that message exactly).
 std::string mboxrd_entry(const store::MessageListing& listing, std::string_view bytes);
 
 }  // namespace cairn::exporting

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <span>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -56,7 +57,9 @@ Result<nlohmann::json> read_archive_file(const std::filesystem::path& directory)
     auto document = nlohmann::json::parse(text, nullptr, false);
     if (document.is_discarded() || !document.is_object())
         return make_error(ErrorCode::Corrupt, "the archive file is damaged (not valid JSON)", path.string());
-    int version = document.value("format_version", 0);
+    int version = 0;
+    if (auto found = document.find("format_version"); found != document.end() && found->is_number_integer())
+        version = found->get<int>();
     if (version != ArchiveFormatVersion)
         return make_error(ErrorCode::Unsupported,
                           fmt::format("archive format version {} is not supported by this Cairn (it reads {})",
@@ -81,6 +84,7 @@ Result<ArchiveKeys> unwrap(const nlohmann::json& document, const std::filesystem
                               directory.string());
         crypto::Key master{};
         std::copy(master_bytes->begin(), master_bytes->end(), reinterpret_cast<char*>(master.data()));
+        crypto::wipe(std::span(reinterpret_cast<std::uint8_t*>(master_bytes->data()), master_bytes->size()));
         auto keys = derive_keys(master, archive_id);
         crypto::wipe(master);
         return keys;

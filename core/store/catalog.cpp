@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/store/catalog.h"
 
+#include <charconv>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -63,7 +64,10 @@ CREATE TABLE IF NOT EXISTS messages(
   recipients TEXT NOT NULL DEFAULT '',
   subject TEXT NOT NULL DEFAULT '',
   header_message_id TEXT NOT NULL DEFAULT '',
+  attachment_count INTEGER NOT NULL DEFAULT 0,
+  attachment_names TEXT NOT NULL DEFAULT '',  -- one per line
   archived INTEGER NOT NULL DEFAULT (unixepoch()));
+CREATE INDEX IF NOT EXISTS messages_by_date ON messages(date);
 CREATE TABLE IF NOT EXISTS message_parts(
   message_id INTEGER NOT NULL REFERENCES messages(id),
   position INTEGER NOT NULL,
@@ -158,7 +162,9 @@ Result<void> Catalog::migrate() {
     auto version = CAIRN_TRY(setting("schema_version"));
     if (!version)
         return set_setting("schema_version", std::to_string(CatalogSchemaVersion));
-    if (std::stoi(*version) > CatalogSchemaVersion)
+    int found = 0;
+    auto parsed = std::from_chars(version->data(), version->data() + version->size(), found);
+    if (parsed.ec != std::errc() || found > CatalogSchemaVersion)
         return make_error(ErrorCode::Unsupported,
                           fmt::format("the catalog was written by a newer Cairn (schema {}); upgrade Cairn", *version),
                           m_database.path().string());
@@ -333,7 +339,7 @@ Result<std::vector<BlockRow>> Catalog::all_blocks() {
 Result<std::int64_t> Catalog::insert_message(const NewMessage& message) {
     auto insert = CAIRN_TRY(statement(
         "INSERT INTO messages(key, size, skeleton_blob_id, store, date, sender, recipients, subject, "
-        "header_message_id) VALUES(?,?,?,?,?,?,?,?,?)"));
+        "header_message_id, attachment_count, attachment_names) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
     insert->bind_blob(1, key_view(message.key))
         .bind(2, static_cast<std::int64_t>(message.size))
         .bind(3, message.skeleton_blob_id)
@@ -342,7 +348,9 @@ Result<std::int64_t> Catalog::insert_message(const NewMessage& message) {
         .bind(6, message.from)
         .bind(7, message.to)
         .bind(8, message.subject)
-        .bind(9, message.header_message_id);
+        .bind(9, message.header_message_id)
+        .bind(10, static_cast<std::int64_t>(message.attachment_count))
+        .bind(11, message.attachment_names);
     CAIRN_TRY_VOID(insert->run());
     return m_database.last_insert_id();
 }
@@ -446,21 +454,25 @@ Result<void> Catalog::mark_file_imported(std::int64_t source_file_id, std::uint6
     return update->run();
 }
 
-Result<std::vector<MessageListing>> Catalog::list(const ListFilter& filter) {
-    std::string sql =
-        "SELECT m.id, u.name, f.path, m.date, m.sender, m.recipients, m.subject, m.header_message_id, m.size, "
-        "p.flags, coalesce(d.path || '/' || s.name, ''), p.source_offset "
-        "FROM placements p JOIN messages m ON m.id = p.message_id JOIN folders f ON f.id = p.folder_id "
-        "JOIN users u ON u.id = f.user_id LEFT JOIN source_files s ON s.id = p.source_file_id "
-        "LEFT JOIN source_directories d ON d.id = s.directory_id WHERE 1";
+namespace {
+
+constexpr const char* ListFrom =
+    " FROM placements p JOIN messages m ON m.id = p.message_id JOIN folders f ON f.id = p.folder_id"
+    " JOIN users u ON u.id = f.user_id";
+
+/// The WHERE of a listing (without the page position), and its bindings in the same order.
+std::string list_conditions(const ListFilter& filter) {
+    std::string sql = " WHERE 1";
     if (filter.user)
         sql += " AND u.name = :user";
     if (filter.folder)
         sql += " AND (f.path = :folder OR substr(f.path, 1, length(:folder) + 1) = :folder || '/')";
     if (filter.message_id)
         sql += " AND m.id = :id";
-    sql += " ORDER BY u.name, f.path, m.id";
-    auto query = CAIRN_TRY(m_database.prepare(sql));
+    return sql;
+}
+
+int bind_list_conditions(db::Statement& query, const ListFilter& filter) {
     int index = 1;
     if (filter.user)
         query.bind(index++, *filter.user);
@@ -468,6 +480,40 @@ Result<std::vector<MessageListing>> Catalog::list(const ListFilter& filter) {
         query.bind(index++, *filter.folder);
     if (filter.message_id)
         query.bind(index++, *filter.message_id);
+    return index;
+}
+
+}  // namespace
+
+Result<std::uint64_t> Catalog::list_count(const ListFilter& filter) {
+    auto query = CAIRN_TRY(m_database.prepare(std::string("SELECT count(*)") + ListFrom + list_conditions(filter)));
+    bind_list_conditions(query, filter);
+    CAIRN_TRY(query.step());
+    return static_cast<std::uint64_t>(query.column_int(0));
+}
+
+Result<std::vector<MessageListing>> Catalog::list(const ListFilter& filter) {
+    std::string sql =
+        std::string("SELECT m.id, u.name, f.path, m.date, m.sender, m.recipients, m.subject, m.header_message_id, "
+                    "m.size, p.flags, coalesce(d.path || '/' || s.name, ''), p.source_offset") +
+        ListFrom +
+        " LEFT JOIN source_files s ON s.id = p.source_file_id"
+        " LEFT JOIN source_directories d ON d.id = s.directory_id" +
+        list_conditions(filter);
+    if (filter.after)
+        sql += " AND (u.name, f.path, m.id) > (:after_user, :after_folder, :after_id)";
+    sql += " ORDER BY u.name, f.path, m.id";
+    if (filter.limit)
+        sql += " LIMIT :limit";
+    auto query = CAIRN_TRY(m_database.prepare(sql));
+    int index = bind_list_conditions(query, filter);
+    if (filter.after) {
+        query.bind(index++, filter.after->user);
+        query.bind(index++, filter.after->folder);
+        query.bind(index++, filter.after->message_id);
+    }
+    if (filter.limit)
+        query.bind(index++, static_cast<std::int64_t>(*filter.limit));
     std::vector<MessageListing> rows;
     while (CAIRN_TRY(query.step())) {
         MessageListing row;
@@ -504,6 +550,9 @@ Result<CatalogStatistics> Catalog::statistics() {
     stats.users = CAIRN_TRY(single("SELECT count(*) FROM users"));
     stats.folders = CAIRN_TRY(single("SELECT count(*) FROM folders"));
     stats.stored_content_bytes = CAIRN_TRY(single("SELECT coalesce(sum(length), 0) FROM blobs"));
+    stats.shared_part_bytes = CAIRN_TRY(single(
+        "SELECT coalesce(sum(b.length), 0) - (SELECT coalesce(sum(length), 0) FROM blobs "
+        "WHERE id IN (SELECT blob_id FROM message_parts)) FROM message_parts p JOIN blobs b ON b.id = p.blob_id"));
     stats.block_bytes = CAIRN_TRY(single("SELECT coalesce(sum(sealed_size + 4), 0) FROM blocks"));
     stats.blocks = CAIRN_TRY(single("SELECT count(*) FROM blocks"));
     stats.stores = CAIRN_TRY(single("SELECT count(*) FROM stores"));

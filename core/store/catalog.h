@@ -77,10 +77,20 @@ struct MessageListing {
     std::uint64_t source_offset = 0;
 };
 
+/// Where a listing page ends, so the next one starts after it (listings are ordered by user,
+/// folder, message id).
+struct ListPosition {
+    std::string user;
+    std::string folder;
+    std::int64_t message_id = 0;
+};
+
 struct ListFilter {
     std::optional<std::string> user;
     std::optional<std::string> folder;  ///< this folder and its sub-folders
     std::optional<std::int64_t> message_id;
+    std::optional<ListPosition> after;
+    std::optional<std::uint64_t> limit;
 };
 
 struct CatalogStatistics {
@@ -91,6 +101,8 @@ struct CatalogStatistics {
     std::uint64_t raw_bytes = 0;          ///< sum of the sizes of the distinct messages
     std::uint64_t placed_bytes = 0;       ///< sum over placements (what a naive copy would cost)
     std::uint64_t stored_content_bytes = 0;  ///< distinct entry contents before compression
+    /// Part bodies referenced by several messages, counted once more for every extra reference.
+    std::uint64_t shared_part_bytes = 0;
     std::uint64_t block_bytes = 0;        ///< sealed bytes of all blocks
     std::uint64_t blocks = 0;
     std::uint64_t stores = 0;
@@ -136,6 +148,8 @@ public:
         std::uint32_t store = 0;
         std::optional<std::int64_t> date;
         std::string from, to, subject, header_message_id;
+        std::uint32_t attachment_count = 0;
+        std::string attachment_names;  ///< one per line
     };
     Result<std::int64_t> insert_message(const NewMessage& message);
     Result<void> insert_message_part(std::int64_t message_id, std::uint32_t position, std::int64_t blob_id);
@@ -169,6 +183,8 @@ public:
 
     // -- reading
     Result<std::vector<MessageListing>> list(const ListFilter& filter);
+    /// How many rows list() would give without a limit.
+    Result<std::uint64_t> list_count(const ListFilter& filter);
     Result<CatalogStatistics> statistics();
 
 private:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/store/message_store.h"
 
+#include <charconv>
 #include <chrono>
 #include <cstring>
 
@@ -53,6 +54,17 @@ ContentKey keyed(const crypto::Key& key, std::string_view domain, std::string_vi
     input.reserve(domain.size() + content.size());
     input.append(domain).append(content);
     return content_key(crypto::hmac_sha256(key, input));
+}
+
+/// A whole-number setting; absent means 0 (no limit).
+Result<std::uint64_t> numeric_setting(Catalog& catalog, const std::string& key) {
+    auto text = CAIRN_TRY(catalog.setting(key)).value_or("0");
+    std::uint64_t value = 0;
+    auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size())
+        return make_error(ErrorCode::Corrupt, fmt::format("the setting {} is not a number: \"{}\"", key, text),
+                          "catalog.db");
+    return value;
 }
 
 Error corrupt(std::string message, std::int64_t message_id) {
@@ -173,8 +185,8 @@ Result<void> MessageWriter::open_current_pack() {
     if (stores.empty() || stores.back().sealed) {
         StoreRow store;
         store.number = stores.empty() ? 1 : stores.back().number + 1;
-        store.byte_limit = std::stoull(CAIRN_TRY(m_catalog->setting("store_byte_limit")).value_or("0"));
-        store.message_limit = std::stoull(CAIRN_TRY(m_catalog->setting("store_message_limit")).value_or("0"));
+        store.byte_limit = CAIRN_TRY(numeric_setting(*m_catalog, "store_byte_limit"));
+        store.message_limit = CAIRN_TRY(numeric_setting(*m_catalog, "store_message_limit"));
         CAIRN_TRY_VOID(begin_if_needed());
         CAIRN_TRY_VOID(m_catalog->insert_store(store));
         stores.push_back(store);
@@ -346,7 +358,7 @@ Result<std::int64_t> MessageWriter::source_file_id(const std::string& user, cons
     return id;
 }
 
-Result<AddOutcome> MessageWriter::add(PreparedMessage&& message, std::int64_t folder_id, const PlacementOrigin& origin) {
+Result<Added> MessageWriter::add(PreparedMessage&& message, std::int64_t folder_id, const PlacementOrigin& origin) {
     CAIRN_TRY_VOID(begin_if_needed());
     std::optional<std::int64_t> message_id = CAIRN_TRY(m_catalog->find_message(message.key));
     AddOutcome outcome = AddOutcome::AddedToFolder;
@@ -380,6 +392,8 @@ Result<AddOutcome> MessageWriter::add(PreparedMessage&& message, std::int64_t fo
         row.to = message.summary.to;
         row.subject = message.summary.subject;
         row.header_message_id = message.summary.message_id;
+        row.attachment_count = message.attachment_count;
+        row.attachment_names = message.attachment_names;
         message_id = CAIRN_TRY(m_catalog->insert_message(row));
         for (std::size_t position = 0; position < part_ids.size(); ++position)
             CAIRN_TRY_VOID(m_catalog->insert_message_part(*message_id, static_cast<std::uint32_t>(position),
@@ -390,9 +404,9 @@ Result<AddOutcome> MessageWriter::add(PreparedMessage&& message, std::int64_t fo
     bool placed = CAIRN_TRY(m_catalog->insert_placement(
         {*message_id, folder_id, origin.flags, origin.received_time, origin.source_file_id, origin.source_offset}));
     if (!placed)
-        return AddOutcome::AlreadyInFolder;
+        return Added{AddOutcome::AlreadyInFolder, *message_id};
     ++m_pending_messages;
-    return outcome;
+    return Added{outcome, *message_id};
 }
 
 Result<void> MessageWriter::mark_file_imported(const std::string& user, const std::string& folder,

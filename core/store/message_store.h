@@ -55,6 +55,9 @@ struct PreparedMessage {
     PreparedEntry skeleton;
     std::vector<PreparedEntry> parts;
     mime::HeaderSummary summary;
+    /// Filled in by whoever reads the message's attachments (the import pipeline), for display.
+    std::uint32_t attachment_count = 0;
+    std::string attachment_names;  ///< one per line
 };
 
 /// The CPU-heavy half of storing a message: hashing, splitting, decoding. One per worker
@@ -81,6 +84,11 @@ enum class AddOutcome {
     AlreadyInFolder,  ///< nothing to do
 };
 
+struct Added {
+    AddOutcome outcome = AddOutcome::Stored;
+    std::int64_t message_id = 0;
+};
+
 struct PlacementOrigin {
     std::string flags;
     std::optional<std::int64_t> received_time;
@@ -103,7 +111,7 @@ public:
     /// The row of a source file (path) imported for `user` under folder `import_folder`.
     Result<std::int64_t> source_file_id(const std::string& user, const std::string& import_folder,
                                         const std::string& path);
-    Result<AddOutcome> add(PreparedMessage&& message, std::int64_t folder_id, const PlacementOrigin& origin);
+    Result<Added> add(PreparedMessage&& message, std::int64_t folder_id, const PlacementOrigin& origin);
     Result<void> mark_file_imported(const std::string& user, const std::string& folder, const std::string& path,
                                     std::uint64_t size, std::int64_t modified_ns);
     /// Makes everything added so far durable.

@@ -40,6 +40,8 @@ Result<void> write_all(int descriptor, std::string_view bytes, const std::filesy
     return {};
 }
 
+}  // namespace
+
 Result<void> sync_directory(const std::filesystem::path& directory) {
     int descriptor = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (descriptor < 0)
@@ -51,8 +53,6 @@ Result<void> sync_directory(const std::filesystem::path& directory) {
         return make_errno_error(error_number, "cannot sync directory", directory.string());
     return {};
 }
-
-}  // namespace
 
 std::filesystem::path store_directory(const std::filesystem::path& archive, std::uint32_t store) {
     return archive / "stores" / fmt::format("{:04}", store);
@@ -70,7 +70,7 @@ Result<PackWriter> PackWriter::open(const std::filesystem::path& archive, std::u
     if (error)
         return make_error(ErrorCode::Io, fmt::format("cannot create the pack directory: {}", error.message()),
                           path.parent_path().string());
-    bool is_new = !std::filesystem::exists(path);
+    bool is_new = !std::filesystem::exists(path, error);
     int descriptor = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (descriptor < 0)
         return make_errno_error(errno, "cannot open the pack", path.string());
@@ -85,8 +85,13 @@ Result<PackWriter> PackWriter::open(const std::filesystem::path& archive, std::u
         CAIRN_TRY_VOID(write_all(descriptor, header, path));
         writer.m_size = PackHeaderBytes;
         if (is_new) {
+            // The new file's name, and the directories above it that may be new too, must be
+            // durable before the catalog names this pack.
             CAIRN_TRY_VOID(writer.sync());
             CAIRN_TRY_VOID(sync_directory(path.parent_path()));
+            CAIRN_TRY_VOID(sync_directory(path.parent_path().parent_path()));
+            CAIRN_TRY_VOID(sync_directory(path.parent_path().parent_path().parent_path()));
+            CAIRN_TRY_VOID(sync_directory(archive));
         }
         return writer;
     }

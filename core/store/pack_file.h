@@ -19,6 +19,9 @@ inline constexpr std::uint64_t PackHeaderBytes = 16;
 inline constexpr std::uint64_t RecordPrefixBytes = 4;
 
 std::filesystem::path store_directory(const std::filesystem::path& archive, std::uint32_t store);
+
+/// fsyncs a directory, so that the names of files created in it survive a power loss.
+Result<void> sync_directory(const std::filesystem::path& directory);
 std::filesystem::path pack_path(const std::filesystem::path& archive, std::uint32_t store, std::uint32_t pack);
 
 /// Appends records to one pack. Not thread-safe: the archive's single writer owns it.

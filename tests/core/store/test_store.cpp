@@ -199,9 +199,9 @@ TEST_CASE("the same message added to another folder is linked, and to the same f
     std::string message = "Subject: hello\n\nbody\n";
     auto inbox = *writer->ensure_folder("alice", "Inbox");
     auto other = *writer->ensure_folder("alice", "Other");
-    CHECK(*writer->add(preparer->prepare(message), inbox, {}) == AddOutcome::Stored);
-    CHECK(*writer->add(preparer->prepare(message), inbox, {}) == AddOutcome::AlreadyInFolder);
-    CHECK(*writer->add(preparer->prepare(message), other, {}) == AddOutcome::AddedToFolder);
+    CHECK(writer->add(preparer->prepare(message), inbox, {})->outcome == AddOutcome::Stored);
+    CHECK(writer->add(preparer->prepare(message), inbox, {})->outcome == AddOutcome::AlreadyInFolder);
+    CHECK(writer->add(preparer->prepare(message), other, {})->outcome == AddOutcome::AddedToFolder);
     REQUIRE(writer->commit());
     CHECK(fixture.catalog->statistics()->messages == 1);
     CHECK(fixture.catalog->statistics()->placements == 2);

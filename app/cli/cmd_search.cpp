@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <unistd.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "app/cli/commands.h"
+
+namespace cairn::cli {
+namespace {
+
+/// The snippet with its matches marked for a reader: bold on a terminal, [brackets] otherwise.
+std::string marked_snippet(const std::string& snippet, bool terminal) {
+    std::string out;
+    for (char c : snippet) {
+        if (c == '\x02')
+            out += terminal ? "\033[1m" : "[";
+        else if (c == '\x03')
+            out += terminal ? "\033[0m" : "]";
+        else if (c == '\n' || c == '\r' || c == '\t')
+            out.push_back(' ');
+        else
+            out.push_back(c);
+    }
+    return out;
+}
+
+nlohmann::json hit_json(const search::SearchHit& hit, const std::string& user) {
+    return {{"id", hit.message_id},
+            {"user", user},
+            {"date", hit.date ? nlohmann::json(*hit.date) : nlohmann::json(nullptr)},
+            {"from", hit.from},
+            {"to", hit.to},
+            {"subject", hit.subject},
+            {"folders", hit.folders},
+            {"size", hit.size},
+            {"attachments", hit.attachment_names},
+            {"snippet", hit.snippet}};
+}
+
+}  // namespace
+
+int run_search(const Context& context, const SearchArguments& arguments) {
+    if (arguments.all_users && arguments.user)
+        return context.fail({ErrorCode::InvalidArgument, "--user and --all-users exclude each other", ""});
+    auto archive = context.open_archive(Access::ReadOnly);
+    if (!archive)
+        return context.fail(archive.error());
+    std::vector<std::string> users;
+    if (arguments.all_users) {
+        auto all = archive->users();
+        if (!all)
+            return context.fail(all.error());
+        users = *all;
+    } else {
+        users.push_back(arguments.user ? *arguments.user : operating_system_user());
+    }
+
+    if (arguments.count_only) {
+        std::uint64_t total = 0;
+        for (const auto& user : users) {
+            auto count = archive->count(user, arguments.query);
+            if (!count)
+                return context.fail(count.error());
+            total += *count;
+        }
+        if (context.options.json)
+            context.print_json({{"count", total}});
+        else
+            fmt::print("{}\n", total);
+        return ExitSuccess;
+    }
+
+    search::SearchRequest request;
+    request.query = arguments.query;
+    request.sort = arguments.sort == "relevance" ? search::SortOrder::Relevance : search::SortOrder::Date;
+    // Each user's best offset+limit hits, merged: enough to cut the requested page from.
+    request.limit = arguments.limit + arguments.offset;
+    std::vector<std::pair<search::SearchHit, std::string>> hits;
+    for (const auto& user : users) {
+        auto found = archive->search(user, request);
+        if (!found)
+            return context.fail(found.error());
+        for (auto& hit : *found)
+            hits.emplace_back(std::move(hit), user);
+    }
+    if (users.size() > 1) {
+        std::stable_sort(hits.begin(), hits.end(), [&](const auto& left, const auto& right) {
+            if (request.sort == search::SortOrder::Relevance && left.first.rank != right.first.rank)
+                return left.first.rank < right.first.rank;
+            return left.first.date.value_or(0) > right.first.date.value_or(0);
+        });
+    }
+    std::size_t begin = std::min<std::size_t>(hits.size(), arguments.offset);
+    std::size_t end = std::min<std::size_t>(hits.size(), begin + arguments.limit);
+
+    if (context.options.json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (std::size_t i = begin; i < end; ++i)
+            list.push_back(hit_json(hits[i].first, hits[i].second));
+        context.print_json({{"hits", list}});
+        return ExitSuccess;
+    }
+    bool terminal = ::isatty(STDOUT_FILENO) == 1;
+    for (std::size_t i = begin; i < end; ++i) {
+        const auto& hit = hits[i].first;
+        std::string folders;
+        for (const auto& folder : hit.folders)
+            folders += (folders.empty() ? "" : ", ") + folder;
+        fmt::print("{:>7}  {}  {}{}  {}  {}\n", hit.message_id, format_date(hit.date),
+                   users.size() > 1 ? hits[i].second + ": " : "", folders, hit.from, hit.subject);
+        if (!hit.attachment_names.empty()) {
+            std::string names;
+            for (const auto& name : hit.attachment_names)
+                names += (names.empty() ? "" : ", ") + name;
+            fmt::print("         attachments: {}\n", names);
+        }
+        if (!hit.snippet.empty())
+            fmt::print("         {}\n", marked_snippet(hit.snippet, terminal));
+    }
+    return ExitSuccess;
+}
+
+int run_reindex(const Context& context, const ReindexArguments& arguments) {
+    auto archive = context.open_archive(Access::ReadWrite);
+    if (!archive)
+        return context.fail(archive.error());
+    std::vector<std::string> users;
+    if (arguments.user) {
+        users.push_back(*arguments.user);
+    } else {
+        auto all = archive->users();
+        if (!all)
+            return context.fail(all.error());
+        users = *all;
+    }
+    nlohmann::json indexed = nlohmann::json::object();
+    for (const auto& user : users) {
+        ProgressPrinter progress("reindex " + user, context.options.quiet);
+        auto count = archive->reindex(user, &progress, context.cancel);
+        if (!count)
+            return context.fail(count.error());
+        indexed[user] = *count;
+        if (!context.options.json && !context.options.quiet)
+            fmt::print("{}: {} messages indexed\n", user, *count);
+        if (context.cancel && context.cancel->is_cancelled())
+            return ExitInterrupted;
+    }
+    if (context.options.json)
+        context.print_json({{"indexed", indexed}});
+    return ExitSuccess;
+}
+
+}  // namespace cairn::cli

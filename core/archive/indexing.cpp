@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/archive/indexing.h"
+
+#include "core/mime/index_text.h"
+
+namespace cairn {
+namespace {
+
+void append_line(std::string& text, std::string_view line) {
+    if (line.empty())
+        return;
+    if (!text.empty())
+        text.push_back('\n');
+    text.append(line);
+}
+
+}  // namespace
+
+IndexedMessage DocumentBuilder::build(std::string_view message) {
+    mime::IndexText text = mime::extract_index_text(message);
+    IndexedMessage indexed;
+    auto& document = indexed.document;
+    document.sender = std::move(text.from);
+    document.recipients = std::move(text.to);
+    document.cc = std::move(text.cc);
+    document.bcc = std::move(text.bcc);
+    document.subject = std::move(text.subject);
+    document.body = std::move(text.body);
+    document.headers = std::move(text.headers);
+    for (const auto& attachment : text.attachments) {
+        ++indexed.attachment_count;
+        append_line(indexed.attachment_names, attachment.filename);
+        append_line(document.filename, attachment.filename);
+        if (!extract::can_extract(attachment.content_type, attachment.filename) || m_extractor_failed)
+            continue;
+        if (!m_extractor) {
+            auto created = extract::TextExtractor::create(m_worker, {});
+            if (!created) {
+                // Without the worker the archive still works; attachment text is just not searchable.
+                m_extractor_failed = true;
+                continue;
+            }
+            m_extractor.emplace(std::move(*created));
+        }
+        // A failed extraction (damaged file, time or memory limit) leaves the name searchable.
+        if (auto extracted = m_extractor->extract(attachment.content_type, attachment.filename, attachment.data))
+            append_line(document.attachment, *extracted);
+    }
+    return indexed;
+}
+
+Result<std::uint64_t> index_missing_messages(store::MessageReader& reader, search::SearchIndex& index,
+                                             DocumentBuilder& builder, ProgressObserver* observer,
+                                             const CancellationToken* cancel) {
+    auto missing = CAIRN_TRY(index.missing_messages());
+    if (missing.empty())
+        return 0;
+    Progress progress;
+    progress.total = missing.size();
+    progress.current = "index " + index.user();
+    CAIRN_TRY_VOID(index.begin());
+    std::uint64_t since_commit = 0;
+    for (auto id : missing) {
+        if (cancel && cancel->is_cancelled())
+            break;
+        auto bytes = reader.read(id);
+        if (!bytes) {
+            ++progress.failed;  // verify reports the damage; the rest is still indexed
+        } else {
+            CAIRN_TRY_VOID(index.add(id, builder.build(*bytes).document));
+        }
+        ++progress.done;
+        if (++since_commit >= 2000) {
+            CAIRN_TRY_VOID(index.commit());
+            CAIRN_TRY_VOID(index.begin());
+            since_commit = 0;
+        }
+        if (observer)
+            observer->update(progress);
+    }
+    CAIRN_TRY_VOID(index.commit());
+    if (observer)
+        observer->finish(progress);
+    return progress.done - progress.failed;
+}
+
+}  // namespace cairn

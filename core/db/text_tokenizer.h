@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/result.h"
+#include "core/db/database.h"
+
+namespace cairn::db {
+
+/// Registers the FTS5 tokenizer "cairn" on this connection (use `tokenize='cairn'` in the
+/// CREATE VIRTUAL TABLE, and register it on every connection that queries the table).
+///
+/// What it does, so that people find what they typed:
+/// - words are runs of letters, digits and connector marks (Unicode-aware, via ICU); everything
+///   else separates words, so "alice@example.org" gives alice, example, org;
+/// - case is folded and accents removed (NFKD, combining marks dropped): "Résumé" -> "resume";
+/// - Chinese, Japanese and Korean text (Han, Hiragana, Katakana, Hangul), which has no spaces,
+///   is indexed as overlapping character bigrams ("東京都" -> 東京, 京都), and a lone CJK
+///   character as itself, so that a 2-character word like 会議 is found inside 東京都の会議; a
+///   query for a longer CJK word becomes the phrase of its bigrams;
+/// - tokens are capped in length (longer runs are cut), so hostile input cannot bloat the index.
+Result<void> register_text_tokenizer(Database& database);
+
+/// The tokens the tokenizer produces for `text`, in order (for tests and diagnostics).
+std::vector<std::string> tokenize_for_search(std::string_view text);
+
+}  // namespace cairn::db

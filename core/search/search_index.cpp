@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/search/search_index.h"
+
+#include <fmt/format.h>
+
+#include "core/db/text_tokenizer.h"
+#include "core/search/index_schema.h"
+#include "core/search/query.h"
+
+namespace cairn::search {
+namespace {
+
+// Bumped when the tokenizer or the columns change: an index of another version is rebuilt.
+constexpr int IndexVersion = 1;
+
+constexpr const char* SettingsSchema =
+    "CREATE TABLE IF NOT EXISTS index_settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);";
+
+Result<db::Statement> bind_values(db::Database& database, const std::string& sql, const std::string& user,
+                                  const std::vector<SqlValue>& values, int& next_index) {
+    auto statement = CAIRN_TRY(database.prepare(sql));
+    statement.bind(next_index++, user);
+    for (const auto& value : values) {
+        if (const auto* number = std::get_if<std::int64_t>(&value))
+            statement.bind(next_index++, *number);
+        else
+            statement.bind(next_index++, std::get<std::string>(value));
+    }
+    return statement;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find('\n', start);
+        if (end == std::string::npos)
+            end = text.size();
+        if (end > start)
+            lines.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return lines;
+}
+
+Result<CompiledQuery> compile(const std::string& query) {
+    auto compiled = compile_query(query);
+    if (auto* error = std::get_if<QuerySyntaxError>(&compiled)) {
+        std::string pointer = query + "\n" + std::string(std::min(error->position, query.size()), ' ') + "^";
+        return make_error(ErrorCode::InvalidArgument, fmt::format("{} (at position {})\n{}", error->message,
+                                                                  error->position, pointer),
+                          "query");
+    }
+    return std::get<CompiledQuery>(std::move(compiled));
+}
+
+/// The FROM and WHERE every search shares. A message counts once, however many of the user's
+/// folders hold it: the placement (and so `f`, `u`) is tested in an EXISTS. With full-text
+/// terms, the search is driven from the FTS5 match (the rows it finds are few) rather than
+/// from all messages.
+std::string search_body(const CompiledQuery& compiled) {
+    std::string sql;
+    if (!compiled.relevance_match.empty())
+        sql += " FROM documents JOIN catalog.messages m ON m.id = documents.rowid";
+    else
+        sql += " FROM catalog.messages m";
+    sql += " WHERE EXISTS (SELECT 1 FROM catalog.placements p JOIN catalog.folders f ON f.id = p.folder_id"
+           " JOIN catalog.users u ON u.id = f.user_id WHERE p.message_id = m.id AND u.name = ? AND (";
+    sql += compiled.condition.empty() ? std::string("1") : compiled.condition;
+    sql += "))";
+    if (!compiled.relevance_match.empty())
+        sql += " AND documents MATCH ?";
+    return sql;
+}
+
+}  // namespace
+
+std::filesystem::path index_path(const std::filesystem::path& archive, const std::string& user) {
+    // Letters, digits, '-', '_' and '.' stay readable; anything else is escaped, so a user name
+    // can never name another file.
+    std::string name;
+    for (unsigned char c : user) {
+        if (std::isalnum(c) || c == '-' || c == '_' || (c == '.' && !name.empty()))
+            name.push_back(static_cast<char>(c));
+        else
+            name += fmt::format("%{:02X}", c);
+    }
+    return archive / "index" / (name + ".db");
+}
+
+Result<SearchIndex> SearchIndex::open(const std::filesystem::path& archive, const std::string& user, Mode mode) {
+    auto path = index_path(archive, user);
+    if (mode == Mode::ReadWrite) {
+        std::error_code error;
+        std::filesystem::create_directories(path.parent_path(), error);
+        if (error)
+            return make_error(ErrorCode::Io, fmt::format("cannot create the index directory: {}", error.message()),
+                              path.parent_path().string());
+    } else if (std::error_code error; !std::filesystem::exists(path, error)) {
+        return make_error(ErrorCode::NotFound,
+                          fmt::format("user {} has no search index yet (import mail for them, or run `cairn reindex`)",
+                                      user),
+                          path.string());
+    }
+    auto database = CAIRN_TRY(db::Database::open(
+        path, mode == Mode::ReadWrite ? db::OpenMode::ReadWrite : db::OpenMode::ReadOnly));
+    CAIRN_TRY_VOID(db::register_text_tokenizer(database));
+    if (mode == Mode::ReadWrite) {
+        CAIRN_TRY_VOID(database.execute(SettingsSchema));
+        auto version = CAIRN_TRY(database.prepare("SELECT value FROM index_settings WHERE key = 'version'"));
+        bool current = CAIRN_TRY(version.step()) && version.column_text(0) == std::to_string(IndexVersion);
+        if (!current) {
+            // Another version's tokens would give silently wrong results: start this index over.
+            CAIRN_TRY_VOID(database.execute("DROP TABLE IF EXISTS documents"));
+            CAIRN_TRY_VOID(database.execute(IndexSchema));
+            CAIRN_TRY_VOID(database.execute(fmt::format(
+                "INSERT OR REPLACE INTO index_settings(key, value) VALUES('version', '{}')", IndexVersion)));
+        }
+    }
+    auto catalog = (archive / "catalog.db").string();
+    auto attach = CAIRN_TRY(database.prepare("ATTACH DATABASE ? AS catalog"));
+    // Read-only: a search must never change the catalog, and the writer owns it.
+    attach.bind(1, "file:" + catalog + "?mode=ro");
+    CAIRN_TRY_VOID(attach.run());
+    return SearchIndex(std::move(database), user);
+}
+
+Result<void> SearchIndex::begin() { return m_database.execute("BEGIN IMMEDIATE"); }
+Result<void> SearchIndex::commit() { return m_database.execute("COMMIT"); }
+
+Result<bool> SearchIndex::contains(std::int64_t message_id) {
+    auto query = CAIRN_TRY(m_database.prepare("SELECT 1 FROM documents WHERE rowid = ?"));
+    query.bind(1, message_id);
+    return query.step();
+}
+
+Result<void> SearchIndex::add(std::int64_t message_id, const IndexDocument& document) {
+    auto insert = CAIRN_TRY(m_database.prepare(
+        "INSERT OR REPLACE INTO documents(rowid, sender, recipients, cc, bcc, subject, body, attachment, filename, "
+        "headers) VALUES(?,?,?,?,?,?,?,?,?,?)"));
+    insert.bind(1, message_id)
+        .bind(2, document.sender)
+        .bind(3, document.recipients)
+        .bind(4, document.cc)
+        .bind(5, document.bcc)
+        .bind(6, document.subject)
+        .bind(7, document.body)
+        .bind(8, document.attachment)
+        .bind(9, document.filename)
+        .bind(10, document.headers);
+    return insert.run();
+}
+
+Result<std::vector<std::int64_t>> SearchIndex::missing_messages() {
+    auto query = CAIRN_TRY(m_database.prepare(
+        "SELECT DISTINCT p.message_id FROM catalog.placements p JOIN catalog.folders f ON f.id = p.folder_id "
+        "JOIN catalog.users u ON u.id = f.user_id WHERE u.name = ? "
+        "AND p.message_id NOT IN (SELECT rowid FROM documents) ORDER BY p.message_id"));
+    query.bind(1, m_user);
+    std::vector<std::int64_t> ids;
+    while (CAIRN_TRY(query.step()))
+        ids.push_back(query.column_int(0));
+    return ids;
+}
+
+Result<std::uint64_t> SearchIndex::document_count() {
+    auto query = CAIRN_TRY(m_database.prepare("SELECT count(*) FROM documents"));
+    CAIRN_TRY(query.step());
+    return static_cast<std::uint64_t>(query.column_int(0));
+}
+
+Result<std::uint64_t> SearchIndex::count(const std::string& query) {
+    auto compiled = CAIRN_TRY(compile(query));
+    int index = 1;
+    auto statement =
+        CAIRN_TRY(bind_values(m_database, "SELECT count(*)" + search_body(compiled), m_user, compiled.parameters, index));
+    if (!compiled.relevance_match.empty())
+        statement.bind(index++, compiled.relevance_match);
+    CAIRN_TRY(statement.step());
+    return static_cast<std::uint64_t>(statement.column_int(0));
+}
+
+Result<std::vector<SearchHit>> SearchIndex::search(const SearchRequest& request) {
+    auto compiled = CAIRN_TRY(compile(request.query));
+    const bool ranked = !compiled.relevance_match.empty();
+    std::string sql =
+        "SELECT m.id, m.date, m.sender, m.recipients, m.subject, "
+        "(SELECT group_concat(f2.path, char(10)) FROM catalog.placements p2 JOIN catalog.folders f2 "
+        " ON f2.id = p2.folder_id JOIN catalog.users u2 ON u2.id = f2.user_id WHERE p2.message_id = m.id "
+        " AND u2.name = ?), m.size, m.attachment_names, ";
+    sql += ranked ? "snippet(documents, -1, char(2), char(3), '…', 16), documents.rank" : "'', 0";
+    sql += search_body(compiled);
+    sql += request.sort == SortOrder::Relevance && ranked ? " ORDER BY documents.rank, m.id DESC"
+                                                          : " ORDER BY m.date DESC, m.id DESC";
+    sql += " LIMIT ? OFFSET ?";
+    auto statement = CAIRN_TRY(m_database.prepare(sql));
+    int index = 1;
+    statement.bind(index++, m_user);
+    statement.bind(index++, m_user);
+    for (const auto& value : compiled.parameters) {
+        if (const auto* number = std::get_if<std::int64_t>(&value))
+            statement.bind(index++, *number);
+        else
+            statement.bind(index++, std::get<std::string>(value));
+    }
+    if (ranked)
+        statement.bind(index++, compiled.relevance_match);
+    statement.bind(index++, static_cast<std::int64_t>(request.limit));
+    statement.bind(index++, static_cast<std::int64_t>(request.offset));
+    std::vector<SearchHit> hits;
+    while (CAIRN_TRY(statement.step())) {
+        SearchHit hit;
+        hit.message_id = statement.column_int(0);
+        if (!statement.column_is_null(1))
+            hit.date = statement.column_int(1);
+        hit.from = statement.column_text(2);
+        hit.to = statement.column_text(3);
+        hit.subject = statement.column_text(4);
+        hit.folders = split_lines(statement.column_text(5));
+        hit.size = static_cast<std::uint64_t>(statement.column_int(6));
+        hit.attachment_names = split_lines(statement.column_text(7));
+        hit.snippet = statement.column_text(8);
+        hit.rank = statement.column_double(9);
+        hits.push_back(std::move(hit));
+    }
+    return hits;
+}
+
+}  // namespace cairn::search

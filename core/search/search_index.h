@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/base/result.h"
+#include "core/db/database.h"
+
+/// One full-text index per user (index/<user>.db, DESIGN.md §5). Display fields (date, from,
+/// subject, size, folder) come from the catalog, which searches ATTACH read-only.
+namespace cairn::search {
+
+/// The text of one message, as the index stores it (see index_schema.h for the columns).
+struct IndexDocument {
+    std::string sender, recipients, cc, bcc, subject, body, attachment, filename, headers;
+};
+
+enum class SortOrder { Date, Relevance };
+
+struct SearchRequest {
+    std::string query;
+    SortOrder sort = SortOrder::Date;
+    std::uint64_t limit = 50;
+    std::uint64_t offset = 0;
+};
+
+struct SearchHit {
+    std::int64_t message_id = 0;
+    std::optional<std::int64_t> date;
+    std::string from, to, subject;
+    std::vector<std::string> folders;
+    std::uint64_t size = 0;
+    std::vector<std::string> attachment_names;
+    /// Text around the matches, with each match between \x02 and \x03 (the caller marks them up).
+    std::string snippet;
+    double rank = 0;  ///< bm25, lower is better (0 without full-text terms)
+};
+
+/// The index file of a user, named so that any user name is a safe file name.
+std::filesystem::path index_path(const std::filesystem::path& archive, const std::string& user);
+
+class SearchIndex {
+public:
+    enum class Mode { ReadOnly, ReadWrite };
+    /// ReadWrite creates the file if needed. The catalog is attached read-only for searches.
+    static Result<SearchIndex> open(const std::filesystem::path& archive, const std::string& user, Mode mode);
+
+    SearchIndex(SearchIndex&&) = default;
+    SearchIndex& operator=(SearchIndex&&) = default;
+
+    // -- writing (one writer: the archive's)
+    Result<void> begin();
+    Result<void> commit();
+    Result<bool> contains(std::int64_t message_id);
+    Result<void> add(std::int64_t message_id, const IndexDocument& document);
+    /// Message ids the user has in the catalog that the index lacks (after a crash between the
+    /// catalog's commit and the index's, or a lost index file).
+    Result<std::vector<std::int64_t>> missing_messages();
+    /// Documents the index holds for messages the user no longer has (none yet: no deletion).
+    Result<std::uint64_t> document_count();
+
+    // -- searching
+    /// InvalidArgument with the position and reason when the query cannot be read.
+    Result<std::vector<SearchHit>> search(const SearchRequest& request);
+    Result<std::uint64_t> count(const std::string& query);
+
+    const std::string& user() const { return m_user; }
+
+private:
+    SearchIndex(db::Database database, std::string user) : m_database(std::move(database)), m_user(std::move(user)) {}
+    db::Database m_database;
+    std::string m_user;
+};
+
+}  // namespace cairn::search

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// End-to-end tests of search: the real binary, a real archive, exact hit sets.
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/cli_runner.h"
+#include "tests/support/temp_dir.h"
+
+using namespace cairn::testing;
+using nlohmann::json;
+
+namespace doctest {
+template <>
+struct StringMaker<std::set<std::string>> {
+    static String convert(const std::set<std::string>& values) {
+        std::string text = "{";
+        for (const auto& value : values)
+            text += (text.size() > 1 ? ", \"" : "\"") + value + "\"";
+        return (text + "}").c_str();
+    }
+};
+}  // namespace doctest
+
+namespace {
+
+const RunOptions with_passphrase{{{"CAIRN_PASSPHRASE", "test passphrase"}}, std::nullopt, ""};
+
+std::string message(const std::string& from, const std::string& subject, const std::string& date,
+                    const std::string& body, const std::string& extra_headers = "") {
+    return "From: " + from + "\nTo: team@example.org\nSubject: " + subject + "\nDate: " + date +
+           "\nMessage-ID: <" + std::to_string(std::hash<std::string>{}(subject + body)) + "@example.org>\n" +
+           extra_headers + "\n" + body;
+}
+
+std::string with_attachment(const std::string& subject, const std::string& file_name, const std::string& text) {
+    return "From: Carol <carol@example.org>\nTo: team@example.org\nSubject: " + subject +
+           "\nDate: Mon, 3 Feb 2020 10:00:00 +0000\nMIME-Version: 1.0\n"
+           "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nSee attached.\n"
+           "--b\nContent-Type: text/plain; name=\"" + file_name + "\"\nContent-Disposition: attachment; filename=\"" +
+           file_name + "\"\n\n" + text + "\n--b--\n";
+}
+
+struct SearchWorkspace {
+    TempDir temp;
+    std::map<std::string, std::int64_t> ids;  // subject -> message id
+
+    std::string archive() const { return (temp.path() / "archive").string(); }
+    RunResult cairn(std::vector<std::string> arguments) const {
+        arguments.insert(arguments.begin(), {"--archive", archive()});
+        return run_cairn(arguments, with_passphrase);
+    }
+
+    SearchWorkspace() {
+        REQUIRE(cairn({"init"}).exit_code == 0);
+        auto in = temp.path() / "in";
+        write_file(in / "Inbox/1.eml", message("Alice Martin <alice@example.org>", "Quarterly report", "Tue, 14 May 2019 09:00:00 +0000",
+                                                "The quarterly numbers are in. Résumé attached later.\n"));
+        write_file(in / "Inbox/2.eml", message("Bob Stone <bob@example.org>", "Lunch on Friday", "Fri, 20 Dec 2019 12:00:00 +0000",
+                                                "Shall we have lunch? The report can wait.\n"));
+        write_file(in / "Inbox/3.eml", message("Alice Martin <alice@example.org>", "会議の予定", "Wed, 8 Jan 2020 08:00:00 +0000",
+                                                "東京都の会議は来週です。\n",
+                                                "Content-Type: text/plain; charset=utf-8\nMIME-Version: 1.0\n"));
+        write_file(in / "Archive/Old/4.eml", message("Dave <dave@example.org>", "Old patch", "Sat, 1 Jun 2013 00:00:00 +0000",
+                                                      "A patch from long ago: fix the frobnicator.\n"));
+        write_file(in / "Inbox/5.eml", with_attachment("Budget attached", "budget-2020.txt",
+                                                       "Spending plan with the word zeppelin inside."));
+        auto imported = cairn({"import", "--user", "ann", in.string()});
+        REQUIRE_MESSAGE(imported.exit_code == 0, imported.err);
+        auto listing = json::parse(cairn({"list", "--json"}).out);
+        for (const auto& item : listing["messages"])
+            ids[item["subject"].get<std::string>()] = item["id"].get<std::int64_t>();
+        REQUIRE(ids.size() == 5);
+    }
+
+    std::set<std::string> subjects(const std::string& query) const {
+        auto result = cairn({"search", "--user", "ann", "--json", query});
+        INFO(query << ": " << result.err);
+        REQUIRE(result.exit_code == 0);
+        std::set<std::string> found;
+        auto document = json::parse(result.out);  // kept: a loop over a temporary's member would dangle
+        for (const auto& hit : document["hits"])
+            found.insert(hit["subject"].get<std::string>());
+        return found;
+    }
+};
+
+using Subjects = std::set<std::string>;
+
+}  // namespace
+
+TEST_SUITE("cli.search") {
+TEST_CASE("every form of the query language finds exactly the right messages") {
+    SearchWorkspace workspace;
+    CHECK(workspace.subjects("report") == Subjects{"Quarterly report", "Lunch on Friday"});
+    CHECK(workspace.subjects("subject:report") == Subjects{"Quarterly report"});
+    CHECK(workspace.subjects("from:alice") == Subjects{"Quarterly report", "会議の予定"});
+    CHECK(workspace.subjects("from:alice@example.org") == Subjects{"Quarterly report", "会議の予定"});
+    CHECK(workspace.subjects("\"quarterly numbers\"") == Subjects{"Quarterly report"});
+    CHECK(workspace.subjects("\"numbers quarterly\"").empty());
+    CHECK(workspace.subjects("frob*") == Subjects{"Old patch"});
+    CHECK(workspace.subjects("resume") == Subjects{"Quarterly report"});  // accents folded
+    CHECK(workspace.subjects("会議") == Subjects{"会議の予定"});             // CJK inside a sentence
+    CHECK(workspace.subjects("東京") == Subjects{"会議の予定"});
+    CHECK(workspace.subjects("report OR patch") == Subjects{"Quarterly report", "Lunch on Friday", "Old patch"});
+    CHECK(workspace.subjects("report -lunch") == Subjects{"Quarterly report"});
+    CHECK(workspace.subjects("report NOT lunch") == Subjects{"Quarterly report"});
+    CHECK(workspace.subjects("(alice OR dave) patch") == Subjects{"Old patch"});
+    CHECK(workspace.subjects("has:attachment") == Subjects{"Budget attached"});
+    CHECK(workspace.subjects("filename:budget") == Subjects{"Budget attached"});
+    CHECK(workspace.subjects("zeppelin") == Subjects{"Budget attached"});
+    CHECK(workspace.subjects("folder:Archive") == Subjects{"Old patch"});
+    CHECK(workspace.subjects("folder:Inbox from:bob") == Subjects{"Lunch on Friday"});
+    CHECK(workspace.subjects("before:2014") == Subjects{"Old patch"});
+    CHECK(workspace.subjects("after:2020-01-01") == Subjects{"会議の予定", "Budget attached"});
+    CHECK(workspace.subjects("date:2019") == Subjects{"Quarterly report", "Lunch on Friday"});
+    CHECK(workspace.subjects("date:2019-12..2020-01") == Subjects{"Lunch on Friday", "会議の予定"});
+    CHECK(workspace.subjects("smaller:10K -has:attachment date:2013") == Subjects{"Old patch"});
+    CHECK(workspace.subjects("larger:100M").empty());
+}
+
+TEST_CASE("results come newest first with snippets and attachment names, and --count counts") {
+    SearchWorkspace workspace;
+    auto result = workspace.cairn({"search", "--user", "ann", "--json", "report"});
+    REQUIRE(result.exit_code == 0);
+    auto hits = json::parse(result.out)["hits"];
+    REQUIRE(hits.size() == 2);
+    CHECK(hits[0]["subject"] == "Lunch on Friday");
+    CHECK(hits[1]["subject"] == "Quarterly report");
+    CHECK(hits[0]["snippet"].get<std::string>().find("\x02report\x03") != std::string::npos);
+    auto with_attachment = json::parse(workspace.cairn({"search", "--user", "ann", "--json", "zeppelin"}).out)["hits"];
+    REQUIRE(with_attachment.size() == 1);
+    CHECK(with_attachment[0]["attachments"] == json::array({"budget-2020.txt"}));
+    auto count = workspace.cairn({"search", "--user", "ann", "--count", "report OR patch"});
+    CHECK(count.exit_code == 0);
+    CHECK(count.out == "3\n");
+    auto page = json::parse(workspace.cairn({"search", "--user", "ann", "--json", "--limit", "1", "--offset", "1", "report"}).out);
+    REQUIRE(page["hits"].size() == 1);
+    CHECK(page["hits"][0]["subject"] == "Quarterly report");
+}
+
+TEST_CASE("a query that cannot be read is a usage error that points at the problem") {
+    SearchWorkspace workspace;
+    auto result = workspace.cairn({"search", "--user", "ann", "form:alice"});
+    CHECK(result.exit_code == 2);
+    CHECK(result.err.find("from:") != std::string::npos);
+    CHECK(result.err.find("^") != std::string::npos);
+    CHECK(workspace.cairn({"search", "--user", "ann", "(report"}).exit_code == 2);
+    CHECK(workspace.cairn({"search", "--user", "ann", "date:2019-13"}).exit_code == 2);
+}
+
+TEST_CASE("each user searches their own mail; --all-users searches everyone's") {
+    SearchWorkspace workspace;
+    auto other = workspace.temp.path() / "other";
+    write_file(other / "x.eml", message("Eve <eve@example.org>", "Another report", "Thu, 2 Apr 2020 10:00:00 +0000", "Eve's report.\n"));
+    REQUIRE(workspace.cairn({"import", "--user", "eve", other.string()}).exit_code == 0);
+    CHECK(workspace.subjects("report") == Subjects{"Quarterly report", "Lunch on Friday"});
+    auto all = json::parse(workspace.cairn({"search", "--all-users", "--json", "report"}).out)["hits"];
+    std::set<std::string> users;
+    for (const auto& hit : all)
+        users.insert(hit["user"].get<std::string>());
+    CHECK(all.size() == 3);
+    CHECK(users == std::set<std::string>{"ann", "eve"});
+    CHECK(workspace.cairn({"search", "--all-users", "--count", "report"}).out == "3\n");
+}
+
+TEST_CASE("a lost index is rebuilt by reindex, and a lagging one is caught up by the next import") {
+    SearchWorkspace workspace;
+    auto index = workspace.temp.path() / "archive/index/ann.db";
+    REQUIRE(std::filesystem::exists(index));
+    std::filesystem::remove(index);
+    auto missing = workspace.cairn({"search", "--user", "ann", "report"});
+    CHECK(missing.exit_code == 3);
+    CHECK(missing.err.find("reindex") != std::string::npos);
+    auto rebuilt = workspace.cairn({"reindex", "--user", "ann"});
+    CHECK(rebuilt.exit_code == 0);
+    CHECK(workspace.subjects("report") == Subjects{"Quarterly report", "Lunch on Friday"});
+
+    // An index that lost documents (as after a crash between the catalog's and the index's
+    // commits) is completed by the next import, whatever it imports.
+    std::filesystem::remove(index);
+    auto more = workspace.temp.path() / "more";
+    write_file(more / "6.eml", message("Frank <frank@example.org>", "New mail", "Fri, 1 May 2020 10:00:00 +0000", "Unrelated.\n"));
+    REQUIRE(workspace.cairn({"import", "--user", "ann", more.string()}).exit_code == 0);
+    CHECK(workspace.subjects("report") == Subjects{"Quarterly report", "Lunch on Friday"});
+    CHECK(workspace.subjects("unrelated") == Subjects{"New mail"});
+}
+}
