@@ -10,7 +10,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libsqlite3-dev libssl-dev libargon2-dev libzstd-dev libarchive-dev
   libgmime-3.0-dev libfmt-dev libcli11-dev doctest-dev nlohmann-json3-dev
-  libicu-dev libgumbo-dev libpoppler-cpp-dev libxml2-dev
+  libicu-dev libgumbo-dev libpoppler-cpp-dev libxml2-dev libkeyutils-dev
   clang-14 libclang-rt-14-dev llvm-14
   zstd tar python3
   # only for the side-by-side benchmark in bench/

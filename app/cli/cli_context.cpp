@@ -51,6 +51,18 @@ std::filesystem::path Context::archive_directory() const {
     return options.archive.empty() ? default_archive_directory() : std::filesystem::path(options.archive);
 }
 
+bool Context::key_cache_enabled() const {
+    const char* setting = std::getenv("CAIRN_KEY_CACHE");
+    return !(setting && (std::string_view(setting) == "0" || std::string_view(setting) == "off"));
+}
+
+Result<std::optional<std::string>> Context::given_passphrase() const {
+    if (!options.passphrase_file.empty() ||
+        (std::getenv("CAIRN_PASSPHRASE") && *std::getenv("CAIRN_PASSPHRASE")))
+        return std::optional<std::string>(CAIRN_TRY(passphrase(false)));
+    return std::optional<std::string>();
+}
+
 Result<std::string> Context::passphrase(bool confirm) const {
     if (!options.passphrase_file.empty()) {
         std::ifstream in(options.passphrase_file, std::ios::binary);
@@ -88,8 +100,11 @@ Result<Archive> Context::open_archive(Access access) const {
         return make_error(ErrorCode::NotFound,
                           "no Cairn archive here; create one with `cairn init` or name another with --archive",
                           directory.string());
-    auto secret = CAIRN_TRY(passphrase(false));
-    return Archive::open(directory, secret, access);
+    Unlock unlock;
+    unlock.passphrase = CAIRN_TRY(given_passphrase());
+    unlock.ask = [this] { return passphrase(false); };
+    unlock.use_key_cache = key_cache_enabled();
+    return Archive::open(directory, unlock, access);
 }
 
 int exit_code_for(const Error& error) {

@@ -40,6 +40,10 @@ struct Context {
     std::filesystem::path archive_directory() const;
     /// --passphrase-file, else $CAIRN_PASSPHRASE, else a prompt on the terminal (twice when confirm).
     Result<std::string> passphrase(bool confirm) const;
+    /// The passphrase from --passphrase-file or $CAIRN_PASSPHRASE, if either is set.
+    Result<std::optional<std::string>> given_passphrase() const;
+    /// False when $CAIRN_KEY_CACHE is 0 or off.
+    bool key_cache_enabled() const;
     Result<Archive> open_archive(Access access) const;
     /// Prints an error to stderr ("cairn: context: message") and returns the exit code it maps to.
     int fail(const Error& error) const;

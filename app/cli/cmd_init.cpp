@@ -14,6 +14,7 @@ int run_init(const Context& context, const InitArguments& arguments) {
         options.store_byte_limit = *size;
     }
     options.store_message_limit = arguments.store_messages;
+    options.use_key_cache = context.key_cache_enabled();
     auto directory = context.archive_directory();
     auto passphrase = context.passphrase(true);
     if (!passphrase)

@@ -70,7 +70,8 @@ int main_with_arguments(int argc, char** argv) {
     app.fallthrough();
     app.footer("Exit codes: 0 all good; 1 finished, but some items failed (each is listed); 2 usage error;\n"
                "3 could not run (wrong passphrase, archive locked or damaged, disk full); 130 interrupted.\n"
-               "The passphrase comes from --passphrase-file, else CAIRN_PASSPHRASE, else a prompt.\n"
+               "The passphrase comes from --passphrase-file, else CAIRN_PASSPHRASE, else a prompt; once\n"
+               "unlocked, the key is kept for 10 minutes in your kernel keyring (CAIRN_KEY_CACHE=0: never).\n"
                "Documentation: docs/cli.md");
 
     Context context;
@@ -149,6 +150,9 @@ int main_with_arguments(int argc, char** argv) {
     auto* reindex_user_option =
         reindex_command->add_option("--user", reindex_user, "Only this user's index (default: all)")->type_name("NAME");
 
+    auto* forget_command = app.add_subcommand(
+        "forget-key", "Forget the unlocked archive key that Cairn keeps for 10 minutes (the next command asks again)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -191,6 +195,10 @@ int main_with_arguments(int argc, char** argv) {
         return run_search(context, search);
     if (*reindex_command)
         return run_reindex(context, reindex);
+    if (*forget_command) {
+        auto forgotten = Archive::forget_cached_keys(context.archive_directory());
+        return forgotten ? ExitSuccess : context.fail(forgotten.error());
+    }
     return ExitUsage;
 }
 

@@ -7,12 +7,15 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
+#include <span>
 
 #include <fmt/format.h>
 
 #include "core/archive/archive_impl.h"
 #include "core/archive/indexing.h"
 #include "core/export/export_writer.h"
+#include "core/platform/key_cache.h"
 
 namespace cairn {
 namespace {
@@ -69,6 +72,58 @@ std::uint64_t directory_size(const std::filesystem::path& path) {
         if (it->is_regular_file(error))
             total += file_size_or_zero(it->path());
     return total;
+}
+
+}  // namespace
+
+namespace {
+
+constexpr auto KeyCacheTimeout = std::chrono::minutes(10);
+
+/// A value that shows a passphrase is the one the cached keys were unlocked with, without
+/// storing the passphrase or anything that makes guessing it cheaper than the keys themselves.
+crypto::Digest passphrase_check(const store::ArchiveKeys& keys, std::string_view passphrase) {
+    return crypto::hmac_sha256(keys.dedup, std::string("cairn passphrase check v1|").append(passphrase));
+}
+
+void cache_keys(const store::ArchiveKeys& keys, std::string_view passphrase) {
+    std::string secret;
+    secret.append(reinterpret_cast<const char*>(keys.data.data()), keys.data.size());
+    secret.append(reinterpret_cast<const char*>(keys.dedup.data()), keys.dedup.size());
+    auto check = passphrase_check(keys, passphrase);
+    secret.append(reinterpret_cast<const char*>(check.data()), check.size());
+    platform::remember_secret(keys.archive_id, secret, KeyCacheTimeout);
+    crypto::wipe(std::span(reinterpret_cast<std::uint8_t*>(secret.data()), secret.size()));
+}
+
+Result<store::ArchiveKeys> unlock_keys(const std::filesystem::path& directory, const Unlock& unlock) {
+    if (unlock.use_key_cache) {
+        auto archive_id = CAIRN_TRY(store::read_archive_id(directory));
+        if (auto cached = platform::recall_secret(archive_id, KeyCacheTimeout); cached && cached->size() == 96) {
+            store::ArchiveKeys keys;
+            keys.archive_id = archive_id;
+            std::memcpy(keys.data.data(), cached->data(), 32);
+            std::memcpy(keys.dedup.data(), cached->data() + 32, 32);
+            crypto::Digest check{};
+            std::memcpy(check.data(), cached->data() + 64, 32);
+            crypto::wipe(std::span(reinterpret_cast<std::uint8_t*>(cached->data()), cached->size()));
+            // No passphrase given: like an agent, the cache answers. A given one must match;
+            // if it does not, the full check below decides (and refuses a wrong one).
+            if (!unlock.passphrase || passphrase_check(keys, *unlock.passphrase) == check)
+                return keys;
+        }
+    }
+    std::string passphrase;
+    if (unlock.passphrase)
+        passphrase = *unlock.passphrase;
+    else if (unlock.ask)
+        passphrase = CAIRN_TRY(unlock.ask());
+    else
+        return make_error(ErrorCode::PermissionDenied, "no passphrase given", directory.string());
+    auto keys = CAIRN_TRY(store::unlock_archive_keys(directory, passphrase));
+    if (unlock.use_key_cache)
+        cache_keys(keys, passphrase);
+    return keys;
 }
 
 }  // namespace
@@ -131,11 +186,25 @@ Result<CreatedArchive> Archive::create(const std::filesystem::path& directory, s
     CAIRN_TRY_VOID(impl->catalog->set_setting("store_message_limit", std::to_string(options.store_message_limit)));
     auto created = CAIRN_TRY(store::create_archive_keys(directory, passphrase));
     CAIRN_TRY_VOID(store::sync_directory(directory));
+    if (options.use_key_cache)
+        cache_keys(created.keys, passphrase);
     impl->keys = created.keys;
     return CreatedArchive{Archive(std::move(impl)), created.recovery_key};
 }
 
 Result<Archive> Archive::open(const std::filesystem::path& directory, std::string_view passphrase, Access access) {
+    Unlock unlock;
+    unlock.passphrase = std::string(passphrase);
+    unlock.use_key_cache = false;
+    return open(directory, unlock, access);
+}
+
+Result<void> Archive::forget_cached_keys(const std::filesystem::path& directory) {
+    platform::forget_secret(CAIRN_TRY(store::read_archive_id(directory)));
+    return {};
+}
+
+Result<Archive> Archive::open(const std::filesystem::path& directory, const Unlock& unlock, Access access) {
     std::error_code error;
     if (!std::filesystem::exists(directory / store::ArchiveFileName, error))
         return make_error(ErrorCode::NotFound,
@@ -145,7 +214,7 @@ Result<Archive> Archive::open(const std::filesystem::path& directory, std::strin
     impl->directory = std::filesystem::absolute(directory).lexically_normal();
     impl->access = access;
     // Unlock first: a wrong passphrase must not touch anything (not even the pack tails).
-    impl->keys = CAIRN_TRY(store::unlock_archive_keys(directory, passphrase));
+    impl->keys = CAIRN_TRY(unlock_keys(directory, unlock));
     if (access == Access::ReadWrite)
         impl->lock_descriptor = CAIRN_TRY(take_writer_lock(directory));
     impl->catalog = std::make_unique<store::Catalog>(CAIRN_TRY(store::Catalog::open(

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,8 @@ struct CreateOptions {
     std::uint64_t store_byte_limit = 0;
     /// ... or this many messages (0: no limit).
     std::uint64_t store_message_limit = 0;
+    /// Keep the new archive's keys in the key cache (see Unlock).
+    bool use_key_cache = false;
 };
 
 struct CreatedArchive;
@@ -102,6 +105,17 @@ struct ExportReport {
     bool cancelled = false;
 };
 
+/// How to unlock an archive.
+struct Unlock {
+    /// The passphrase when the caller has it already (a file, the environment).
+    std::optional<std::string> passphrase;
+    /// Asked only when the passphrase is needed and not given (a terminal prompt).
+    std::function<Result<std::string>()> ask;
+    /// Keep the unlocked keys in the user's kernel keyring for a while and use them from there:
+    /// a given passphrase is still checked against them (cheaply), so a wrong one never opens.
+    bool use_key_cache = true;
+};
+
 class Archive {
 public:
     /// Creates an archive in `directory` (which must not hold one already).
@@ -110,6 +124,9 @@ public:
     /// Opens an archive. ReadWrite takes the archive's writer lock (Busy when another process
     /// holds it) and cuts off what an interrupted run left uncommitted.
     static Result<Archive> open(const std::filesystem::path& directory, std::string_view passphrase, Access access);
+    static Result<Archive> open(const std::filesystem::path& directory, const Unlock& unlock, Access access);
+    /// Removes this archive's keys from the key cache (the next command asks again).
+    static Result<void> forget_cached_keys(const std::filesystem::path& directory);
 
     Archive(Archive&&) noexcept;
     Archive& operator=(Archive&&) noexcept;

@@ -174,6 +174,15 @@ Result<ArchiveKeys> unlock_archive_keys(const std::filesystem::path& archive_dir
     return keys;
 }
 
+Result<std::string> read_archive_id(const std::filesystem::path& archive_directory) {
+    auto document = CAIRN_TRY(read_archive_file(archive_directory));
+    auto found = document.find("archive_id");
+    if (found == document.end() || !found->is_string())
+        return make_error(ErrorCode::Corrupt, "the archive file is damaged (no archive id)",
+                          (archive_directory / ArchiveFileName).string());
+    return found->get<std::string>();
+}
+
 Result<ArchiveKeys> unlock_archive_keys_with_recovery(const std::filesystem::path& archive_directory,
                                                       std::string_view recovery_key) {
     auto document = CAIRN_TRY(read_archive_file(archive_directory));

@@ -30,6 +30,9 @@ Result<CreatedKeys> create_archive_keys(const std::filesystem::path& archive_dir
 /// Reads DIR/cairn.archive and unwraps the master key. CryptoFailure on a wrong passphrase.
 Result<ArchiveKeys> unlock_archive_keys(const std::filesystem::path& archive_directory, std::string_view passphrase);
 
+/// The archive's id from DIR/cairn.archive, without unlocking anything.
+Result<std::string> read_archive_id(const std::filesystem::path& archive_directory);
+
 /// Unwraps with the recovery key instead of the passphrase.
 Result<ArchiveKeys> unlock_archive_keys_with_recovery(const std::filesystem::path& archive_directory,
                                                       std::string_view recovery_key);

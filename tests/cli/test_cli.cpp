@@ -420,3 +420,26 @@ TEST_CASE("every mail file of the public corpus imports without a crash, and PST
     CHECK(workspace.cairn({"verify"}).exit_code == 0);
 }
 }
+
+TEST_SUITE("cli") {
+TEST_CASE("an unlocked archive's key is kept for a while, but a wrong passphrase still never opens it") {
+    Workspace workspace;
+    workspace.init();
+    RunOptions no_source{{{"CAIRN_PASSPHRASE", ""}}, std::nullopt, ""};
+    RunOptions wrong{{{"CAIRN_PASSPHRASE", "wrong passphrase"}}, std::nullopt, ""};
+    if (workspace.cairn({"stats"}, no_source).exit_code != 0) {
+        MESSAGE("the kernel keyring is not available here; every command derives the key (nothing to test)");
+        CHECK(workspace.cairn({"stats"}, wrong).exit_code == 3);
+        return;
+    }
+    CHECK(workspace.cairn({"stats"}, wrong).exit_code == 3);
+    CHECK(workspace.cairn({"stats"}).exit_code == 0);
+    CHECK(workspace.cairn({"forget-key"}, no_source).exit_code == 0);
+    auto asked = workspace.cairn({"stats"}, no_source);
+    CHECK(asked.exit_code == 3);
+    CHECK(asked.err.find("no passphrase") != std::string::npos);
+    RunOptions uncached{{{"CAIRN_PASSPHRASE", "test passphrase"}, {"CAIRN_KEY_CACHE", "0"}}, std::nullopt, ""};
+    CHECK(workspace.cairn({"stats"}, uncached).exit_code == 0);
+    CHECK(workspace.cairn({"stats"}, no_source).exit_code == 3);  // nothing was cached
+}
+}
