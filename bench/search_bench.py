@@ -195,12 +195,15 @@ def where_found(path, query):
     if not m or not path or not os.path.isfile(path):
         return ""
     term = m.group(2).lower().encode()
+    if not term.isascii():
+        with open(path, "rb") as f:
+            return "in the raw file as UTF-8" if term in f.read() else "not in the raw file as UTF-8 (other charset or encoded)"
     with open(path, "rb") as f:
         raw = f.read()
     split = re.search(rb"\r?\n\r?\n", raw)
     head, body = (raw[:split.start()], raw[split.end():]) if split else (raw, b"")
     places = []
-    pattern = re.compile(rb"(?<![a-z0-9])" + re.escape(term) + rb"(?![a-z0-9])")
+    pattern = re.compile(rb"(?<![a-z0-9_])" + re.escape(term) + rb"(?![a-z0-9_])")
     substring_only = False
     for line in re.split(rb"\r?\n(?![ \t])", head):
         name, _, value = line.partition(b":")
@@ -217,7 +220,7 @@ def where_found(path, query):
     if places:
         return "word in: " + ",".join(dict.fromkeys(places))
     if substring_only:
-        return "only inside a longer word"
+        return "only inside a longer word or identifier (e.g. with _)"
     return "not literally in the raw file"
 
 

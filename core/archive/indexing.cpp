@@ -14,6 +14,11 @@ void append_line(std::string& text, std::string_view line) {
     text.append(line);
 }
 
+bool is_signature(std::string_view content_type) {
+    return content_type == "application/pgp-signature" || content_type == "application/pkcs7-signature" ||
+           content_type == "application/x-pkcs7-signature";
+}
+
 }  // namespace
 
 IndexedMessage DocumentBuilder::build(std::string_view message) {
@@ -28,6 +33,10 @@ IndexedMessage DocumentBuilder::build(std::string_view message) {
     document.body = std::move(text.body);
     document.headers = std::move(text.headers);
     for (const auto& attachment : text.attachments) {
+        // A signature (signature.asc, smime.p7s) is part of how the message was sent, not a file
+        // anyone attached: has:attachment should not find every signed message.
+        if (is_signature(attachment.content_type))
+            continue;
         ++indexed.attachment_count;
         append_line(indexed.attachment_names, attachment.filename);
         append_line(document.filename, attachment.filename);

@@ -397,10 +397,21 @@ private:
     void leaf(GMimePart* part, Role role) {
         GMimeObject* object = GMIME_OBJECT(part);
         GMimeContentType* content_type = g_mime_object_get_content_type(object);
-        const std::string media_type =
+        std::string media_type =
             content_type ? lower_ascii(g_mime_content_type_get_media_type(content_type)) : std::string("text");
-        const std::string subtype =
+        std::string subtype =
             content_type ? lower_ascii(g_mime_content_type_get_media_subtype(content_type)) : std::string("plain");
+        // RFC 2045 §5.2: a syntactically invalid Content-Type ("text", with no subtype, is common in
+        // old mail) means text/plain. GMime reads it as application/octet-stream, which would hide
+        // the message's whole text from search.
+        if (const char* raw = g_mime_object_get_header(object, "Content-Type")) {
+            std::string_view value(raw);
+            value = value.substr(0, value.find(';'));
+            if (value.find('/') == std::string_view::npos) {
+                media_type = "text";
+                subtype = "plain";
+            }
+        }
         GMimeContentDisposition* disposition = g_mime_object_get_content_disposition(object);
         const bool attachment_disposition = disposition && g_mime_content_disposition_is_attachment(disposition);
         const bool inline_disposition = disposition && !attachment_disposition;

@@ -183,45 +183,58 @@ Result<std::uint64_t> SearchIndex::count(const std::string& query) {
 Result<std::vector<SearchHit>> SearchIndex::search(const SearchRequest& request) {
     auto compiled = CAIRN_TRY(compile(request.query));
     const bool ranked = !compiled.relevance_match.empty();
-    std::string sql =
-        "SELECT m.id, m.date, m.sender, m.recipients, m.subject, "
-        "(SELECT group_concat(f2.path, char(10)) FROM catalog.placements p2 JOIN catalog.folders f2 "
-        " ON f2.id = p2.folder_id JOIN catalog.users u2 ON u2.id = f2.user_id WHERE p2.message_id = m.id "
-        " AND u2.name = ?), m.size, m.attachment_names, ";
-    sql += ranked ? "snippet(documents, -1, char(2), char(3), '…', 16), documents.rank" : "'', 0";
-    sql += search_body(compiled);
-    sql += request.sort == SortOrder::Relevance && ranked ? " ORDER BY documents.rank, m.id DESC"
-                                                          : " ORDER BY m.date DESC, m.id DESC";
-    sql += " LIMIT ? OFFSET ?";
-    auto statement = CAIRN_TRY(m_database.prepare(sql));
+
+    // First the page: ids only. snippet() is costly, and computed in the same query it would run
+    // for every match before the sort and the LIMIT (seconds for a common word).
+    // bm25 (rank) reads every match's column sizes: only computed when sorting by it.
+    const bool by_relevance = request.sort == SortOrder::Relevance && ranked;
+    std::string page_sql = std::string("SELECT m.id, ") + (by_relevance ? "documents.rank" : "0") + search_body(compiled);
+    page_sql += by_relevance ? " ORDER BY documents.rank, m.id DESC" : " ORDER BY m.date DESC, m.id DESC";
+    page_sql += " LIMIT ? OFFSET ?";
     int index = 1;
-    statement.bind(index++, m_user);
-    statement.bind(index++, m_user);
-    for (const auto& value : compiled.parameters) {
-        if (const auto* number = std::get_if<std::int64_t>(&value))
-            statement.bind(index++, *number);
-        else
-            statement.bind(index++, std::get<std::string>(value));
-    }
+    auto page = CAIRN_TRY(bind_values(m_database, page_sql, m_user, compiled.parameters, index));
     if (ranked)
-        statement.bind(index++, compiled.relevance_match);
-    statement.bind(index++, static_cast<std::int64_t>(request.limit));
-    statement.bind(index++, static_cast<std::int64_t>(request.offset));
+        page.bind(index++, compiled.relevance_match);
+    page.bind(index++, static_cast<std::int64_t>(request.limit));
+    page.bind(index++, static_cast<std::int64_t>(request.offset));
     std::vector<SearchHit> hits;
-    while (CAIRN_TRY(statement.step())) {
+    while (CAIRN_TRY(page.step())) {
         SearchHit hit;
-        hit.message_id = statement.column_int(0);
-        if (!statement.column_is_null(1))
-            hit.date = statement.column_int(1);
-        hit.from = statement.column_text(2);
-        hit.to = statement.column_text(3);
-        hit.subject = statement.column_text(4);
-        hit.folders = split_lines(statement.column_text(5));
-        hit.size = static_cast<std::uint64_t>(statement.column_int(6));
-        hit.attachment_names = split_lines(statement.column_text(7));
-        hit.snippet = statement.column_text(8);
-        hit.rank = statement.column_double(9);
+        hit.message_id = page.column_int(0);
+        hit.rank = page.column_double(1);
         hits.push_back(std::move(hit));
+    }
+
+    // Then what is shown of each hit.
+    auto details = CAIRN_TRY(m_database.prepare(
+        "SELECT m.date, m.sender, m.recipients, m.subject, m.size, m.attachment_names, "
+        "(SELECT group_concat(f.path, char(10)) FROM catalog.placements p JOIN catalog.folders f ON f.id = p.folder_id "
+        " JOIN catalog.users u ON u.id = f.user_id WHERE p.message_id = m.id AND u.name = ?) "
+        "FROM catalog.messages m WHERE m.id = ?"));
+    std::optional<db::Statement> snippets;
+    if (ranked)
+        snippets = CAIRN_TRY(m_database.prepare(
+            "SELECT snippet(documents, -1, char(2), char(3), '…', 16) FROM documents "
+            "WHERE documents MATCH ? AND rowid = ?"));
+    for (auto& hit : hits) {
+        details.reset();
+        details.bind(1, m_user).bind(2, hit.message_id);
+        if (CAIRN_TRY(details.step())) {
+            if (!details.column_is_null(0))
+                hit.date = details.column_int(0);
+            hit.from = details.column_text(1);
+            hit.to = details.column_text(2);
+            hit.subject = details.column_text(3);
+            hit.size = static_cast<std::uint64_t>(details.column_int(4));
+            hit.attachment_names = split_lines(details.column_text(5));
+            hit.folders = split_lines(details.column_text(6));
+        }
+        if (snippets) {
+            snippets->reset();
+            snippets->bind(1, compiled.relevance_match).bind(2, hit.message_id);
+            if (CAIRN_TRY(snippets->step()))
+                hit.snippet = snippets->column_text(0);
+        }
     }
     return hits;
 }

@@ -141,6 +141,20 @@ TEST_CASE("results come newest first with snippets and attachment names, and --c
     CHECK(page["hits"][0]["subject"] == "Quarterly report");
 }
 
+TEST_CASE("a signature is not an attachment for has:attachment") {
+    SearchWorkspace workspace;
+    auto in = workspace.temp.path() / "signed";
+    write_file(in / "s.eml",
+               "From: Gus <gus@example.org>\nSubject: Signed note\nDate: Mon, 3 Feb 2020 10:00:00 +0000\n"
+               "MIME-Version: 1.0\nContent-Type: multipart/signed; protocol=\"application/pgp-signature\"; "
+               "boundary=\"s\"\n\n--s\nContent-Type: text/plain\n\nSigned words.\n--s\n"
+               "Content-Type: application/pgp-signature; name=\"signature.asc\"\n\n"
+               "-----BEGIN PGP SIGNATURE-----\nAAAA\n-----END PGP SIGNATURE-----\n--s--\n");
+    REQUIRE(workspace.cairn({"import", "--user", "ann", in.string()}).exit_code == 0);
+    CHECK(workspace.subjects("signed") == Subjects{"Signed note"});
+    CHECK(workspace.subjects("has:attachment") == Subjects{"Budget attached"});
+}
+
 TEST_CASE("a query that cannot be read is a usage error that points at the problem") {
     SearchWorkspace workspace;
     auto result = workspace.cairn({"search", "--user", "ann", "form:alice"});

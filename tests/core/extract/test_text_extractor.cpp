@@ -49,7 +49,7 @@ TEST_CASE("unsupported types fail at once without a worker") {
     const auto result = real.extract("image/jpeg", "photo.jpg", "\xFF\xD8\xFF\xE0");
     REQUIRE_FALSE(result.has_value());
     CHECK(result.error().code == ErrorCode::Unsupported);
-    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(50));
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(500));
 }
 
 TEST_CASE("a moved extractor keeps its worker") {

@@ -337,3 +337,13 @@ TEST_CASE("several threads extract at the same time with the same results") {
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("a Content-Type without a subtype is read as text/plain, as RFC 2045 §5.2 says") {
+    // Old mail (linux-mips, 1997) has "Content-Type: text"; its text must be searchable.
+    auto text = cairn::mime::extract_index_text(
+        "From: a@example.org\nSubject: x\nContent-Type: text\n\nturning the filesystems into an inferno\n");
+    CHECK(text.body.find("inferno") != std::string::npos);
+    CHECK(text.attachments.empty());
+    auto garbage = cairn::mime::extract_index_text("Subject: y\nContent-Type: nonsense; charset=us-ascii\n\nplain words\n");
+    CHECK(garbage.body.find("plain words") != std::string::npos);
+}
