@@ -100,6 +100,9 @@ public:
         compiled.parameters = std::move(condition.parameters);
         if (const std::optional<MatchExpression> relevance = relevance_of(root))
             compiled.relevance_match = relevance->text;
+        const MatchExpression* whole = expression_of(root);
+        compiled.condition_is_relevance_match = whole != nullptr && whole->text == compiled.relevance_match;
+        compiled.uses_folder = compiled.condition.find("f.path") != std::string::npos;
         return compiled;
     }
 

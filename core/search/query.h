@@ -75,6 +75,10 @@ struct CompiledQuery {
     /// (`(foo OR larger:1M) bar` gives "bar"). So it can drive a relevance-sorted query with an
     /// inner join without losing hits.
     std::string relevance_match;
+    /// The condition tests a folder (`f.path`), so it is about placements, not messages.
+    bool uses_folder = false;
+    /// The whole query is full text: the condition says no more than `relevance_match`.
+    bool condition_is_relevance_match = false;
 };
 
 struct QueryOptions {
