@@ -21,6 +21,8 @@ int run_import(const Context& context, const ImportArguments& arguments) {
     if (!report)
         return context.fail(report.error());
 
+    for (const auto& warning : report->warnings)
+        fmt::print(stderr, "cairn: warning: {}\n", warning);
     for (const auto& failure : report->failures)
         fmt::print(stderr, "cairn: not archived: {}{}: {}\n", failure.source_path,
                    failure.offset ? fmt::format(" at offset {}", failure.offset) : "", failure.reason);
@@ -37,6 +39,7 @@ int run_import(const Context& context, const ImportArguments& arguments) {
             {"files_unchanged", report->files_skipped_unchanged},
             {"files_passed_over", report->files_passed_over},
             {"failures", failures},
+            {"warnings", report->warnings},
             {"cancelled", report->cancelled},
             {"seconds", report->seconds},
         };

@@ -61,6 +61,8 @@ struct ImportReport {
     std::uint64_t files_skipped_unchanged = 0;  ///< imported completely before, not read again
     std::uint64_t files_passed_over = 0;        ///< not mail by name (.msf indexes, dot files)
     std::vector<ItemFailure> failures;
+    /// Things the user should know that cost no message (attachment text unavailable).
+    std::vector<std::string> warnings;
     bool cancelled = false;
     /// Set when the import had to stop (disk full, write error); what was committed before stays.
     std::optional<Error> fatal_error;

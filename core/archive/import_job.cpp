@@ -338,6 +338,11 @@ Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::f
     auto reader_catalog = CAIRN_TRY(store::Catalog::open(archive.directory / "catalog.db", db::OpenMode::ReadOnly));
 
     ImportReport report;
+    // Without the worker, every message is still archived; only attachment text is not indexed.
+    // That must not pass silently.
+    if (auto extractor = extract::TextExtractor::create(extract::default_worker_path(), {}); !extractor)
+        report.warnings.push_back(
+            fmt::format("attachment text will not be searchable: {}", extractor.error().describe()));
     ItemQueue queue(static_cast<std::size_t>(worker_count) * 64, 256ull << 20);
     CancellationToken reader_stop;  // the writer stops the reader on a fatal error
     {

@@ -443,3 +443,19 @@ TEST_CASE("an unlocked archive's key is kept for a while, but a wrong passphrase
     CHECK(workspace.cairn({"stats"}, no_source).exit_code == 3);  // nothing was cached
 }
 }
+
+TEST_SUITE("cli") {
+TEST_CASE("without the extraction worker, mail is still archived and the user is told attachment text is not searchable") {
+    Workspace workspace;
+    workspace.init();
+    write_file(workspace.path("in/a.eml"), eml("no worker"));
+    RunOptions no_worker = with_passphrase;
+    no_worker.environment["CAIRN_EXTRACT_WORKER"] = workspace.path("missing-worker").string();
+    auto result = workspace.cairn({"import", workspace.path("in").string()}, no_worker);
+    CHECK(result.exit_code == 0);
+    CHECK(result.err.find("warning: attachment text will not be searchable") != std::string::npos);
+    CHECK(workspace.message_count() == 1);
+    auto normal = workspace.cairn({"import", workspace.path("in").string()});
+    CHECK(normal.err.find("warning") == std::string::npos);
+}
+}
