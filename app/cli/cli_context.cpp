@@ -79,16 +79,20 @@ Result<std::string> Context::passphrase(bool confirm) const {
     }
     if (const char* from_environment = std::getenv("CAIRN_PASSPHRASE"); from_environment && *from_environment)
         return std::string(from_environment);
-    auto first = prompt_hidden("Archive passphrase: ");
+    return ask_passphrase("Archive passphrase", confirm);
+}
+
+Result<std::string> Context::ask_passphrase(std::string_view what, bool confirm) const {
+    auto first = prompt_hidden(fmt::format("{}: ", what).c_str());
     if (!first)
         return make_error(ErrorCode::PermissionDenied,
                           "no passphrase: use --passphrase-file FILE or CAIRN_PASSPHRASE, or run on a terminal");
     if (first->empty())
         return make_error(ErrorCode::PermissionDenied, "the passphrase must not be empty");
     if (confirm) {
-        auto second = prompt_hidden("Repeat the passphrase: ");
+        auto second = prompt_hidden("Repeat it: ");
         if (!second || *second != *first)
-            return make_error(ErrorCode::PermissionDenied, "the two passphrases differ; nothing was created");
+            return make_error(ErrorCode::PermissionDenied, "the two passphrases differ; nothing was changed");
     }
     return *first;
 }

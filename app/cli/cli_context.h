@@ -40,6 +40,8 @@ struct Context {
     std::filesystem::path archive_directory() const;
     /// --passphrase-file, else $CAIRN_PASSPHRASE, else a prompt on the terminal (twice when confirm).
     Result<std::string> passphrase(bool confirm) const;
+    /// Asks on the terminal only (twice when confirm); `what` names it ("New passphrase").
+    Result<std::string> ask_passphrase(std::string_view what, bool confirm) const;
     /// The passphrase from --passphrase-file or $CAIRN_PASSPHRASE, if either is set.
     Result<std::optional<std::string>> given_passphrase() const;
     /// False when $CAIRN_KEY_CACHE is 0 or off.

@@ -59,6 +59,12 @@ struct SearchArguments {
 };
 int run_search(const Context& context, const SearchArguments& arguments);
 
+struct ChangePassphraseArguments {
+    std::optional<std::string> recovery_key;
+    std::string new_passphrase_file;
+};
+int run_change_passphrase(const Context& context, const ChangePassphraseArguments& arguments);
+
 struct ReindexArguments {
     std::optional<std::string> user;
 };

@@ -150,6 +150,17 @@ int main_with_arguments(int argc, char** argv) {
     auto* reindex_user_option =
         reindex_command->add_option("--user", reindex_user, "Only this user's index (default: all)")->type_name("NAME");
 
+    ChangePassphraseArguments change;
+    std::string change_recovery_key;
+    auto* change_command = app.add_subcommand(
+        "change-passphrase", "Set a new passphrase (with the current one, or with the recovery key if it is lost)");
+    auto* change_recovery_option =
+        change_command->add_option("--recovery-key", change_recovery_key, "Unlock with the recovery key shown at init")
+            ->type_name("KEY");
+    change_command->add_option("--new-passphrase-file", change.new_passphrase_file,
+                               "Read the new passphrase from FILE (else $CAIRN_NEW_PASSPHRASE, else a prompt)")
+        ->type_name("FILE");
+
     auto* forget_command = app.add_subcommand(
         "forget-key", "Forget the unlocked archive key that Cairn keeps for 10 minutes (the next command asks again)");
 
@@ -175,6 +186,8 @@ int main_with_arguments(int argc, char** argv) {
         search.user = search_user;
     if (*reindex_user_option)
         reindex.user = reindex_user;
+    if (*change_recovery_option)
+        change.recovery_key = change_recovery_key;
 
     install_signal_handlers();
     if (*init_command)
@@ -195,6 +208,8 @@ int main_with_arguments(int argc, char** argv) {
         return run_search(context, search);
     if (*reindex_command)
         return run_reindex(context, reindex);
+    if (*change_command)
+        return run_change_passphrase(context, change);
     if (*forget_command) {
         auto forgotten = Archive::forget_cached_keys(context.archive_directory());
         return forgotten ? ExitSuccess : context.fail(forgotten.error());

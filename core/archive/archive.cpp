@@ -199,6 +199,18 @@ Result<Archive> Archive::open(const std::filesystem::path& directory, std::strin
     return open(directory, unlock, access);
 }
 
+Result<void> Archive::change_passphrase(const std::filesystem::path& directory, std::string_view current,
+                                        bool current_is_recovery_key, std::string_view new_passphrase) {
+    int lock = CAIRN_TRY(take_writer_lock(directory));
+    auto changed = store::change_passphrase(
+        directory, current, current_is_recovery_key ? store::Credential::RecoveryKey : store::Credential::Passphrase,
+        new_passphrase);
+    ::close(lock);
+    CAIRN_TRY_VOID(changed);
+    // The cached keys are still right, but their passphrase check is for the old passphrase.
+    return forget_cached_keys(directory);
+}
+
 Result<void> Archive::forget_cached_keys(const std::filesystem::path& directory) {
     platform::forget_secret(CAIRN_TRY(store::read_archive_id(directory)));
     return {};

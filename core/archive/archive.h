@@ -127,6 +127,10 @@ public:
     /// holds it) and cuts off what an interrupted run left uncommitted.
     static Result<Archive> open(const std::filesystem::path& directory, std::string_view passphrase, Access access);
     static Result<Archive> open(const std::filesystem::path& directory, const Unlock& unlock, Access access);
+    /// Wraps the archive's key under a new passphrase, unlocking it with the current passphrase
+    /// or the recovery key. Nothing is re-encrypted. Takes the writer lock.
+    static Result<void> change_passphrase(const std::filesystem::path& directory, std::string_view current,
+                                          bool current_is_recovery_key, std::string_view new_passphrase);
     /// Removes this archive's keys from the key cache (the next command asks again).
     static Result<void> forget_cached_keys(const std::filesystem::path& directory);
 

@@ -68,6 +68,31 @@ Result<nlohmann::json> read_archive_file(const std::filesystem::path& directory)
     return document;
 }
 
+/// The master key itself (to wrap it anew), from the wrapping named `wrapper`.
+Result<crypto::Key> unwrap_master(const nlohmann::json& document, const std::filesystem::path& directory,
+                                  const crypto::Key& wrapping_key, std::string_view wrapper) {
+    try {
+        std::string archive_id = document.at("archive_id").get<std::string>();
+        auto wrapped = crypto::from_base64(document.at("wrapped_master_keys").at(std::string(wrapper)).get<std::string>());
+        if (!wrapped)
+            return make_error(ErrorCode::Corrupt, "the archive file is damaged (wrapped key)",
+                              (directory / ArchiveFileName).string());
+        auto master_bytes = crypto::aead_open(wrapping_key, *wrapped, wrap_associated_data(archive_id, wrapper));
+        if (!master_bytes || master_bytes->size() != 32)
+            return make_error(ErrorCode::CryptoFailure,
+                              wrapper == "passphrase" ? "wrong passphrase for this archive"
+                                                      : "wrong recovery key for this archive",
+                              directory.string());
+        crypto::Key master{};
+        std::copy(master_bytes->begin(), master_bytes->end(), reinterpret_cast<char*>(master.data()));
+        crypto::wipe(std::span(reinterpret_cast<std::uint8_t*>(master_bytes->data()), master_bytes->size()));
+        return master;
+    } catch (const nlohmann::json::exception& error) {
+        return make_error(ErrorCode::Corrupt, fmt::format("the archive file is damaged ({})", error.what()),
+                          (directory / ArchiveFileName).string());
+    }
+}
+
 Result<ArchiveKeys> unwrap(const nlohmann::json& document, const std::filesystem::path& directory,
                            const crypto::Key& wrapping_key, std::string_view wrapper) {
     try {
@@ -92,6 +117,24 @@ Result<ArchiveKeys> unwrap(const nlohmann::json& document, const std::filesystem
         return make_error(ErrorCode::Corrupt, fmt::format("the archive file is damaged ({})", error.what()),
                           (directory / ArchiveFileName).string());
     }
+}
+
+Result<crypto::PassphraseKdfParameters> kdf_parameters(const nlohmann::json& document,
+                                                       const std::filesystem::path& directory) {
+    crypto::PassphraseKdfParameters kdf;
+    try {
+        const auto& parameters = document.at("kdf");
+        if (parameters.at("algorithm").get<std::string>() != "argon2id")
+            return make_error(ErrorCode::Unsupported, "unknown passphrase key derivation", directory.string());
+        kdf.time_cost = parameters.at("time_cost").get<std::uint32_t>();
+        kdf.memory_kib = parameters.at("memory_kib").get<std::uint32_t>();
+        kdf.parallelism = parameters.at("parallelism").get<std::uint32_t>();
+        kdf.salt = CAIRN_TRY(crypto::from_base64(parameters.at("salt").get<std::string>()));
+    } catch (const nlohmann::json::exception& error) {
+        return make_error(ErrorCode::Corrupt, fmt::format("the archive file is damaged ({})", error.what()),
+                          (directory / ArchiveFileName).string());
+    }
+    return kdf;
 }
 
 crypto::Key recovery_wrapping_key(std::string_view recovery_key) {
@@ -155,19 +198,7 @@ Result<CreatedKeys> create_archive_keys(const std::filesystem::path& archive_dir
 
 Result<ArchiveKeys> unlock_archive_keys(const std::filesystem::path& archive_directory, std::string_view passphrase) {
     auto document = CAIRN_TRY(read_archive_file(archive_directory));
-    crypto::PassphraseKdfParameters kdf;
-    try {
-        const auto& parameters = document.at("kdf");
-        if (parameters.at("algorithm").get<std::string>() != "argon2id")
-            return make_error(ErrorCode::Unsupported, "unknown passphrase key derivation", archive_directory.string());
-        kdf.time_cost = parameters.at("time_cost").get<std::uint32_t>();
-        kdf.memory_kib = parameters.at("memory_kib").get<std::uint32_t>();
-        kdf.parallelism = parameters.at("parallelism").get<std::uint32_t>();
-        kdf.salt = CAIRN_TRY(crypto::from_base64(parameters.at("salt").get<std::string>()));
-    } catch (const nlohmann::json::exception& error) {
-        return make_error(ErrorCode::Corrupt, fmt::format("the archive file is damaged ({})", error.what()),
-                          (archive_directory / ArchiveFileName).string());
-    }
+    auto kdf = CAIRN_TRY(kdf_parameters(document, archive_directory));
     crypto::Key passphrase_key = CAIRN_TRY(crypto::derive_key_from_passphrase(passphrase, kdf));
     auto keys = unwrap(document, archive_directory, passphrase_key, "passphrase");
     crypto::wipe(passphrase_key);
@@ -181,6 +212,53 @@ Result<std::string> read_archive_id(const std::filesystem::path& archive_directo
         return make_error(ErrorCode::Corrupt, "the archive file is damaged (no archive id)",
                           (archive_directory / ArchiveFileName).string());
     return found->get<std::string>();
+}
+
+Result<void> change_passphrase(const std::filesystem::path& archive_directory, std::string_view current,
+                               Credential credential, std::string_view new_passphrase) {
+    if (new_passphrase.empty())
+        return make_error(ErrorCode::InvalidArgument, "the new passphrase must not be empty");
+    auto document = CAIRN_TRY(read_archive_file(archive_directory));
+    crypto::Key master{};
+    if (credential == Credential::RecoveryKey) {
+        master = CAIRN_TRY(unwrap_master(document, archive_directory, recovery_wrapping_key(current), "recovery"));
+    } else {
+        auto kdf = CAIRN_TRY(kdf_parameters(document, archive_directory));
+        crypto::Key current_key = CAIRN_TRY(crypto::derive_key_from_passphrase(current, kdf));
+        master = CAIRN_TRY(unwrap_master(document, archive_directory, current_key, "passphrase"));
+        crypto::wipe(current_key);
+    }
+    // A fresh salt: the new passphrase's key has nothing in common with the old one's.
+    crypto::PassphraseKdfParameters kdf;
+    std::array<std::uint8_t, 16> salt{};
+    crypto::random_bytes(salt);
+    kdf.salt.assign(reinterpret_cast<const char*>(salt.data()), salt.size());
+    crypto::Key new_key = CAIRN_TRY(crypto::derive_key_from_passphrase(new_passphrase, kdf));
+    std::string archive_id = document.at("archive_id").get<std::string>();
+    std::string_view master_view(reinterpret_cast<const char*>(master.data()), master.size());
+    document["kdf"] = {{"algorithm", "argon2id"},
+                       {"time_cost", kdf.time_cost},
+                       {"memory_kib", kdf.memory_kib},
+                       {"parallelism", kdf.parallelism},
+                       {"salt", crypto::to_base64(kdf.salt)}};
+    document["wrapped_master_keys"]["passphrase"] =
+        crypto::to_base64(crypto::aead_seal(new_key, master_view, wrap_associated_data(archive_id, "passphrase")));
+    crypto::wipe(master);
+    crypto::wipe(new_key);
+    // Written beside, then renamed over: a crash leaves the old file or the new one, never half.
+    auto path = archive_directory / ArchiveFileName;
+    auto temporary = archive_directory / (std::string(ArchiveFileName) + ".new");
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    CAIRN_TRY_VOID(write_file_durably(temporary, document.dump(2) + "\n"));
+    if (::rename(temporary.c_str(), path.c_str()) != 0)
+        return make_errno_error(errno, "cannot replace the archive file", path.string());
+    int directory = ::open(archive_directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (directory >= 0) {
+        ::fsync(directory);
+        ::close(directory);
+    }
+    return {};
 }
 
 Result<ArchiveKeys> unlock_archive_keys_with_recovery(const std::filesystem::path& archive_directory,

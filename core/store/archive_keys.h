@@ -33,6 +33,14 @@ Result<ArchiveKeys> unlock_archive_keys(const std::filesystem::path& archive_dir
 /// The archive's id from DIR/cairn.archive, without unlocking anything.
 Result<std::string> read_archive_id(const std::filesystem::path& archive_directory);
 
+enum class Credential { Passphrase, RecoveryKey };
+
+/// Wraps the master key under a new passphrase (fresh salt), after unlocking it with `current`:
+/// the passphrase, or the recovery key. Nothing is re-encrypted; the recovery key stays valid.
+/// The archive file is replaced atomically. CryptoFailure when `current` is wrong.
+Result<void> change_passphrase(const std::filesystem::path& archive_directory, std::string_view current,
+                               Credential credential, std::string_view new_passphrase);
+
 /// Unwraps with the recovery key instead of the passphrase.
 Result<ArchiveKeys> unlock_archive_keys_with_recovery(const std::filesystem::path& archive_directory,
                                                       std::string_view recovery_key);

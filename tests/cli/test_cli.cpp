@@ -459,3 +459,33 @@ TEST_CASE("without the extraction worker, mail is still archived and the user is
     CHECK(normal.err.find("warning") == std::string::npos);
 }
 }
+
+TEST_SUITE("cli") {
+TEST_CASE("the passphrase can be changed with the current one, or with the recovery key when it is lost") {
+    Workspace workspace;
+    auto created = workspace.cairn({"init", "--json"});
+    REQUIRE(created.exit_code == 0);
+    std::string recovery_key = json::parse(created.out)["recovery_key"];
+    write_file(workspace.path("in/a.eml"), eml("kept"));
+    REQUIRE(workspace.cairn({"import", workspace.path("in").string()}).exit_code == 0);
+    auto with = [](std::string passphrase, std::string new_passphrase = "") {
+        RunOptions options{{{"CAIRN_PASSPHRASE", std::move(passphrase)}, {"CAIRN_KEY_CACHE", "0"}}, std::nullopt, ""};
+        if (!new_passphrase.empty())
+            options.environment["CAIRN_NEW_PASSPHRASE"] = new_passphrase;
+        return options;
+    };
+    // Forgotten passphrase: the recovery key sets a new one.
+    auto recovered = workspace.cairn({"change-passphrase", "--recovery-key", recovery_key}, with("", "second passphrase"));
+    CHECK(recovered.exit_code == 0);
+    CHECK(workspace.cairn({"stats"}, with("test passphrase")).exit_code == 3);
+    CHECK(workspace.cairn({"stats"}, with("second passphrase")).exit_code == 0);
+    CHECK(workspace.cairn({"change-passphrase", "--recovery-key", "00000000-00000000"}, with("", "x")).exit_code == 3);
+    // With the current passphrase; a wrong one changes nothing.
+    CHECK(workspace.cairn({"change-passphrase"}, with("not it", "third passphrase")).exit_code == 3);
+    CHECK(workspace.cairn({"change-passphrase"}, with("second passphrase", "third passphrase")).exit_code == 0);
+    CHECK(workspace.cairn({"stats"}, with("third passphrase")).exit_code == 0);
+    CHECK(workspace.cairn({"verify"}, with("third passphrase")).exit_code == 0);
+    auto shown = workspace.cairn({"list", "--json"}, with("third passphrase"));
+    CHECK(json::parse(shown.out)["messages"].size() == 1);
+}
+}
