@@ -95,28 +95,11 @@ Result<crypto::Key> unwrap_master(const nlohmann::json& document, const std::fil
 
 Result<ArchiveKeys> unwrap(const nlohmann::json& document, const std::filesystem::path& directory,
                            const crypto::Key& wrapping_key, std::string_view wrapper) {
-    try {
-        std::string archive_id = document.at("archive_id").get<std::string>();
-        auto wrapped = crypto::from_base64(document.at("wrapped_master_keys").at(std::string(wrapper)).get<std::string>());
-        if (!wrapped)
-            return make_error(ErrorCode::Corrupt, "the archive file is damaged (wrapped key)",
-                              (directory / ArchiveFileName).string());
-        auto master_bytes = crypto::aead_open(wrapping_key, *wrapped, wrap_associated_data(archive_id, wrapper));
-        if (!master_bytes || master_bytes->size() != 32)
-            return make_error(ErrorCode::CryptoFailure,
-                              wrapper == "passphrase" ? "wrong passphrase for this archive"
-                                                      : "wrong recovery key for this archive",
-                              directory.string());
-        crypto::Key master{};
-        std::copy(master_bytes->begin(), master_bytes->end(), reinterpret_cast<char*>(master.data()));
-        crypto::wipe(std::span(reinterpret_cast<std::uint8_t*>(master_bytes->data()), master_bytes->size()));
-        auto keys = derive_keys(master, archive_id);
-        crypto::wipe(master);
-        return keys;
-    } catch (const nlohmann::json::exception& error) {
-        return make_error(ErrorCode::Corrupt, fmt::format("the archive file is damaged ({})", error.what()),
-                          (directory / ArchiveFileName).string());
-    }
+    crypto::Key master = CAIRN_TRY(unwrap_master(document, directory, wrapping_key, wrapper));
+    // unwrap_master has read the archive id already; it cannot be missing here.
+    auto keys = derive_keys(master, document.at("archive_id").get<std::string>());
+    crypto::wipe(master);
+    return keys;
 }
 
 Result<crypto::PassphraseKdfParameters> kdf_parameters(const nlohmann::json& document,
