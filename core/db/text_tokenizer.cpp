@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/db/text_tokenizer.h"
+#include "core/db/fts5.h"
 
 #include <sqlite3.h>
 #include <unicode/uchar.h>
@@ -568,7 +569,10 @@ int tokenize_callback(Fts5Tokenizer*, void* context, int flags, const char* text
     }
 }
 
-fts5_api* find_fts5_api(sqlite3* handle) {
+}  // namespace
+
+fts5_api* find_fts5_api(Database& database) {
+    sqlite3* handle = database.handle();
     // The documented way to reach the FTS5 API: "SELECT fts5(?1)" with a bound pointer.
     fts5_api* api = nullptr;
     sqlite3_stmt* statement = nullptr;
@@ -580,10 +584,8 @@ fts5_api* find_fts5_api(sqlite3* handle) {
     return api;
 }
 
-}  // namespace
-
 Result<void> register_text_tokenizer(Database& database) {
-    fts5_api* api = find_fts5_api(database.handle());
+    fts5_api* api = find_fts5_api(database);
     if (api == nullptr)
         return make_error(ErrorCode::Unsupported, "this SQLite library has no FTS5 full-text search",
                           database.path().string());
@@ -604,6 +606,13 @@ std::vector<std::string> tokenize_for_search(std::string_view text) {
         return 0;
     });
     return tokens;
+}
+
+void visit_tokens(std::string_view text, const TokenVisitor& visitor) {
+    // Any non-zero status stops the scanner; it is not an error here.
+    tokenize_text(text, [&](std::string_view token, std::size_t start, std::size_t end) {
+        return visitor(token, start, end) ? 0 : 1;
+    });
 }
 
 }  // namespace cairn::db

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,5 +27,12 @@ Result<void> register_text_tokenizer(Database& database);
 
 /// The tokens the tokenizer produces for `text`, in order (for tests and diagnostics).
 std::vector<std::string> tokenize_for_search(std::string_view text);
+
+/// Receives each token with its byte range [start, end) in the text; returns false to stop.
+using TokenVisitor = std::function<bool(std::string_view token, std::size_t start, std::size_t end)>;
+
+/// Gives VISITOR the tokens of TEXT in order, exactly those (and so the positions) FTS5 indexes,
+/// until VISITOR returns false: a snippet needs the tokens up to its window, not the whole text.
+void visit_tokens(std::string_view text, const TokenVisitor& visitor);
 
 }  // namespace cairn::db

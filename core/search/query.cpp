@@ -103,10 +103,18 @@ public:
         const MatchExpression* whole = expression_of(root);
         compiled.condition_is_relevance_match = whole != nullptr && whole->text == compiled.relevance_match;
         compiled.uses_folder = compiled.condition.find("f.path") != std::string::npos;
+        compiled.has_prefix_terms = has_prefix(root);
         return compiled;
     }
 
 private:
+    static bool has_prefix(const Node& node) {
+        if (node.kind == NodeKind::Text && node.prefix)
+            return true;
+        return std::any_of(node.children.begin(), node.children.end(),
+                           [](const auto& child) { return has_prefix(*child); });
+    }
+
     // The whole node as one FTS5 expression, when it is pure full text with a positive part.
     const MatchExpression* expression_of(const Node& node) const {
         const auto found = m_expressions.find(&node);

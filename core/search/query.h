@@ -79,6 +79,9 @@ struct CompiledQuery {
     bool uses_folder = false;
     /// The whole query is full text: the condition says no more than `relevance_match`.
     bool condition_is_relevance_match = false;
+    /// Some term is a prefix (`init*`). FTS5 expands a prefix over the whole index for every
+    /// MATCH it evaluates, so per-hit lookups (snippets) are better done in one statement.
+    bool has_prefix_terms = false;
 };
 
 struct QueryOptions {

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "core/db/text_snippet.h"
 #include "core/db/text_tokenizer.h"
 #include "core/search/index_schema.h"
 #include "core/search/query.h"
@@ -28,6 +29,17 @@ std::vector<std::string> split_lines(const std::string& text) {
         start = end + 1;
     }
     return lines;
+}
+
+/// A hit's snippet comes from the body, else the attachment text, the subject, the file names,
+/// then the address and header columns: the subject and sender are on the result line already.
+db::SnippetFunction snippet_function() {
+    db::SnippetFunction function{"cairn_snippet", {}, 16};
+    for (const char* name : {"body", "attachment", "subject", "filename", "sender", "recipients", "cc", "bcc", "headers"})
+        for (int column = 0; column < static_cast<int>(std::size(IndexColumns)); ++column)
+            if (std::string_view(IndexColumns[column]) == name)
+                function.column_preference.push_back(column);
+    return function;
 }
 
 Result<CompiledQuery> compile(const std::string& query) {
@@ -121,6 +133,7 @@ Result<SearchIndex> SearchIndex::open(const std::filesystem::path& archive, cons
     auto database = CAIRN_TRY(db::Database::open(
         path, mode == Mode::ReadWrite ? db::OpenMode::ReadWrite : db::OpenMode::ReadOnly));
     CAIRN_TRY_VOID(db::register_text_tokenizer(database));
+    CAIRN_TRY_VOID(db::register_snippet_function(database, snippet_function()));
     if (mode == Mode::ReadWrite) {
         CAIRN_TRY_VOID(database.execute(SettingsSchema));
         auto version = CAIRN_TRY(database.prepare("SELECT value FROM index_settings WHERE key = 'version'"));
@@ -229,11 +242,6 @@ Result<std::vector<SearchHit>> SearchIndex::search(const SearchRequest& request)
         "(SELECT group_concat(f.path, char(10)) FROM catalog.placements p JOIN catalog.folders f ON f.id = p.folder_id "
         " JOIN catalog.users u ON u.id = f.user_id WHERE p.message_id = m.id AND u.name = ?) "
         "FROM catalog.messages m WHERE m.id = ?"));
-    std::optional<db::Statement> snippets;
-    if (ranked)
-        snippets = CAIRN_TRY(m_database.prepare(
-            "SELECT snippet(documents, -1, char(2), char(3), '…', 16) FROM documents "
-            "WHERE documents MATCH ? AND rowid = ?"));
     for (auto& hit : hits) {
         details.reset();
         details.bind(1, m_user).bind(2, hit.message_id);
@@ -247,14 +255,40 @@ Result<std::vector<SearchHit>> SearchIndex::search(const SearchRequest& request)
             hit.attachment_names = split_lines(details.column_text(5));
             hit.folders = split_lines(details.column_text(6));
         }
-        if (snippets) {
-            snippets->reset();
-            snippets->bind(1, compiled.relevance_match).bind(2, hit.message_id);
-            if (CAIRN_TRY(snippets->step()))
-                hit.snippet = snippets->column_text(0);
-        }
     }
+    if (ranked && !hits.empty())
+        CAIRN_TRY_VOID(add_snippets(compiled, hits));
     return hits;
+}
+
+Result<void> SearchIndex::add_snippets(const CompiledQuery& compiled, std::vector<SearchHit>& hits) {
+    if (!compiled.has_prefix_terms) {
+        // A term or phrase MATCH with rowid = ? is a few b-tree seeks per hit.
+        auto snippets = CAIRN_TRY(m_database.prepare(
+            "SELECT cairn_snippet(documents) FROM documents WHERE documents MATCH ? AND rowid = ?"));
+        for (auto& hit : hits) {
+            snippets.reset();
+            snippets.bind(1, compiled.relevance_match).bind(2, hit.message_id);
+            if (CAIRN_TRY(snippets.step()))
+                hit.snippet = snippets.column_text(0);
+        }
+        return {};
+    }
+    // A prefix is expanded over the whole index by every MATCH, so here one statement for the
+    // page: the match is evaluated once and only the page's rows get a snippet.
+    std::string ids;
+    for (const auto& hit : hits)
+        ids += (ids.empty() ? "" : ",") + std::to_string(hit.message_id);
+    auto snippets = CAIRN_TRY(m_database.prepare(
+        "SELECT rowid, cairn_snippet(documents) FROM documents WHERE documents MATCH ? AND rowid IN (" + ids + ")"));
+    snippets.bind(1, compiled.relevance_match);
+    while (CAIRN_TRY(snippets.step())) {
+        const std::int64_t id = snippets.column_int(0);
+        for (auto& hit : hits)
+            if (hit.message_id == id)
+                hit.snippet = snippets.column_text(1);
+    }
+    return {};
 }
 
 }  // namespace cairn::search

@@ -9,6 +9,7 @@
 
 #include "core/base/result.h"
 #include "core/db/database.h"
+#include "core/search/query.h"
 
 /// One full-text index per user (index/<user>.db, DESIGN.md §5). Display fields (date, from,
 /// subject, size, folder) come from the catalog, which searches ATTACH read-only.
@@ -71,6 +72,8 @@ public:
     const std::string& user() const { return m_user; }
 
 private:
+    /// Fills each hit's snippet for the query's positive terms.
+    Result<void> add_snippets(const CompiledQuery& compiled, std::vector<SearchHit>& hits);
     SearchIndex(db::Database database, std::string user) : m_database(std::move(database)), m_user(std::move(user)) {}
     db::Database m_database;
     std::string m_user;

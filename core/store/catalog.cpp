@@ -68,6 +68,8 @@ CREATE TABLE IF NOT EXISTS messages(
   attachment_names TEXT NOT NULL DEFAULT '',  -- one per line
   archived INTEGER NOT NULL DEFAULT (unixepoch()));
 CREATE INDEX IF NOT EXISTS messages_by_date ON messages(date);
+-- larger:/smaller: find the few big messages without reading every row.
+CREATE INDEX IF NOT EXISTS messages_by_size ON messages(size);
 CREATE TABLE IF NOT EXISTS message_parts(
   message_id INTEGER NOT NULL REFERENCES messages(id),
   position INTEGER NOT NULL,
