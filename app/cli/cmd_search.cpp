@@ -39,6 +39,54 @@ nlohmann::json hit_json(const search::SearchHit& hit, const std::string& user) {
             {"snippet", hit.snippet}};
 }
 
+std::string_view condition_verb(IndexCondition condition) {
+    return condition == IndexCondition::Lagging ? "catching it up" : "rebuilding it";
+}
+
+/// Repairs USER's index before a search that would otherwise be silently wrong (missing,
+/// damaged, another version's, lagging after an interrupted import). The repair needs the writer
+/// lock: while an import holds it, a lagging index is searched as it is, with a warning.
+Result<void> make_index_current(const Context& context, Archive& archive, const std::string& user,
+                                std::optional<IndexHealth> known = std::nullopt) {
+    const IndexHealth health = known ? *known : CAIRN_TRY(archive.index_health(user));
+    if (health.condition == IndexCondition::Current)
+        return {};
+    fmt::print(stderr, "cairn: {}; {} now\n", health.description, condition_verb(health.condition));
+    auto writable = context.open_archive(Access::ReadWrite);
+    if (!writable) {
+        if (writable.error().code == ErrorCode::Busy && health.condition == IndexCondition::Lagging) {
+            fmt::print(stderr, "cairn: warning: an import is running; results may miss what it archived last\n");
+            return {};
+        }
+        if (writable.error().code == ErrorCode::Busy)
+            return make_error(ErrorCode::Busy,
+                              fmt::format("the search index of {} cannot be rebuilt while an import runs; search "
+                                          "again when it has finished",
+                                          user),
+                              writable.error().context);
+        return std::unexpected(writable.error());
+    }
+    ProgressPrinter progress("index " + user, context.options.quiet);
+    const std::uint64_t indexed = CAIRN_TRY(writable->repair_index(user, &progress, context.cancel));
+    if (context.cancel && context.cancel->is_cancelled())
+        return make_error(ErrorCode::Cancelled, "interrupted while repairing the search index", user);
+    fmt::print(stderr, "cairn: the search index of {} is up to date ({} messages indexed)\n", user, indexed);
+    return {};
+}
+
+/// CALL's result; when SQLite finds the user's index damaged on the way, the index is rebuilt
+/// and CALL runs once more.
+template <class Call>
+auto with_index_repair(const Context& context, Archive& archive, const std::string& user, Call&& call)
+    -> decltype(call()) {
+    auto result = call();
+    if (result || !is_damaged_index_error(result.error()))
+        return result;
+    IndexHealth damaged{IndexCondition::Damaged, result.error().describe()};
+    CAIRN_TRY_VOID(make_index_current(context, archive, user, damaged));
+    return call();
+}
+
 }  // namespace
 
 int run_search(const Context& context, const SearchArguments& arguments) {
@@ -56,11 +104,14 @@ int run_search(const Context& context, const SearchArguments& arguments) {
     } else {
         users.push_back(arguments.user ? *arguments.user : operating_system_user());
     }
+    for (const auto& user : users)
+        if (auto current = make_index_current(context, *archive, user); !current)
+            return context.fail(current.error());
 
     if (arguments.count_only) {
         std::uint64_t total = 0;
         for (const auto& user : users) {
-            auto count = archive->count(user, arguments.query);
+            auto count = with_index_repair(context, *archive, user, [&] { return archive->count(user, arguments.query); });
             if (!count)
                 return context.fail(count.error());
             total += *count;
@@ -79,7 +130,7 @@ int run_search(const Context& context, const SearchArguments& arguments) {
     request.limit = arguments.limit + arguments.offset;
     std::vector<std::pair<search::SearchHit, std::string>> hits;
     for (const auto& user : users) {
-        auto found = archive->search(user, request);
+        auto found = with_index_repair(context, *archive, user, [&] { return archive->search(user, request); });
         if (!found)
             return context.fail(found.error());
         for (auto& hit : *found)

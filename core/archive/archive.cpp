@@ -399,7 +399,63 @@ Result<std::uint64_t> Archive::reindex(const std::string& user, ProgressObserver
     auto index = CAIRN_TRY(search::SearchIndex::open(m_impl->directory, user, search::SearchIndex::Mode::ReadWrite));
     store::MessageReader reader(*m_impl->catalog, m_impl->directory, m_impl->keys);
     DocumentBuilder builder(extract::default_worker_path());
-    return index_missing_messages(reader, index, builder, observer, cancel);
+    return bring_index_up_to_date(*m_impl->catalog, reader, index, builder, observer, cancel);
+}
+
+bool is_damaged_index_error(const Error& error) {
+    // Errors of the search connection name its main file, index/<user>.db.
+    const std::filesystem::path file(error.context);
+    return error.code == ErrorCode::Corrupt && file.parent_path().filename() == "index" && file.extension() == ".db";
+}
+
+Result<IndexHealth> Archive::index_health(const std::string& user) {
+    const auto path = search::index_path(m_impl->directory, user);
+    std::error_code error;
+    if (!std::filesystem::exists(path, error)) {
+        const auto users = CAIRN_TRY(this->users());
+        if (std::find(users.begin(), users.end(), user) == users.end())
+            return IndexHealth{};  // no mail, nothing to index
+        return IndexHealth{IndexCondition::Missing, fmt::format("the search index {} is missing", path.string())};
+    }
+    auto check = [&]() -> Result<IndexHealth> {
+        auto index = CAIRN_TRY(search::SearchIndex::open(m_impl->directory, user, search::SearchIndex::Mode::ReadOnly));
+        if (!CAIRN_TRY(index.is_current_version()))
+            return IndexHealth{IndexCondition::Outdated,
+                               fmt::format("the search index {} was built by another version of Cairn", path.string())};
+        const std::int64_t indexed = CAIRN_TRY(index.catalog_generation());
+        const std::int64_t archived = CAIRN_TRY(m_impl->catalog->index_generation(user));
+        if (indexed < archived)
+            return IndexHealth{IndexCondition::Lagging,
+                               fmt::format("the search index {} lacks the last {} import batch{} (an import was "
+                                           "interrupted)",
+                                           path.string(), archived - indexed, archived - indexed == 1 ? "" : "es")};
+        return IndexHealth{};
+    };
+    auto health = check();
+    if (!health && is_damaged_index_error(health.error()))
+        return IndexHealth{IndexCondition::Damaged,
+                           fmt::format("the search index {} is damaged: {}", path.string(), health.error().message)};
+    return health;
+}
+
+Result<std::uint64_t> Archive::repair_index(const std::string& user, ProgressObserver* observer,
+                                            const CancellationToken* cancel) {
+    if (m_impl->access != Access::ReadWrite)
+        return make_error(ErrorCode::Internal, "repairing an index needs the archive opened for writing");
+    const IndexHealth health = CAIRN_TRY(index_health(user));
+    switch (health.condition) {
+    case IndexCondition::Current: return 0;
+    case IndexCondition::Lagging: {
+        auto index = CAIRN_TRY(search::SearchIndex::open(m_impl->directory, user, search::SearchIndex::Mode::ReadWrite));
+        store::MessageReader reader(*m_impl->catalog, m_impl->directory, m_impl->keys);
+        DocumentBuilder builder(extract::default_worker_path());
+        return bring_index_up_to_date(*m_impl->catalog, reader, index, builder, observer, cancel);
+    }
+    case IndexCondition::Missing:
+    case IndexCondition::Outdated:
+    case IndexCondition::Damaged: break;
+    }
+    return reindex(user, observer, cancel);
 }
 
 }  // namespace cairn

@@ -118,6 +118,22 @@ struct Unlock {
     bool use_key_cache = true;
 };
 
+enum class IndexCondition {
+    Current,
+    Missing,   ///< the user has mail but no index file
+    Outdated,  ///< built by another version's tokenizer or columns
+    Damaged,   ///< SQLite reports the file corrupt or not a database
+    Lagging,   ///< the catalog has import batches the index does not (a crash between commits)
+};
+
+struct IndexHealth {
+    IndexCondition condition = IndexCondition::Current;
+    std::string description;  ///< for the user: what is wrong, naming the file
+};
+
+/// True when ERROR is SQLite reporting a user's index file damaged (then repair_index helps).
+bool is_damaged_index_error(const Error& error);
+
 class Archive {
 public:
     /// Creates an archive in `directory` (which must not hold one already).
@@ -161,6 +177,12 @@ public:
     Result<std::uint64_t> count(const std::string& user, const std::string& query);
     /// Rebuilds a user's index from the store (needs the archive opened for writing).
     Result<std::uint64_t> reindex(const std::string& user, ProgressObserver* observer, const CancellationToken* cancel);
+    /// Whether a user's index can answer searches completely; cheap enough to ask before each.
+    Result<IndexHealth> index_health(const std::string& user);
+    /// Makes a user's index current (needs the archive opened for writing): rebuilt when
+    /// missing, damaged or of another version, caught up when lagging. Returns messages indexed.
+    Result<std::uint64_t> repair_index(const std::string& user, ProgressObserver* observer,
+                                       const CancellationToken* cancel);
 
     struct Impl;
 

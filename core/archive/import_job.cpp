@@ -266,29 +266,39 @@ std::uint64_t input_size(const std::vector<std::filesystem::path>& paths) {
 
 /// The catalog commits first: the index may lag behind it (and catches up on the next run) but
 /// must never hold a document for a message id the catalog rolled back and may hand out again.
-Result<void> commit_both(store::MessageWriter& writer, search::SearchIndex& index, bool continue_after) {
+/// Each batch advances the user's index generation with the catalog; the index records it too
+/// when it holds every document so far, so a crash between the commits shows as a lag.
+Result<void> commit_both(store::Catalog& catalog, store::MessageWriter& writer, search::SearchIndex& index,
+                         bool index_complete, bool continue_after) {
+    const std::int64_t generation = CAIRN_TRY(catalog.advance_index_generation(index.user()));
     CAIRN_TRY_VOID(writer.commit());
+    if (index_complete)
+        CAIRN_TRY_VOID(index.set_catalog_generation(generation));
     CAIRN_TRY_VOID(index.commit());
     if (continue_after)
         CAIRN_TRY_VOID(index.begin());
     return {};
 }
 
-/// Puts a newly placed message into the user's index, unless it is there already.
-Result<void> index_added(search::SearchIndex& index, store::MessageReader& reader, DocumentBuilder& builder,
+/// Puts a newly placed message into the user's index, unless it is there already. False when it
+/// had to be left for later (see below).
+Result<bool> index_added(search::SearchIndex& index, store::MessageReader& reader, DocumentBuilder& builder,
                          const store::Added& added, const std::optional<IndexedMessage>& indexed) {
     if (added.outcome == store::AddOutcome::AlreadyInFolder)
-        return {};
-    if (indexed)
-        return index.add(added.message_id, indexed->document);
+        return true;
+    if (indexed) {
+        CAIRN_TRY_VOID(index.add(added.message_id, indexed->document));
+        return true;
+    }
     if (CAIRN_TRY(index.contains(added.message_id)))
-        return {};
+        return true;
     // Content archived before for someone else: read it back to index it for this user. If it
-    // cannot be read yet (its block is still being written), the next run's catch-up indexes it.
+    // cannot be read yet (its block is still being written), it is indexed after the last commit.
     auto bytes = reader.read(added.message_id);
     if (!bytes)
-        return {};
-    return index.add(added.message_id, builder.build(*bytes).document);
+        return false;
+    CAIRN_TRY_VOID(index.add(added.message_id, builder.build(*bytes).document));
+    return true;
 }
 
 std::string flags_text(const std::vector<std::string>& flags) {
@@ -333,7 +343,8 @@ Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::f
     auto index = CAIRN_TRY(search::SearchIndex::open(archive.directory, options.user, search::SearchIndex::Mode::ReadWrite));
     store::MessageReader store_reader(*archive.catalog, archive.directory, archive.keys);
     DocumentBuilder writer_builder(extract::default_worker_path());
-    CAIRN_TRY(index_missing_messages(store_reader, index, writer_builder, nullptr, cancel));
+    CAIRN_TRY(bring_index_up_to_date(*archive.catalog, store_reader, index, writer_builder, nullptr, cancel));
+    bool index_complete = true;
     CAIRN_TRY_VOID(index.begin());
     auto reader_catalog = CAIRN_TRY(store::Catalog::open(archive.directory / "catalog.db", db::OpenMode::ReadOnly));
 
@@ -410,7 +421,11 @@ Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::f
                         case store::AddOutcome::AddedToFolder: ++report.messages_linked; break;
                         case store::AddOutcome::AlreadyInFolder: ++report.messages_unchanged; break;
                         }
-                        step_result = index_added(index, store_reader, writer_builder, *added, work.indexed);
+                        auto indexed = index_added(index, store_reader, writer_builder, *added, work.indexed);
+                        if (!indexed)
+                            step_result = std::unexpected(indexed.error());
+                        else if (!*indexed)
+                            index_complete = false;
                     }
                 }
                 progress.current = origin.source_path;
@@ -433,7 +448,7 @@ Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::f
             if (step_result && (writer.pending_messages() >= options.batch_messages ||
                                 writer.pending_bytes() >= options.batch_bytes ||
                                 std::chrono::duration<double>(Clock::now() - last_commit).count() >= options.batch_seconds)) {
-                step_result = commit_both(writer, index, true);
+                step_result = commit_both(*archive.catalog, writer, index, index_complete, true);
                 last_commit = Clock::now();
             }
             if (!step_result) {
@@ -453,7 +468,13 @@ Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::f
         }
         reader.join();
         if (!report.fatal_error) {
-            auto committed = commit_both(writer, index, false);
+            auto committed = commit_both(*archive.catalog, writer, index, index_complete, false);
+            if (committed && !index_complete) {
+                auto caught_up =
+                    bring_index_up_to_date(*archive.catalog, store_reader, index, writer_builder, nullptr, nullptr);
+                if (!caught_up)
+                    committed = std::unexpected(caught_up.error());
+            }
             if (!committed)
                 report.fatal_error = committed.error();
         }

@@ -93,4 +93,17 @@ Result<std::uint64_t> index_missing_messages(store::MessageReader& reader, searc
     return progress.done - progress.failed;
 }
 
+Result<std::uint64_t> bring_index_up_to_date(store::Catalog& catalog, store::MessageReader& reader,
+                                             search::SearchIndex& index, DocumentBuilder& builder,
+                                             ProgressObserver* observer, const CancellationToken* cancel) {
+    const std::int64_t generation = CAIRN_TRY(catalog.index_generation(index.user()));
+    const std::uint64_t indexed = CAIRN_TRY(index_missing_messages(reader, index, builder, observer, cancel));
+    if (cancel && cancel->is_cancelled())
+        return indexed;
+    CAIRN_TRY_VOID(index.begin());
+    CAIRN_TRY_VOID(index.set_catalog_generation(generation));
+    CAIRN_TRY_VOID(index.commit());
+    return indexed;
+}
+
 }  // namespace cairn

@@ -43,4 +43,11 @@ Result<std::uint64_t> index_missing_messages(store::MessageReader& reader, searc
                                              DocumentBuilder& builder,
                                              ProgressObserver* observer, const CancellationToken* cancel);
 
+/// Makes the user's index complete for the catalog as it is now: indexes what it lacks, then
+/// records the catalog's index generation in it (not when cancelled part-way). The caller holds
+/// the writer lock, so the catalog cannot move meanwhile. Returns how many were indexed.
+Result<std::uint64_t> bring_index_up_to_date(store::Catalog& catalog, store::MessageReader& reader,
+                                             search::SearchIndex& index, DocumentBuilder& builder,
+                                             ProgressObserver* observer, const CancellationToken* cancel);
+
 }  // namespace cairn

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "core/db/text_snippet.h"
 #include "core/db/text_tokenizer.h"
 #include "core/search/index_schema.h"
@@ -144,6 +146,8 @@ Result<SearchIndex> SearchIndex::open(const std::filesystem::path& archive, cons
             CAIRN_TRY_VOID(database.execute(IndexSchema));
             CAIRN_TRY_VOID(database.execute(fmt::format(
                 "INSERT OR REPLACE INTO index_settings(key, value) VALUES('version', '{}')", IndexVersion)));
+            // Empty now: complete for no generation of the catalog.
+            CAIRN_TRY_VOID(database.execute("DELETE FROM index_settings WHERE key = 'catalog_generation'"));
         }
     }
     auto catalog = (archive / "catalog.db").string();
@@ -190,6 +194,38 @@ Result<std::vector<std::int64_t>> SearchIndex::missing_messages() {
     while (CAIRN_TRY(query.step()))
         ids.push_back(query.column_int(0));
     return ids;
+}
+
+Result<std::optional<std::string>> SearchIndex::setting(const char* key) {
+    auto exists = CAIRN_TRY(m_database.prepare(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'index_settings'"));
+    if (!CAIRN_TRY(exists.step()))
+        return std::optional<std::string>();
+    auto query = CAIRN_TRY(m_database.prepare("SELECT value FROM index_settings WHERE key = ?"));
+    query.bind(1, key);
+    if (!CAIRN_TRY(query.step()))
+        return std::optional<std::string>();
+    return std::optional<std::string>(query.column_text(0));
+}
+
+Result<std::int64_t> SearchIndex::catalog_generation() {
+    auto value = CAIRN_TRY(setting("catalog_generation"));
+    std::int64_t generation = 0;
+    if (value && std::from_chars(value->data(), value->data() + value->size(), generation).ec != std::errc())
+        return make_error(ErrorCode::Corrupt, "the index's catalog generation is not a number", m_database.path().string());
+    return generation;
+}
+
+Result<void> SearchIndex::set_catalog_generation(std::int64_t generation) {
+    auto upsert = CAIRN_TRY(m_database.prepare(
+        "INSERT OR REPLACE INTO index_settings(key, value) VALUES('catalog_generation', ?)"));
+    upsert.bind(1, std::to_string(generation));
+    return upsert.run();
+}
+
+Result<bool> SearchIndex::is_current_version() {
+    auto value = CAIRN_TRY(setting("version"));
+    return value && *value == std::to_string(IndexVersion);
 }
 
 Result<std::uint64_t> SearchIndex::document_count() {

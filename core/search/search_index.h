@@ -64,6 +64,14 @@ public:
     /// Documents the index holds for messages the user no longer has (none yet: no deletion).
     Result<std::uint64_t> document_count();
 
+    /// The catalog's index generation for this user that the index is complete for (see
+    /// store::Catalog::index_generation); 0 when never recorded. Set inside a transaction.
+    Result<std::int64_t> catalog_generation();
+    Result<void> set_catalog_generation(std::int64_t generation);
+    /// Whether the index was built by this version's tokenizer and columns. Opened for writing,
+    /// an index of another version is started over; opened read-only, it is only reported.
+    Result<bool> is_current_version();
+
     // -- searching
     /// InvalidArgument with the position and reason when the query cannot be read.
     Result<std::vector<SearchHit>> search(const SearchRequest& request);
@@ -72,6 +80,7 @@ public:
     const std::string& user() const { return m_user; }
 
 private:
+    Result<std::optional<std::string>> setting(const char* key);
     /// Fills each hit's snippet for the query's positive terms.
     Result<void> add_snippets(const CompiledQuery& compiled, std::vector<SearchHit>& hits);
     SearchIndex(db::Database database, std::string user) : m_database(std::move(database)), m_user(std::move(user)) {}

@@ -149,6 +149,8 @@ std::int64_t path_hash(std::string_view folder, std::string_view path) {
     return value;
 }
 
+std::string index_generation_key(const std::string& user) { return "index_generation:" + user; }
+
 }  // namespace
 
 Result<Catalog> Catalog::open(const std::filesystem::path& path, db::OpenMode mode) {
@@ -252,6 +254,24 @@ Result<void> Catalog::set_setting(const std::string& key, const std::string& val
                                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
     upsert->bind(1, key).bind(2, value);
     return upsert->run();
+}
+
+Result<std::int64_t> Catalog::index_generation(const std::string& user) {
+    auto value = CAIRN_TRY(setting(index_generation_key(user)));
+    if (!value)
+        return 0;
+    std::int64_t generation = 0;
+    auto parsed = std::from_chars(value->data(), value->data() + value->size(), generation);
+    if (parsed.ec != std::errc())
+        return make_error(ErrorCode::Corrupt, fmt::format("the setting {} is not a number", index_generation_key(user)),
+                          m_database.path().string());
+    return generation;
+}
+
+Result<std::int64_t> Catalog::advance_index_generation(const std::string& user) {
+    const std::int64_t generation = CAIRN_TRY(index_generation(user)) + 1;
+    CAIRN_TRY_VOID(set_setting(index_generation_key(user), std::to_string(generation)));
+    return generation;
 }
 
 Result<std::int64_t> Catalog::ensure_user(const std::string& name) {

@@ -128,6 +128,13 @@ public:
     Result<std::optional<std::string>> setting(const std::string& key);
     Result<void> set_setting(const std::string& key, const std::string& value);
 
+    /// A counter per user that every import batch advances in its catalog transaction; a search
+    /// index records the value it is complete for, so an index that lags behind the catalog
+    /// (a crash between the two commits) is told from a current one without counting rows.
+    /// 0 for a user never imported.
+    Result<std::int64_t> index_generation(const std::string& user);
+    Result<std::int64_t> advance_index_generation(const std::string& user);
+
     // -- users and folders
     Result<std::int64_t> ensure_user(const std::string& name);
     Result<std::int64_t> ensure_folder(std::int64_t user_id, const std::string& path);
