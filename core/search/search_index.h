@@ -86,6 +86,7 @@ private:
     SearchIndex(db::Database database, std::string user) : m_database(std::move(database)), m_user(std::move(user)) {}
     db::Database m_database;
     std::string m_user;
+    bool m_sole_user = false;  ///< the archive has no other user: no placement test needed
 };
 
 }  // namespace cairn::search

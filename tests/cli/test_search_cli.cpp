@@ -180,6 +180,9 @@ TEST_CASE("each user searches their own mail; --all-users searches everyone's") 
     CHECK(all.size() == 3);
     CHECK(users == std::set<std::string>{"ann", "eve"});
     CHECK(workspace.cairn({"search", "--all-users", "--count", "report"}).out == "3\n");
+    // Without a text term, each user's messages come from the catalog by placement.
+    CHECK(workspace.cairn({"search", "--user", "eve", "--count", "date:2020-04-02"}).out == "1\n");
+    CHECK(workspace.cairn({"search", "--user", "eve", "--count", "NOT report"}).out == "0\n");
 }
 
 TEST_CASE("a lost or damaged index is rebuilt by the next search, and by reindex") {
