@@ -6,6 +6,16 @@
 namespace cairn::search {
 
 inline constexpr const char* IndexSchema = R"sql(
+-- The text of each document, long columns zstd-compressed (core/db/packed_text.h): FTS5 keeps
+-- its own copy uncompressed otherwise, three quarters of the index file.
+CREATE TABLE IF NOT EXISTS document_texts(
+  id INTEGER PRIMARY KEY,
+  sender, recipients, cc, bcc, subject, body, attachment, filename, headers);
+CREATE VIEW IF NOT EXISTS document_view AS SELECT id,
+  unpack_text(sender) AS sender, unpack_text(recipients) AS recipients, unpack_text(cc) AS cc,
+  unpack_text(bcc) AS bcc, unpack_text(subject) AS subject, unpack_text(body) AS body,
+  unpack_text(attachment) AS attachment, unpack_text(filename) AS filename, unpack_text(headers) AS headers
+  FROM document_texts;
 CREATE VIRTUAL TABLE IF NOT EXISTS documents USING fts5(
   sender,       -- from:  names and addresses of From and Sender
   recipients,   -- to:    To
@@ -16,7 +26,15 @@ CREATE VIRTUAL TABLE IF NOT EXISTS documents USING fts5(
   attachment,   -- attachment: text extracted from attachments
   filename,     -- filename: attachment file names, and member names of attached archives
   headers,      -- Message-ID, List-Id (searched by plain words only)
+  content = 'document_view', content_rowid = 'id',
   tokenize = 'cairn');
+)sql";
+
+/// What an index of another version is dropped with.
+inline constexpr const char* DropIndexSchema = R"sql(
+DROP TABLE IF EXISTS documents;
+DROP VIEW IF EXISTS document_view;
+DROP TABLE IF EXISTS document_texts;
 )sql";
 
 /// Column names in schema order, as the query compiler uses them.

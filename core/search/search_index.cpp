@@ -5,6 +5,7 @@
 
 #include <charconv>
 
+#include "core/db/packed_text.h"
 #include "core/db/text_snippet.h"
 #include "core/db/text_tokenizer.h"
 #include "core/search/index_schema.h"
@@ -14,7 +15,7 @@ namespace cairn::search {
 namespace {
 
 // Bumped when the tokenizer or the columns change: an index of another version is rebuilt.
-constexpr int IndexVersion = 1;
+constexpr int IndexVersion = 2;
 
 constexpr const char* SettingsSchema =
     "CREATE TABLE IF NOT EXISTS index_settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);";
@@ -137,14 +138,19 @@ Result<SearchIndex> SearchIndex::open(const std::filesystem::path& archive, cons
     auto database = CAIRN_TRY(db::Database::open(
         path, mode == Mode::ReadWrite ? db::OpenMode::ReadWrite : db::OpenMode::ReadOnly));
     CAIRN_TRY_VOID(db::register_text_tokenizer(database));
+    CAIRN_TRY_VOID(db::register_unpack_text(database));
     CAIRN_TRY_VOID(db::register_snippet_function(database, snippet_function()));
     if (mode == Mode::ReadWrite) {
         CAIRN_TRY_VOID(database.execute(SettingsSchema));
-        auto version = CAIRN_TRY(database.prepare("SELECT value FROM index_settings WHERE key = 'version'"));
-        bool current = CAIRN_TRY(version.step()) && version.column_text(0) == std::to_string(IndexVersion);
+        bool current = false;
+        {
+            // Finished before the DROP below, which an unfinished statement would block.
+            auto version = CAIRN_TRY(database.prepare("SELECT value FROM index_settings WHERE key = 'version'"));
+            current = CAIRN_TRY(version.step()) && version.column_text(0) == std::to_string(IndexVersion);
+        }
         if (!current) {
             // Another version's tokens would give silently wrong results: start this index over.
-            CAIRN_TRY_VOID(database.execute("DROP TABLE IF EXISTS documents"));
+            CAIRN_TRY_VOID(database.execute(DropIndexSchema));
             CAIRN_TRY_VOID(database.execute(IndexSchema));
             CAIRN_TRY_VOID(database.execute(fmt::format(
                 "INSERT OR REPLACE INTO index_settings(key, value) VALUES('version', '{}')", IndexVersion)));
@@ -171,33 +177,55 @@ Result<void> SearchIndex::begin() { return m_database.execute("BEGIN IMMEDIATE")
 Result<void> SearchIndex::commit() { return m_database.execute("COMMIT"); }
 
 Result<bool> SearchIndex::contains(std::int64_t message_id) {
-    auto query = CAIRN_TRY(m_database.prepare("SELECT 1 FROM documents WHERE rowid = ?"));
+    auto query = CAIRN_TRY(m_database.prepare("SELECT 1 FROM document_texts WHERE id = ?"));
     query.bind(1, message_id);
     return query.step();
 }
 
 Result<void> SearchIndex::add(std::int64_t message_id, const IndexDocument& document) {
-    auto insert = CAIRN_TRY(m_database.prepare(
-        "INSERT OR REPLACE INTO documents(rowid, sender, recipients, cc, bcc, subject, body, attachment, filename, "
-        "headers) VALUES(?,?,?,?,?,?,?,?,?,?)"));
-    insert.bind(1, message_id)
-        .bind(2, document.sender)
-        .bind(3, document.recipients)
-        .bind(4, document.cc)
-        .bind(5, document.bcc)
-        .bind(6, document.subject)
-        .bind(7, document.body)
-        .bind(8, document.attachment)
-        .bind(9, document.filename)
-        .bind(10, document.headers);
-    return insert.run();
+    // The text goes in compressed; the index gets it as it is (FTS5 reads the stored text back
+    // through document_view only for snippets and deletes).
+    if (CAIRN_TRY(contains(message_id)))
+        CAIRN_TRY_VOID(remove(message_id));
+    const std::string* columns[] = {&document.sender, &document.recipients, &document.cc,
+                                    &document.bcc,    &document.subject,    &document.body,
+                                    &document.attachment, &document.filename, &document.headers};
+    auto text = CAIRN_TRY(m_database.prepare(
+        "INSERT INTO document_texts(id, sender, recipients, cc, bcc, subject, body, attachment, filename, headers) "
+        "VALUES(?,?,?,?,?,?,?,?,?,?)"));
+    auto index = CAIRN_TRY(m_database.prepare(
+        "INSERT INTO documents(rowid, sender, recipients, cc, bcc, subject, body, attachment, filename, headers) "
+        "VALUES(?,?,?,?,?,?,?,?,?,?)"));
+    text.bind(1, message_id);
+    index.bind(1, message_id);
+    int parameter = 2;
+    for (const std::string* column : columns) {
+        db::bind_packed_text(text, parameter, db::pack_text(*column));
+        index.bind(parameter, std::string_view(*column));
+        ++parameter;
+    }
+    CAIRN_TRY_VOID(text.run());
+    return index.run();
+}
+
+Result<void> SearchIndex::remove(std::int64_t message_id) {
+    // An index over external content forgets a row only when told its old text.
+    auto forget = CAIRN_TRY(m_database.prepare(
+        "INSERT INTO documents(documents, rowid, sender, recipients, cc, bcc, subject, body, attachment, filename, "
+        "headers) SELECT 'delete', id, sender, recipients, cc, bcc, subject, body, attachment, filename, headers "
+        "FROM document_view WHERE id = ?"));
+    forget.bind(1, message_id);
+    CAIRN_TRY_VOID(forget.run());
+    auto text = CAIRN_TRY(m_database.prepare("DELETE FROM document_texts WHERE id = ?"));
+    text.bind(1, message_id);
+    return text.run();
 }
 
 Result<std::vector<std::int64_t>> SearchIndex::missing_messages() {
     auto query = CAIRN_TRY(m_database.prepare(
         "SELECT DISTINCT p.message_id FROM catalog.placements p JOIN catalog.folders f ON f.id = p.folder_id "
         "JOIN catalog.users u ON u.id = f.user_id WHERE u.name = ? "
-        "AND p.message_id NOT IN (SELECT rowid FROM documents) ORDER BY p.message_id"));
+        "AND p.message_id NOT IN (SELECT id FROM document_texts) ORDER BY p.message_id"));
     query.bind(1, m_user);
     std::vector<std::int64_t> ids;
     while (CAIRN_TRY(query.step()))
@@ -238,7 +266,7 @@ Result<bool> SearchIndex::is_current_version() {
 }
 
 Result<std::uint64_t> SearchIndex::document_count() {
-    auto query = CAIRN_TRY(m_database.prepare("SELECT count(*) FROM documents"));
+    auto query = CAIRN_TRY(m_database.prepare("SELECT count(*) FROM document_texts"));
     CAIRN_TRY(query.step());
     return static_cast<std::uint64_t>(query.column_int(0));
 }

@@ -57,11 +57,14 @@ public:
     Result<void> begin();
     Result<void> commit();
     Result<bool> contains(std::int64_t message_id);
+    /// Adds (or replaces) a message's document.
     Result<void> add(std::int64_t message_id, const IndexDocument& document);
+    /// Removes a message's document, if the index has it.
+    Result<void> remove(std::int64_t message_id);
     /// Message ids the user has in the catalog that the index lacks (after a crash between the
     /// catalog's commit and the index's, or a lost index file).
     Result<std::vector<std::int64_t>> missing_messages();
-    /// Documents the index holds for messages the user no longer has (none yet: no deletion).
+    /// How many documents the index holds.
     Result<std::uint64_t> document_count();
 
     /// The catalog's index generation for this user that the index is complete for (see

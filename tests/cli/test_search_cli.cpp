@@ -6,8 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/db/database.h"
-#include "core/db/text_tokenizer.h"
+#include "core/search/search_index.h"
 #include "tests/cli/cli_runner.h"
 #include "tests/support/temp_dir.h"
 
@@ -227,13 +226,20 @@ TEST_CASE("a search finds a lagging index, says so and catches it up first") {
     {
         // The state a kill -9 between the catalog's commit and the index's leaves: the last
         // batch's documents absent, the index a generation behind the catalog.
-        auto index = cairn::db::Database::open(workspace.temp.path() / "archive/index/ann.db",
-                                               cairn::db::OpenMode::ReadWrite);
+        auto index = cairn::search::SearchIndex::open(workspace.temp.path() / "archive", "ann",
+                                                      cairn::search::SearchIndex::Mode::ReadWrite);
         REQUIRE(index);
-        REQUIRE(cairn::db::register_text_tokenizer(*index));
-        REQUIRE(index->execute("DELETE FROM documents WHERE rowid IN (SELECT rowid FROM documents WHERE documents "
-                               "MATCH 'quarterly')"));
-        REQUIRE(index->execute("UPDATE index_settings SET value = value - 1 WHERE key = 'catalog_generation'"));
+        cairn::search::SearchRequest request;
+        request.query = "quarterly";
+        auto hits = index->search(request);
+        REQUIRE(hits);
+        REQUIRE(hits->size() == 1);
+        auto generation = index->catalog_generation();
+        REQUIRE(generation);
+        REQUIRE(index->begin());
+        REQUIRE(index->remove(hits->front().message_id));
+        REQUIRE(index->set_catalog_generation(*generation - 1));
+        REQUIRE(index->commit());
     }
     auto search = workspace.cairn({"search", "--user", "ann", "--count", "report"});
     CHECK(search.exit_code == 0);

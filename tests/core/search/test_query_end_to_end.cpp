@@ -93,7 +93,14 @@ public:
             " attachment_count INTEGER NOT NULL);"
             "CREATE TABLE catalog.placements(message_id INTEGER NOT NULL, folder_id INTEGER NOT NULL);"
             "INSERT INTO catalog.users VALUES (1, 'alice'), (2, 'bob');");
-        // The index schema, with the stock tokenizer instead of 'cairn'.
+        // The index schema, with the stock tokenizer instead of 'cairn', and texts stored as
+        // they are (unpack_text is the identity here).
+        REQUIRE(sqlite3_create_function_v2(
+                    m_database, "unpack_text", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                    [](sqlite3_context* context, int, sqlite3_value** arguments) {
+                        sqlite3_result_value(context, arguments[0]);
+                    },
+                    nullptr, nullptr, nullptr) == SQLITE_OK);
         std::string schema = IndexSchema;
         const std::string tokenizer = "tokenize = 'cairn'";
         const std::size_t at = schema.find(tokenizer);
@@ -122,16 +129,18 @@ public:
             sqlite3_bind_int64(place.get(), 2, message.folder_id);
             REQUIRE(sqlite3_step(place.get()) == SQLITE_DONE);
 
-            Statement document(m_database,
-                               "INSERT INTO documents(rowid, sender, recipients, cc, bcc, subject, body, attachment,"
-                               " filename, headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-            sqlite3_bind_int64(document.get(), 1, message.id);
-            const char* columns[] = {message.sender,  message.recipients, message.cc,
-                                     message.bcc,     message.subject,    message.body,
-                                     message.attachment, message.filename, message.headers};
-            for (int column = 0; column < 9; ++column)
-                sqlite3_bind_text(document.get(), column + 2, columns[column], -1, SQLITE_TRANSIENT);
-            REQUIRE(sqlite3_step(document.get()) == SQLITE_DONE);
+            for (const char* table : {"document_texts(id", "documents(rowid"}) {
+                Statement document(m_database, std::string("INSERT INTO ") + table +
+                                                   ", sender, recipients, cc, bcc, subject, body, attachment,"
+                                                   " filename, headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                sqlite3_bind_int64(document.get(), 1, message.id);
+                const char* columns[] = {message.sender,  message.recipients, message.cc,
+                                         message.bcc,     message.subject,    message.body,
+                                         message.attachment, message.filename, message.headers};
+                for (int column = 0; column < 9; ++column)
+                    sqlite3_bind_text(document.get(), column + 2, columns[column], -1, SQLITE_TRANSIENT);
+                REQUIRE(sqlite3_step(document.get()) == SQLITE_DONE);
+            }
         }
     }
     ~Index() { sqlite3_close(m_database); }

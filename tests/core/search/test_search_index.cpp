@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The per-user index file itself: documents stored compressed and found, replaced, removed,
+// snippets from compressed text, and a version change starting the index over.
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <string>
+
+#include "core/search/search_index.h"
+#include "tests/support/temp_dir.h"
+
+using namespace cairn;
+using cairn::testing::TempDir;
+
+namespace {
+
+/// An archive directory with the catalog tables a search reads: one user, messages 1..3.
+struct IndexFixture {
+    TempDir directory;
+
+    IndexFixture() {
+        sqlite3* catalog = nullptr;
+        REQUIRE(sqlite3_open((directory.path() / "catalog.db").c_str(), &catalog) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(catalog,
+                             "CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT);"
+                             "CREATE TABLE folders(id INTEGER PRIMARY KEY, path TEXT, user_id INTEGER);"
+                             "CREATE TABLE messages(id INTEGER PRIMARY KEY, date INTEGER, sender TEXT, recipients TEXT,"
+                             " subject TEXT, size INTEGER, attachment_count INTEGER, attachment_names TEXT);"
+                             "CREATE TABLE placements(message_id INTEGER, folder_id INTEGER);"
+                             "INSERT INTO users VALUES(1, 'ann');"
+                             "INSERT INTO folders VALUES(1, 'Inbox', 1);"
+                             "INSERT INTO messages VALUES(1, 100, 'a', 'b', 'one', 10, 0, ''),"
+                             " (2, 200, 'a', 'b', 'two', 10, 0, ''), (3, 300, 'a', 'b', 'three', 10, 0, '');"
+                             "INSERT INTO placements VALUES(1, 1), (2, 1), (3, 1);",
+                             nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(catalog);
+    }
+
+    search::SearchIndex open() {
+        auto index = search::SearchIndex::open(directory.path(), "ann", search::SearchIndex::Mode::ReadWrite);
+        REQUIRE_MESSAGE(index, (index ? std::string() : index.error().describe()));
+        return std::move(*index);
+    }
+};
+
+search::IndexDocument body_document(std::string body) {
+    search::IndexDocument document;
+    document.body = std::move(body);
+    return document;
+}
+
+std::uint64_t count(search::SearchIndex& index, const std::string& query) {
+    auto found = index.count(query);
+    REQUIRE(found);
+    return *found;
+}
+
+}  // namespace
+
+TEST_CASE("long text is stored compressed and still found, with a snippet from it") {
+    IndexFixture fixture;
+    auto index = fixture.open();
+    std::string long_body;
+    for (int line = 0; line < 2000; ++line)
+        long_body += "the same line of filler text again\n";
+    long_body += "and here the needle sits\n";
+    REQUIRE(index.begin());
+    REQUIRE(index.add(1, body_document(long_body)));
+    REQUIRE(index.add(2, body_document("a short needle")));
+    REQUIRE(index.commit());
+
+    CHECK(count(index, "needle") == 2);
+    search::SearchRequest request;
+    request.query = "needle";
+    auto hits = index.search(request);
+    REQUIRE(hits);
+    REQUIRE(hits->size() == 2);
+    CHECK(hits->at(1).message_id == 1);
+    CHECK(hits->at(1).snippet == "…and here the \x02needle\x03 sits");
+
+    // Compressed: the file is far smaller than the 70 KB of text.
+    sqlite3* database = nullptr;
+    REQUIRE(sqlite3_open((fixture.directory.path() / "index/ann.db").c_str(), &database) == SQLITE_OK);
+    sqlite3_stmt* statement = nullptr;
+    REQUIRE(sqlite3_prepare_v2(database, "SELECT typeof(body), length(body) FROM document_texts WHERE id = 1", -1,
+                               &statement, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(statement) == SQLITE_ROW);
+    CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0))) == "blob");
+    CHECK(sqlite3_column_int(statement, 1) < 2000);
+    sqlite3_finalize(statement);
+    sqlite3_close(database);
+}
+
+TEST_CASE("adding a document again replaces it; removing it forgets its words") {
+    IndexFixture fixture;
+    auto index = fixture.open();
+    REQUIRE(index.begin());
+    REQUIRE(index.add(1, body_document("first version")));
+    REQUIRE(index.add(1, body_document("second version")));
+    REQUIRE(index.add(3, body_document("another first")));
+    REQUIRE(index.commit());
+    CHECK(count(index, "first") == 1);
+    CHECK(count(index, "second") == 1);
+    CHECK(*index.document_count() == 2);
+
+    REQUIRE(index.begin());
+    REQUIRE(index.remove(1));
+    REQUIRE(index.remove(2));  // not there: nothing happens
+    REQUIRE(index.commit());
+    CHECK(count(index, "second") == 0);
+    CHECK(count(index, "version") == 0);
+    CHECK(count(index, "first") == 1);
+    CHECK(*index.contains(1) == false);
+    CHECK(*index.contains(3) == true);
+    auto missing = index.missing_messages();
+    REQUIRE(missing);
+    CHECK(*missing == std::vector<std::int64_t>{1, 2});
+}
+
+TEST_CASE("an index of another version is started over when opened for writing, and reported read-only") {
+    IndexFixture fixture;
+    {
+        auto index = fixture.open();
+        REQUIRE(index.begin());
+        REQUIRE(index.add(1, body_document("old words")));
+        REQUIRE(index.set_catalog_generation(7));
+        REQUIRE(index.commit());
+    }
+    sqlite3* database = nullptr;
+    REQUIRE(sqlite3_open((fixture.directory.path() / "index/ann.db").c_str(), &database) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(database, "UPDATE index_settings SET value = '1' WHERE key = 'version'", nullptr, nullptr,
+                         nullptr) == SQLITE_OK);
+    sqlite3_close(database);
+
+    auto read_only = search::SearchIndex::open(fixture.directory.path(), "ann", search::SearchIndex::Mode::ReadOnly);
+    REQUIRE(read_only);
+    CHECK(*read_only->is_current_version() == false);
+
+    auto index = fixture.open();
+    CHECK(*index.is_current_version());
+    CHECK(*index.document_count() == 0);
+    CHECK(*index.catalog_generation() == 0);
+}
