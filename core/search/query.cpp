@@ -98,16 +98,66 @@ public:
         SqlPart condition = compile_node(root);
         compiled.condition = std::move(condition.text);
         compiled.parameters = std::move(condition.parameters);
-        if (const std::optional<MatchExpression> relevance = relevance_of(root))
+        compiled.uses_folder = compiled.condition.find("f.path") != std::string::npos;
+        if (const std::optional<MatchExpression> relevance = relevance_of(root)) {
             compiled.relevance_match = relevance->text;
+            set_driving_match(root, *relevance, compiled);
+        }
         const MatchExpression* whole = expression_of(root);
         compiled.condition_is_relevance_match = whole != nullptr && whole->text == compiled.relevance_match;
-        compiled.uses_folder = compiled.condition.find("f.path") != std::string::npos;
         compiled.has_prefix_terms = has_prefix(root);
         return compiled;
     }
 
 private:
+    // See CompiledQuery::driving_match. A pure full-text query is its own MATCH; a top-level
+    // AND's MATCH is its full-text operands with its negated ones cut out, and the residual its
+    // other operands; otherwise the relevance drives and the whole condition stays (correct, as
+    // every hit satisfies the relevance, only slower).
+    void set_driving_match(const Node& root, const MatchExpression& relevance, CompiledQuery& compiled) {
+        compiled.driving_match = relevance.text;
+        compiled.residual_condition = compiled.condition;
+        compiled.residual_parameters = compiled.parameters;
+        compiled.residual_uses_folder = compiled.uses_folder;
+        if (const MatchExpression* whole = expression_of(root)) {
+            compiled.driving_match = whole->text;
+            compiled.residual_condition = "1";
+            compiled.residual_parameters.clear();
+            compiled.residual_uses_folder = false;
+            return;
+        }
+        if (root.kind != NodeKind::And)
+            return;
+        // The full-text operands themselves, not their relevance: that leaves out their own
+        // negations. With none, the relevance (implied by the other operands) narrows the MATCH.
+        std::vector<const MatchExpression*> positives;
+        std::vector<const MatchExpression*> negatives;
+        std::vector<SqlPart> others;
+        for (const auto& child : root.children) {
+            if (const MatchExpression* expression = expression_of(*child))
+                positives.push_back(expression);
+            else if (const MatchExpression* negated = negated_expression_of(*child))
+                negatives.push_back(negated);
+            else
+                others.push_back(compile_node(*child));
+        }
+        if (positives.empty())
+            positives.push_back(&relevance);
+        const MatchExpression driving = and_not_expression(positives, negatives);
+        if (driving.depth > MaxMatchDepth)
+            return;
+        compiled.driving_match = driving.text;
+        if (others.empty()) {
+            compiled.residual_condition = "1";
+            compiled.residual_parameters.clear();
+        } else {
+            SqlPart residual = join_parts(std::move(others), " AND ");
+            compiled.residual_condition = std::move(residual.text);
+            compiled.residual_parameters = std::move(residual.parameters);
+        }
+        compiled.residual_uses_folder = compiled.residual_condition.find("f.path") != std::string::npos;
+    }
+
     static bool has_prefix(const Node& node) {
         if (node.kind == NodeKind::Text && node.prefix)
             return true;

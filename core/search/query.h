@@ -79,6 +79,15 @@ struct CompiledQuery {
     bool uses_folder = false;
     /// The whole query is full text: the condition says no more than `relevance_match`.
     bool condition_is_relevance_match = false;
+    /// For a search driven by the full-text index: `driving_match ∧ residual_condition` is
+    /// exactly `condition`. The MATCH takes every full-text term it can (the relevance terms and
+    /// the negated terms of a top-level AND), so the residual SQL keeps only what it cannot: a
+    /// query like `kernel after:2020` then evaluates its text once, not also as an IN list.
+    /// Empty driving_match when the query has no relevance terms (searched from the catalog).
+    std::string driving_match;
+    std::string residual_condition = "1";
+    std::vector<SqlValue> residual_parameters;
+    bool residual_uses_folder = false;
     /// Some term is a prefix (`init*`). FTS5 expands a prefix over the whole index for every
     /// MATCH it evaluates, so per-hit lookups (snippets) are better done in one statement.
     bool has_prefix_terms = false;

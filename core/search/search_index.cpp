@@ -65,18 +65,18 @@ Result<CompiledQuery> compile(const std::string& query) {
 /// always a message of this user (the import adds documents only for the user's placements), so
 /// without a folder condition the placement test is needed only when no full-text term drives
 /// the search; in an archive of one user every message is theirs, so there it is not needed
-/// either (it costs a few b-tree probes per candidate row: 130 ms for 38,000 rows); and a query
-/// that is all full text needs no condition besides the MATCH.
+/// either (it costs a few b-tree probes per candidate row: 130 ms for 38,000 rows); and a search
+/// driven by the index tests only the residual condition (CompiledQuery::driving_match).
 std::string search_body(const CompiledQuery& compiled, bool sole_user, bool& binds_user) {
-    const bool driven_by_text = !compiled.relevance_match.empty();
-    const bool condition_needed = !compiled.condition.empty() && !compiled.condition_is_relevance_match;
-    std::string condition = condition_needed ? compiled.condition : std::string("1");
+    const bool driven_by_text = !compiled.driving_match.empty();
+    const std::string& condition = driven_by_text ? compiled.residual_condition : compiled.condition;
+    const bool uses_folder = driven_by_text ? compiled.residual_uses_folder : compiled.uses_folder;
     std::string sql;
     if (driven_by_text)
         sql += " FROM documents JOIN catalog.messages m ON m.id = documents.rowid";
     else
         sql += " FROM catalog.messages m";
-    binds_user = compiled.uses_folder || (!driven_by_text && !sole_user);
+    binds_user = uses_folder || (!driven_by_text && !sole_user);
     if (binds_user) {
         sql += " WHERE EXISTS (SELECT 1 FROM catalog.placements p JOIN catalog.folders f ON f.id = p.folder_id"
                " JOIN catalog.users u ON u.id = f.user_id WHERE p.message_id = m.id AND u.name = ? AND (";
@@ -89,20 +89,21 @@ std::string search_body(const CompiledQuery& compiled, bool sole_user, bool& bin
     return sql;
 }
 
-/// Binds what search_body's SQL needs before the MATCH: the user (when tested) and the
-/// condition's parameters (when the condition is used).
+/// Binds what search_body's SQL needs: the user (when tested), the condition's parameters and
+/// the MATCH. Returns the next parameter's index.
 int bind_body(db::Statement& statement, const CompiledQuery& compiled, const std::string& user, bool binds_user) {
     int index = 1;
     if (binds_user)
         statement.bind(index++, user);
-    if (!compiled.condition.empty() && !compiled.condition_is_relevance_match) {
-        for (const auto& value : compiled.parameters) {
-            if (const auto* number = std::get_if<std::int64_t>(&value))
-                statement.bind(index++, *number);
-            else
-                statement.bind(index++, std::get<std::string>(value));
-        }
+    const bool driven_by_text = !compiled.driving_match.empty();
+    for (const auto& value : driven_by_text ? compiled.residual_parameters : compiled.parameters) {
+        if (const auto* number = std::get_if<std::int64_t>(&value))
+            statement.bind(index++, *number);
+        else
+            statement.bind(index++, std::get<std::string>(value));
     }
+    if (driven_by_text)
+        statement.bind(index++, compiled.driving_match);
     return index;
 }
 
@@ -273,18 +274,16 @@ Result<std::uint64_t> SearchIndex::document_count() {
 
 Result<std::uint64_t> SearchIndex::count(const std::string& query) {
     auto compiled = CAIRN_TRY(compile(query));
-    bool binds_user = false;
-    if (compiled.condition_is_relevance_match && !compiled.uses_folder) {
+    if (!compiled.driving_match.empty() && compiled.residual_condition == "1") {
         // All full text: the index's own rows are the user's messages, no catalog row is needed.
         auto statement = CAIRN_TRY(m_database.prepare("SELECT count(*) FROM documents WHERE documents MATCH ?"));
-        statement.bind(1, compiled.relevance_match);
+        statement.bind(1, compiled.driving_match);
         CAIRN_TRY(statement.step());
         return static_cast<std::uint64_t>(statement.column_int(0));
     }
+    bool binds_user = false;
     auto statement = CAIRN_TRY(m_database.prepare("SELECT count(*)" + search_body(compiled, m_sole_user, binds_user)));
-    int index = bind_body(statement, compiled, m_user, binds_user);
-    if (!compiled.relevance_match.empty())
-        statement.bind(index++, compiled.relevance_match);
+    bind_body(statement, compiled, m_user, binds_user);
     CAIRN_TRY(statement.step());
     return static_cast<std::uint64_t>(statement.column_int(0));
 }
@@ -304,8 +303,6 @@ Result<std::vector<SearchHit>> SearchIndex::search(const SearchRequest& request)
     page_sql += " LIMIT ? OFFSET ?";
     auto page = CAIRN_TRY(m_database.prepare(page_sql));
     int index = bind_body(page, compiled, m_user, binds_user);
-    if (ranked)
-        page.bind(index++, compiled.relevance_match);
     page.bind(index++, static_cast<std::int64_t>(request.limit));
     page.bind(index++, static_cast<std::int64_t>(request.offset));
     std::vector<SearchHit> hits;

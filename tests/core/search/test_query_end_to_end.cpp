@@ -155,6 +155,10 @@ public:
             FAIL("'" << std::string(query) << "' is an error: " << error->message);
         const CompiledQuery& compiled = std::get<CompiledQuery>(result);
         const std::vector<std::int64_t> ids = run(compiled, user);
+        if (!compiled.driving_match.empty()) {
+            INFO("driving: " << compiled.driving_match << " residual: " << compiled.residual_condition);
+            CHECK(run_driven(compiled, user) == ids);
+        }
         if (!compiled.relevance_match.empty()) {
             const std::set<std::int64_t> relevant = relevance_hits(compiled.relevance_match);
             for (const std::int64_t id : ids) {
@@ -190,6 +194,34 @@ public:
         while ((status = sqlite3_step(statement.get())) == SQLITE_ROW)
             ids.push_back(sqlite3_column_int64(statement.get(), 0));
         INFO("condition: " << compiled.condition);
+        REQUIRE_MESSAGE(status == SQLITE_DONE, std::string(sqlite3_errmsg(m_database)));
+        return ids;
+    }
+
+    /// Runs a compiled query as a search driven by the index does: the driving MATCH joined
+    /// with the residual condition. It must find exactly what the whole condition finds.
+    std::vector<std::int64_t> run_driven(const CompiledQuery& compiled, const char* user) {
+        const std::string sql =
+            "SELECT DISTINCT m.id FROM documents JOIN catalog.messages m ON m.id = documents.rowid"
+            " JOIN catalog.placements p ON p.message_id = m.id"
+            " JOIN catalog.folders f ON f.id = p.folder_id JOIN catalog.users u ON u.id = f.user_id"
+            " WHERE u.name = ? AND (" + compiled.residual_condition + ") AND documents MATCH ? ORDER BY m.id";
+        Statement statement(m_database, sql);
+        sqlite3_bind_text(statement.get(), 1, user, -1, SQLITE_TRANSIENT);
+        int index = 2;
+        for (const SqlValue& value : compiled.residual_parameters) {
+            if (const auto* integer = std::get_if<std::int64_t>(&value))
+                sqlite3_bind_int64(statement.get(), index, *integer);
+            else
+                sqlite3_bind_text(statement.get(), index, std::get<std::string>(value).c_str(), -1, SQLITE_TRANSIENT);
+            ++index;
+        }
+        sqlite3_bind_text(statement.get(), index, compiled.driving_match.c_str(), -1, SQLITE_TRANSIENT);
+        REQUIRE(index == sqlite3_bind_parameter_count(statement.get()));
+        std::vector<std::int64_t> ids;
+        int status = 0;
+        while ((status = sqlite3_step(statement.get())) == SQLITE_ROW)
+            ids.push_back(sqlite3_column_int64(statement.get(), 0));
         REQUIRE_MESSAGE(status == SQLITE_DONE, std::string(sqlite3_errmsg(m_database)));
         return ids;
     }
