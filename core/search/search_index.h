@@ -84,6 +84,11 @@ public:
 
 private:
     Result<std::optional<std::string>> setting(const char* key);
+    /// The page newest first, found from the newest messages; nullopt when that does not fill it.
+    Result<std::optional<std::vector<SearchHit>>> newest_page_by_probing(const CompiledQuery& compiled,
+                                                                         const SearchRequest& request);
+    /// Adds the catalog's display fields and the snippet to each hit.
+    Result<std::vector<SearchHit>> add_details(const CompiledQuery& compiled, std::vector<SearchHit> hits);
     /// Fills each hit's snippet for the query's positive terms.
     Result<void> add_snippets(const CompiledQuery& compiled, std::vector<SearchHit>& hits);
     SearchIndex(db::Database database, std::string user) : m_database(std::move(database)), m_user(std::move(user)) {}

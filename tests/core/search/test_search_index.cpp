@@ -4,7 +4,10 @@
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/search/search_index.h"
 #include "tests/support/temp_dir.h"
@@ -14,11 +17,13 @@ using cairn::testing::TempDir;
 
 namespace {
 
-/// An archive directory with the catalog tables a search reads: one user, messages 1..3.
+/// An archive directory with the catalog tables a search reads: one user, messages 1..3, and
+/// with `extra_messages`, messages 4.. whose dates are not in id order (odd ones 20 bytes, even
+/// ones 10).
 struct IndexFixture {
     TempDir directory;
 
-    IndexFixture() {
+    explicit IndexFixture(int extra_messages = 0) {
         sqlite3* catalog = nullptr;
         REQUIRE(sqlite3_open((directory.path() / "catalog.db").c_str(), &catalog) == SQLITE_OK);
         REQUIRE(sqlite3_exec(catalog,
@@ -33,6 +38,14 @@ struct IndexFixture {
                              " (2, 200, 'a', 'b', 'two', 10, 0, ''), (3, 300, 'a', 'b', 'three', 10, 0, '');"
                              "INSERT INTO placements VALUES(1, 1), (2, 1), (3, 1);",
                              nullptr, nullptr, nullptr) == SQLITE_OK);
+        for (int id = 4; id < 4 + extra_messages; ++id) {
+            const std::string insert = "INSERT INTO messages VALUES(" + std::to_string(id) + ", " +
+                                       std::to_string(1000 + (id * 7919) % 1009) +
+                                       ", 'a', 'b', 's', " + std::to_string(10 + 10 * (id % 2)) +
+                                       ", 0, ''); INSERT INTO placements VALUES(" +
+                                       std::to_string(id) + ", 1);";
+            REQUIRE(sqlite3_exec(catalog, insert.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+        }
         sqlite3_close(catalog);
     }
 
@@ -140,4 +153,65 @@ TEST_CASE("an index of another version is started over when opened for writing, 
     CHECK(*index.is_current_version());
     CHECK(*index.document_count() == 0);
     CHECK(*index.catalog_generation() == 0);
+}
+
+TEST_CASE("newest first, a common word's page and a rare word's page are both exact") {
+    // 600 messages; "common" in two of three, "rare" in one of 60. Dates are not in id order.
+    IndexFixture fixture(600);
+    auto index = fixture.open();
+    REQUIRE(index.begin());
+    std::vector<std::pair<std::int64_t, std::int64_t>> common;  // (date, id), for the expected pages
+    std::vector<std::pair<std::int64_t, std::int64_t>> rare;
+    for (int id = 4; id < 604; ++id) {
+        const std::int64_t date = 1000 + (id * 7919) % 1009;
+        std::string body = "filler";
+        if (id % 3 != 0) {
+            body += " common";
+            common.emplace_back(date, id);
+        }
+        if (id % 60 == 0) {
+            body += " rare";
+            rare.emplace_back(date, id);
+        }
+        REQUIRE(index.add(id, body_document(body)));
+    }
+    REQUIRE(index.commit());
+    auto newest = [](std::vector<std::pair<std::int64_t, std::int64_t>> pairs, std::size_t offset, std::size_t count) {
+        std::sort(pairs.rbegin(), pairs.rend());
+        std::vector<std::int64_t> ids;
+        for (std::size_t i = offset; i < std::min(pairs.size(), offset + count); ++i)
+            ids.push_back(pairs[i].second);
+        return ids;
+    };
+    auto page = [&](const std::string& query, std::uint64_t offset, std::uint64_t limit) {
+        search::SearchRequest request;
+        request.query = query;
+        request.offset = offset;
+        request.limit = limit;
+        auto hits = index.search(request);
+        REQUIRE(hits);
+        std::vector<std::int64_t> ids;
+        for (const auto& hit : *hits)
+            ids.push_back(hit.message_id);
+        return ids;
+    };
+    CHECK(page("common", 0, 20) == newest(common, 0, 20));
+    CHECK(page("common", 30, 20) == newest(common, 30, 20));
+    CHECK(page("rare", 0, 5) == newest(rare, 0, 5));
+    CHECK(page("rare", 0, 50) == newest(rare, 0, 50));
+    // A residual condition (the date) and a negated word with the common one.
+    CHECK(page("common larger:15", 0, 20) == [&] {
+        std::vector<std::pair<std::int64_t, std::int64_t>> pairs;
+        for (const auto& [date, id] : common)
+            if (id % 2 == 1)
+                pairs.emplace_back(date, id);
+        return newest(pairs, 0, 20);
+    }());
+    CHECK(page("common -rare", 0, 20) == [&] {
+        std::vector<std::pair<std::int64_t, std::int64_t>> pairs;
+        for (const auto& [date, id] : common)
+            if (id % 60 != 0)
+                pairs.emplace_back(date, id);
+        return newest(pairs, 0, 20);
+    }());
 }
