@@ -14,6 +14,8 @@
 #include "core/sources/container/archive_reader.h"
 #include "core/sources/mail_stream.h"
 #include "core/sources/maildir/maildir_flags.h"
+#include "core/sources/thunderbird/profile_layout.h"
+#include "core/sources/tree_conventions.h"
 
 namespace cairn::sources {
 namespace {
@@ -25,6 +27,7 @@ struct FilePlacement {
     std::string folder;        ///< folder of the directory holding the file
     bool in_maildir = false;   ///< the file is in a Maildir "cur" or "new"
     bool is_import_root = false;
+    TreeKind kind = TreeKind::Plain;  ///< conventions of the directory holding the file
 };
 
 class Walker {
@@ -45,6 +48,12 @@ public:
         FileIdentity identity{source_path, static_cast<std::uint64_t>(status.st_size),
                               static_cast<std::int64_t>(status.st_mtim.tv_sec) * 1'000'000'000 +
                                   status.st_mtim.tv_nsec};
+        const std::string file_name = path.filename().string();
+        const FileRole role = classify_file(placement.kind, file_name);
+        if (role.empty_is_empty_folder && status.st_size == 0) {
+            m_sink.on_skipped(source_path, "an empty folder");
+            return StreamOutcome::Completed;
+        }
         if (!m_sink.should_read(identity))
             return StreamOutcome::Completed;
 
@@ -55,7 +64,6 @@ public:
             m_sink.on_failure(ItemFailure{source_path, 0, stream.error().describe()});
             return StreamOutcome::ReadError;
         }
-        const std::string file_name = path.filename().string();
         StreamOrigin origin;
         origin.source_path = source_path;
         origin.file_name = file_name;
@@ -67,7 +75,7 @@ public:
         } else if (placement.is_import_root) {
             origin.mbox_folder = placement.folder;
         } else {
-            origin.mbox_folder = join_folder(placement.folder, mbox_folder_component(file_name));
+            origin.mbox_folder = join_folder(placement.folder, role.mbox_folder_component);
         }
 
         StreamOutcome outcome = read_mail_stream(*stream, origin, ArchivePolicy::Return, m_options.cancel, m_sink);
@@ -84,7 +92,8 @@ public:
     }
 
     /// Walks DIRECTORY (folder FOLDER) in sorted order.
-    Result<StreamOutcome> walk(const fs::path& directory, const std::string& folder, bool is_import_root) {
+    Result<StreamOutcome> walk(const fs::path& directory, const std::string& folder, bool is_import_root,
+                               TreeKind kind) {
         std::error_code error;
         fs::directory_iterator iterator(directory, error);
         if (error) {
@@ -122,21 +131,50 @@ public:
                     m_sink.on_skipped(display(entry.path()), "a symbolic link to a directory is not followed");
                     continue;
                 }
-                if (std::optional<std::string> why = skipped_directory_reason(name)) {
-                    m_sink.on_skipped(display(entry.path()), *why);
-                    continue;
+                if (kind == TreeKind::Plain && thunderbird::is_profile_directory(entry.path())) {
+                    outcome = CAIRN_TRY(read_thunderbird_profile(entry.path(), join_folder(folder, name), false));
+                } else {
+                    DirectoryRole role = classify_directory(kind, name);
+                    if (role.skip_reason) {
+                        m_sink.on_skipped(display(entry.path()), *role.skip_reason);
+                        continue;
+                    }
+                    outcome = CAIRN_TRY(walk(entry.path(), join_folder(folder, role.folder_component), false, role.kind));
                 }
-                outcome = CAIRN_TRY(walk(entry.path(), join_folder(folder, directory_folder_component(name)), false));
             } else if (is_regular) {
-                if (std::optional<std::string> why = skipped_file_reason(name)) {
+                if (std::optional<std::string> why = classify_file(kind, name).skip_reason) {
                     m_sink.on_skipped(display(entry.path()), *why);
                     continue;
                 }
-                outcome = CAIRN_TRY(read_file(entry.path(), FilePlacement{folder, is_maildir_messages, false}));
+                outcome = CAIRN_TRY(read_file(entry.path(), FilePlacement{folder, is_maildir_messages, false, kind}));
             } else {
                 m_sink.on_skipped(display(entry.path()), "not a regular file or directory");
                 continue;
             }
+            if (outcome == StreamOutcome::Stopped || outcome == StreamOutcome::Cancelled)
+                return outcome;
+        }
+        return StreamOutcome::Completed;
+    }
+
+    /// Reads PROFILE as Thunderbird shows it: each account's folders below the account's name.
+    Result<StreamOutcome> read_thunderbird_profile(const fs::path& profile, const std::string& folder,
+                                                   bool is_import_root) {
+        Result<thunderbird::ProfileLayout> layout = thunderbird::read_profile_layout(profile);
+        if (!layout) {
+            if (is_import_root)
+                return std::unexpected(layout.error());
+            m_sink.on_failure(ItemFailure{display(profile), 0, layout.error().describe()});
+            return StreamOutcome::ReadError;
+        }
+        for (const thunderbird::Account& account : layout->accounts) {
+            if (!account.directory_exists) {
+                m_sink.on_skipped(display(account.directory),
+                                  fmt::format("the account \"{}\" keeps no mail on this disk", account.name));
+                continue;
+            }
+            StreamOutcome outcome = CAIRN_TRY(
+                walk(account.directory, join_folder(folder, account.name), false, TreeKind::ThunderbirdAccount));
             if (outcome == StreamOutcome::Stopped || outcome == StreamOutcome::Cancelled)
                 return outcome;
         }
@@ -178,9 +216,15 @@ Result<void> read_mail_path(const fs::path& path, const ReadOptions& options, Me
     Walker walker(options, sink);
     StreamOutcome outcome = StreamOutcome::Completed;
     if (S_ISDIR(status.st_mode)) {
-        outcome = CAIRN_TRY(walker.walk(root, "", true));
+        // The root's own name decides its conventions, as it would one level down.
+        if (thunderbird::is_profile_directory(root))
+            outcome = CAIRN_TRY(walker.read_thunderbird_profile(root, "", true));
+        else if (thunderbird::is_account_directory(root))
+            outcome = CAIRN_TRY(walker.walk(root, "", true, TreeKind::ThunderbirdAccount));
+        else
+            outcome = CAIRN_TRY(walker.walk(root, "", true, classify_directory(TreeKind::Plain, root.filename().string()).kind));
     } else if (S_ISREG(status.st_mode)) {
-        outcome = CAIRN_TRY(walker.read_file(root, FilePlacement{"", false, true}));
+        outcome = CAIRN_TRY(walker.read_file(root, FilePlacement{"", false, true, TreeKind::Plain}));
     } else {
         return make_error(ErrorCode::Unsupported, "not a file or directory", path.string());
     }

@@ -7,6 +7,7 @@
 #include "core/sources/eml/emlx_reader.h"
 #include "core/sources/mbox/from_line.h"
 #include "core/sources/mbox/mbox_reader.h"
+#include "core/sources/thunderbird/mozilla_status.h"
 
 namespace cairn::sources {
 namespace {
@@ -44,6 +45,14 @@ public:
     MboxToSink(const StreamOrigin& origin, MessageSink& sink) : m_origin(origin), m_sink(sink) {}
 
     bool on_mbox_message(mbox::MboxMessage&& message) override {
+        // Any mbox Thunderbird wrote carries its flags in X-Mozilla-Status, inside a profile or
+        // copied out of one; a message it deleted stays there until the folder is compacted.
+        std::optional<thunderbird::MozillaStatus> status = thunderbird::read_mozilla_status(message.bytes);
+        if (status && status->expunged) {
+            m_sink.on_skipped(fmt::format("{} at offset {}", m_origin.source_path, message.offset),
+                              "deleted in Thunderbird, not yet compacted away");
+            return true;
+        }
         RawMessage raw;
         raw.bytes = std::move(message.bytes);
         raw.folder = m_origin.mbox_folder;
@@ -52,7 +61,7 @@ public:
         raw.received_time = mbox::from_line_time(message.from_line);
         if (!raw.received_time)
             raw.received_time = m_origin.received_time;
-        raw.flags = m_origin.flags;
+        raw.flags = (m_origin.flags.empty() && status) ? std::move(status->flags) : m_origin.flags;
         if (!m_sink.on_message(std::move(raw))) {
             m_stopped = true;
             return false;
@@ -100,6 +109,15 @@ StreamOutcome emit(MessageSink& sink, const StreamOrigin& origin, std::string by
     raw.source_path = origin.source_path;
     raw.offset = 0;
     raw.received_time = origin.received_time;
+    // Flags of the source's own (Maildir info, emlx plist) win; else Thunderbird's headers (its
+    // maildir store, a saved message). An expunged single file is kept: nothing compacts it away.
+    if (flags.empty()) {
+        if (std::optional<thunderbird::MozillaStatus> status = thunderbird::read_mozilla_status(raw.bytes)) {
+            flags = std::move(status->flags);
+            if (status->expunged)
+                flags.emplace_back("deleted");
+        }
+    }
     raw.flags = std::move(flags);
     return sink.on_message(std::move(raw)) ? StreamOutcome::Completed : StreamOutcome::Stopped;
 }

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/sources/thunderbird/prefs_file.h"
+
+#include <cerrno>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+namespace cairn::sources::thunderbird {
+namespace {
+
+bool is_space(char character) {
+    return character == ' ' || character == '\t' || character == '\r' || character == '\n';
+}
+
+/// Reads a double-quoted JavaScript string starting at TEXT[POSITION] == '"'; advances POSITION
+/// past the closing quote. \uXXXX escapes become UTF-8 (Thunderbird writes non-ASCII that way
+/// in old profiles).
+std::optional<std::string> read_string(std::string_view text, std::size_t& position) {
+    char quote = text[position++];
+    std::string value;
+    while (position < text.size()) {
+        char character = text[position++];
+        if (character == quote)
+            return value;
+        if (character != '\\') {
+            value += character;
+            continue;
+        }
+        if (position >= text.size())
+            return std::nullopt;
+        char escaped = text[position++];
+        switch (escaped) {
+        case 'n': value += '\n'; break;
+        case 't': value += '\t'; break;
+        case 'r': value += '\r'; break;
+        case 'u': {
+            if (position + 4 > text.size())
+                return std::nullopt;
+            unsigned code = 0;
+            for (int digit = 0; digit < 4; ++digit) {
+                char hex = text[position++];
+                code <<= 4;
+                if (hex >= '0' && hex <= '9') code |= static_cast<unsigned>(hex - '0');
+                else if (hex >= 'a' && hex <= 'f') code |= static_cast<unsigned>(hex - 'a' + 10);
+                else if (hex >= 'A' && hex <= 'F') code |= static_cast<unsigned>(hex - 'A' + 10);
+                else return std::nullopt;
+            }
+            if (code < 0x80) {
+                value += static_cast<char>(code);
+            } else if (code < 0x800) {
+                value += static_cast<char>(0xC0 | (code >> 6));
+                value += static_cast<char>(0x80 | (code & 0x3F));
+            } else {
+                value += static_cast<char>(0xE0 | (code >> 12));
+                value += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+                value += static_cast<char>(0x80 | (code & 0x3F));
+            }
+            break;
+        }
+        default: value += escaped; break;
+        }
+    }
+    return std::nullopt;
+}
+
+void skip_spaces(std::string_view text, std::size_t& position) {
+    while (position < text.size() && is_space(text[position]))
+        ++position;
+}
+
+}  // namespace
+
+Preferences parse_preferences(std::string_view text) {
+    Preferences preferences;
+    std::size_t position = 0;
+    while (position < text.size()) {
+        std::size_t line_end = text.find('\n', position);
+        std::string_view line = text.substr(position, line_end == std::string_view::npos ? std::string_view::npos
+                                                                                          : line_end - position);
+        position = line_end == std::string_view::npos ? text.size() : line_end + 1;
+        std::size_t cursor = 0;
+        skip_spaces(line, cursor);
+        std::size_t open = line.find('(', cursor);
+        if (open == std::string_view::npos)
+            continue;
+        std::string_view function = line.substr(cursor, open - cursor);
+        if (function != "user_pref" && function != "pref" && function != "sticky_pref")
+            continue;
+        cursor = open + 1;
+        skip_spaces(line, cursor);
+        if (cursor >= line.size() || (line[cursor] != '"' && line[cursor] != '\''))
+            continue;
+        std::optional<std::string> name = read_string(line, cursor);
+        if (!name)
+            continue;
+        skip_spaces(line, cursor);
+        if (cursor >= line.size() || line[cursor] != ',')
+            continue;
+        ++cursor;
+        skip_spaces(line, cursor);
+        if (cursor >= line.size())
+            continue;
+        if (line[cursor] == '"' || line[cursor] == '\'') {
+            if (std::optional<std::string> value = read_string(line, cursor))
+                preferences[*name] = std::move(*value);
+            continue;
+        }
+        std::size_t end = line.find(')', cursor);
+        if (end == std::string_view::npos)
+            continue;
+        std::string_view value = line.substr(cursor, end - cursor);
+        while (!value.empty() && is_space(value.back()))
+            value.remove_suffix(1);
+        preferences[*name] = std::string(value);
+    }
+    return preferences;
+}
+
+Result<Preferences> read_preferences(const std::filesystem::path& path) {
+    std::ifstream stream(path, std::ios::binary);
+    if (!stream)
+        return make_errno_error(errno, "cannot read the Thunderbird preferences", path.string());
+    std::ostringstream contents;
+    contents << stream.rdbuf();
+    if (stream.bad())
+        return make_errno_error(errno, "cannot read the Thunderbird preferences", path.string());
+    return parse_preferences(contents.str());
+}
+
+std::string preference(const Preferences& preferences, std::string_view name) {
+    auto found = preferences.find(name);
+    return found == preferences.end() ? std::string() : found->second;
+}
+
+}  // namespace cairn::sources::thunderbird
