@@ -82,8 +82,9 @@ int run_sources(const Context& context, const SourcesArguments& arguments) {
             if (profile.problem)
                 fmt::print("      {}\n", *profile.problem);
             for (const auto& found : profile.accounts) {
-                fmt::print("      {:<28} {:<5} {:>4} folders  {}{}\n", found.account.name,
+                fmt::print("      {:<28} {:<5} {:>4} folder{}  {}{}\n", found.account.name,
                            found.account.type.empty() ? "?" : found.account.type, found.folder_count,
+                           found.folder_count == 1 ? "" : "s",
                            found.account.directory.string(), found.account.directory_exists ? "" : " (missing)");
             }
         }
