@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/base/utf8.h"
+
 namespace cairn::sources {
 namespace {
 
@@ -20,24 +22,6 @@ int sextet_value(char character) {
     if (character == ',')
         return 63;
     return -1;
-}
-
-void append_utf8(std::string& out, std::uint32_t code_point) {
-    if (code_point < 0x80) {
-        out += static_cast<char>(code_point);
-    } else if (code_point < 0x800) {
-        out += static_cast<char>(0xC0 | (code_point >> 6));
-        out += static_cast<char>(0x80 | (code_point & 0x3F));
-    } else if (code_point < 0x10000) {
-        out += static_cast<char>(0xE0 | (code_point >> 12));
-        out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code_point & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (code_point >> 18));
-        out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code_point & 0x3F));
-    }
 }
 
 /// Decodes the base64 between '&' and '-' as UTF-16BE and appends it as UTF-8.
@@ -65,14 +49,14 @@ bool decode_shifted(std::string_view encoded, std::string& out) {
             if (index + 1 >= units.size() || units[index + 1] < 0xDC00 || units[index + 1] > 0xDFFF)
                 return false;
             std::uint32_t low = units[++index];
-            append_utf8(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
+            append_utf8(out, static_cast<char32_t>(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)));
         } else if (unit >= 0xDC00 && unit <= 0xDFFF) {
             return false;
         } else if (unit >= 0x20 && unit <= 0x7E) {
             // Printable ASCII must be written directly: a shift holding it is not modified UTF-7.
             return false;
         } else {
-            append_utf8(out, unit);
+            append_utf8(out, static_cast<char32_t>(unit));
         }
     }
     return true;

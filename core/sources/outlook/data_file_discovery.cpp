@@ -8,6 +8,8 @@
 #include <set>
 #include <string_view>
 
+#include "core/sources/common/directory_listing.h"
+
 namespace cairn::sources::outlook {
 namespace {
 
@@ -22,21 +24,10 @@ std::string lower_ascii(std::string_view text) {
     return lower;
 }
 
-std::vector<fs::directory_entry> sorted_entries(const fs::path& directory) {
-    std::vector<fs::directory_entry> entries;
-    std::error_code error;
-    for (fs::directory_iterator it(directory, error); !error && it != fs::directory_iterator(); it.increment(error))
-        entries.push_back(*it);
-    std::sort(entries.begin(), entries.end(), [](const auto& left, const auto& right) {
-        return left.path().filename().native() < right.path().filename().native();
-    });
-    return entries;
-}
-
 /// DIRECTORY/NAME where NAME matches without regard to case, if that directory exists.
 std::optional<fs::path> child_directory(const fs::path& directory, std::string_view name) {
     const std::string wanted = lower_ascii(name);
-    for (const fs::directory_entry& entry : sorted_entries(directory)) {
+    for (const fs::directory_entry& entry : sorted_directory_entries(directory)) {
         std::error_code error;
         if (entry.is_directory(error) && lower_ascii(entry.path().filename().string()) == wanted)
             return entry.path();
@@ -56,7 +47,7 @@ std::optional<fs::path> descend(fs::path directory, std::initializer_list<std::s
 
 void collect_data_files(const fs::path& directory, int depth_left, const std::string& windows_user,
                         std::vector<FoundDataFile>& found) {
-    for (const fs::directory_entry& entry : sorted_entries(directory)) {
+    for (const fs::directory_entry& entry : sorted_directory_entries(directory)) {
         std::error_code error;
         const std::string name = lower_ascii(entry.path().filename().string());
         if (entry.is_directory(error)) {
@@ -102,7 +93,7 @@ std::vector<FoundDataFile> find_on_windows_disk(const fs::path& windows_root) {
         std::optional<fs::path> users = child_directory(windows_root, users_directory);
         if (!users)
             continue;
-        for (const fs::directory_entry& entry : sorted_entries(*users)) {
+        for (const fs::directory_entry& entry : sorted_directory_entries(*users)) {
             std::error_code error;
             if (!entry.is_directory(error) || entry.is_symlink(error))
                 continue;
@@ -121,7 +112,7 @@ std::vector<FoundDataFile> find_outlook_data_files(const UserPlaces& places, con
             add(find_in_user_profile(places.home));
     } else if (places.system == HostSystem::Linux && !places.home.empty()) {
         std::vector<fs::path> prefixes{places.home / ".wine"};
-        for (const fs::directory_entry& entry : sorted_entries(places.home / ".local" / "share" / "wineprefixes"))
+        for (const fs::directory_entry& entry : sorted_directory_entries(places.home / ".local" / "share" / "wineprefixes"))
             prefixes.push_back(entry.path());
         for (const fs::path& prefix : prefixes)
             add(find_on_windows_disk(prefix / "drive_c"));

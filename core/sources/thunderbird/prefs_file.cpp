@@ -6,6 +6,8 @@
 #include <optional>
 #include <sstream>
 
+#include "core/base/utf8.h"
+
 namespace cairn::sources::thunderbird {
 namespace {
 
@@ -46,16 +48,7 @@ std::optional<std::string> read_string(std::string_view text, std::size_t& posit
                 else if (hex >= 'A' && hex <= 'F') code |= static_cast<unsigned>(hex - 'A' + 10);
                 else return std::nullopt;
             }
-            if (code < 0x80) {
-                value += static_cast<char>(code);
-            } else if (code < 0x800) {
-                value += static_cast<char>(0xC0 | (code >> 6));
-                value += static_cast<char>(0x80 | (code & 0x3F));
-            } else {
-                value += static_cast<char>(0xE0 | (code >> 12));
-                value += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-                value += static_cast<char>(0x80 | (code & 0x3F));
-            }
+            append_utf8(value, static_cast<char32_t>(code));
             break;
         }
         default: value += escaped; break;

@@ -5,6 +5,7 @@
 #include <array>
 #include <set>
 
+#include "core/sources/common/directory_listing.h"
 #include "core/sources/common/folder_path.h"
 #include "core/sources/common/modified_utf7.h"
 #include "core/sources/thunderbird/prefs_file.h"
@@ -94,19 +95,8 @@ std::string unique_name(const std::string& wanted, const std::set<std::string>& 
     return with_hint;
 }
 
-std::vector<fs::directory_entry> sorted_entries(const fs::path& directory) {
-    std::vector<fs::directory_entry> entries;
-    std::error_code error;
-    for (fs::directory_iterator it(directory, error); !error && it != fs::directory_iterator(); it.increment(error))
-        entries.push_back(*it);
-    std::sort(entries.begin(), entries.end(), [](const auto& left, const auto& right) {
-        return left.path().filename().native() < right.path().filename().native();
-    });
-    return entries;
-}
-
 void collect_folders(const fs::path& directory, const std::string& parent, std::vector<std::string>& folders) {
-    for (const fs::directory_entry& entry : sorted_entries(directory)) {
+    for (const fs::directory_entry& entry : sorted_directory_entries(directory)) {
         const std::string name = entry.path().filename().string();
         std::error_code error;
         if (entry.is_directory(error)) {
@@ -169,7 +159,7 @@ Result<ProfileLayout> read_profile_layout(const fs::path& profile) {
         layout.accounts.push_back(std::move(account));
     }
     for (const char* store_name : {"Mail", "ImapMail"}) {
-        for (const fs::directory_entry& entry : sorted_entries(profile / store_name)) {
+        for (const fs::directory_entry& entry : sorted_directory_entries(profile / store_name)) {
             std::error_code error;
             if (!entry.is_directory(error) || entry.is_symlink(error))
                 continue;
