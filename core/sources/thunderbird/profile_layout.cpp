@@ -143,6 +143,10 @@ Result<ProfileLayout> read_profile_layout(const fs::path& profile) {
         account.type = preference(preferences, base + ".type");
         account.hostname = preference(preferences, base + ".hostname");
         account.directory = account_directory(profile, preferences, base, account.type, account.hostname);
+        // Two servers on one directory (an account deferred to Local Folders, a duplicated
+        // server entry) hold the same folders: they are read once, under the first name.
+        if (used_directories.contains(account.directory.lexically_normal()))
+            continue;
         account.directory_exists = exists_as_directory(account.directory);
         if (preference(preferences, base + ".storeContractID").find("maildirstore") != std::string::npos)
             account.store = MailStore::Maildir;

@@ -34,7 +34,8 @@ struct ProfileLayout {
     std::filesystem::path profile;
     /// In Thunderbird's account order (mail.accountmanager.accounts), then servers no account
     /// lists, then directories under Mail/ and ImapMail/ that no server points to (left behind
-    /// by a removed account: still mail the user had).
+    /// by a removed account: still mail the user had). A directory appears once: a server whose
+    /// directory an earlier server has is left out.
     std::vector<Account> accounts;
 };
 

@@ -255,4 +255,39 @@ TEST_CASE("an account whose directory is missing is passed over, named") {
     REQUIRE(sink.messages.size() == 1);
     CHECK(sink.messages[0].folder == "Local Folders/Inbox");
 }
+TEST_CASE("accounts sharing a name are told apart; a directory shared by two servers is read once") {
+    TempDir temp;
+    const auto profile = temp.path() / "p";
+    write_file(profile / "prefs.js",
+               "user_pref(\"mail.accountmanager.accounts\", \"account1,account2,account3,account4\");\n"
+               "user_pref(\"mail.account.account1.server\", \"server1\");\n"
+               "user_pref(\"mail.account.account2.server\", \"server2\");\n"
+               "user_pref(\"mail.account.account3.server\", \"server3\");\n"
+               "user_pref(\"mail.account.account4.server\", \"server4\");\n"
+               "user_pref(\"mail.server.server1.type\", \"none\");\n"
+               "user_pref(\"mail.server.server2.name\", \"ann\");\n"
+               "user_pref(\"mail.server.server2.type\", \"imap\");\n"
+               "user_pref(\"mail.server.server2.hostname\", \"a.example\");\n"
+               "user_pref(\"mail.server.server3.name\", \"ann\");\n"
+               "user_pref(\"mail.server.server3.type\", \"imap\");\n"
+               "user_pref(\"mail.server.server3.hostname\", \"b.example\");\n"
+               // A POP account that delivers into Local Folders.
+               "user_pref(\"mail.server.server4.type\", \"pop3\");\n"
+               "user_pref(\"mail.server.server4.hostname\", \"pop.example\");\n"
+               "user_pref(\"mail.server.server4.directory-rel\", \"[ProfD]Mail/Local Folders\");\n");
+    const std::string one = "From - x\nSubject: a\n\nbody\n";
+    write_file(profile / "Mail" / "Local Folders" / "Inbox", one);
+    write_file(profile / "ImapMail" / "a.example" / "INBOX", one);
+    write_file(profile / "ImapMail" / "b.example" / "INBOX", one);
+    auto layout = thunderbird::read_profile_layout(profile);
+    REQUIRE(layout);
+    std::vector<std::string> names;
+    for (const auto& account : layout->accounts)
+        names.push_back(account.name);
+    CHECK(names == std::vector<std::string>{"Local Folders", "ann", "ann (b.example)"});
+    CollectingSink sink;
+    REQUIRE(read_mail_path(profile, ReadOptions{}, sink));
+    CHECK(counts_by_folder(sink) ==
+          std::map<std::string, std::size_t>{{"Local Folders/Inbox", 1}, {"ann/INBOX", 1}, {"ann (b.example)/INBOX", 1}});
+}
 }
