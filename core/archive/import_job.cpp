@@ -18,6 +18,7 @@
 #include "core/archive/archive_impl.h"
 #include "core/archive/indexing.h"
 #include "core/search/search_index.h"
+#include "core/sources/input_estimate.h"
 #include "core/sources/mail_files.h"
 
 namespace cairn {
@@ -245,22 +246,11 @@ std::string join_folder(const std::string& prefix, const std::string& folder) {
     return prefix + "/" + folder;
 }
 
-/// The bytes of every file under the paths: the import's progress is measured against it.
+/// About the bytes the sources will read under the paths: the import's progress is measured against it.
 std::uint64_t input_size(const std::vector<std::filesystem::path>& paths) {
     std::uint64_t total = 0;
-    std::error_code error;
-    for (const auto& path : paths) {
-        if (std::filesystem::is_regular_file(path, error)) {
-            total += std::filesystem::file_size(path, error);
-            continue;
-        }
-        for (auto it = std::filesystem::recursive_directory_iterator(path, error);
-             !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
-            std::error_code size_error;
-            if (it->is_regular_file(size_error))
-                total += it->file_size(size_error);
-        }
-    }
+    for (const auto& path : paths)
+        total += sources::estimate_input_bytes(path);
     return total;
 }
 

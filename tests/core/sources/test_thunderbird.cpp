@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/sources/common/modified_utf7.h"
+#include "core/sources/input_estimate.h"
 #include "core/sources/mail_files.h"
 #include "core/sources/thunderbird/mozilla_status.h"
 #include "core/sources/thunderbird/prefs_file.h"
@@ -289,5 +290,24 @@ TEST_CASE("accounts sharing a name are told apart; a directory shared by two ser
     REQUIRE(read_mail_path(profile, ReadOptions{}, sink));
     CHECK(counts_by_folder(sink) ==
           std::map<std::string, std::size_t>{{"Local Folders/Inbox", 1}, {"ann/INBOX", 1}, {"ann (b.example)/INBOX", 1}});
+}
+TEST_CASE("the bytes to read in a profile are those of its mail, not its databases") {
+    TempDir temp;
+    auto built = build_thunderbird_profile(temp.path());
+    if (!built)
+        return;
+    std::uint64_t mail_bytes = 0;
+    for (const char* store : {"Mail", "ImapMail"}) {
+        for (const auto& entry : std::filesystem::recursive_directory_iterator(built->profile / store))
+            mail_bytes += entry.is_regular_file() ? entry.file_size() : 0;
+    }
+    write_file(built->profile / "global-messages-db.sqlite", std::string(100000, 'x'));
+    CHECK(estimate_input_bytes(built->profile) == mail_bytes);
+    // Beside the profiles: profiles.ini and installs.ini (the other profile's folders are empty).
+    CHECK(estimate_input_bytes(built->installation) ==
+          mail_bytes + std::filesystem::file_size(built->installation / "profiles.ini") +
+              std::filesystem::file_size(built->installation / "installs.ini"));
+    const auto inbox = built->profile / "ImapMail" / "imap.example.com" / "INBOX";
+    CHECK(estimate_input_bytes(inbox) == std::filesystem::file_size(inbox));
 }
 }
