@@ -219,7 +219,7 @@ Result<void> read_mail_path(const fs::path& path, const ReadOptions& options, Me
         // The root's own name decides its conventions, as it would one level down.
         if (thunderbird::is_profile_directory(root))
             outcome = CAIRN_TRY(walker.read_thunderbird_profile(root, "", true));
-        else if (thunderbird::is_account_directory(root))
+        else if (thunderbird::is_in_mail_store(root))
             outcome = CAIRN_TRY(walker.walk(root, "", true, TreeKind::ThunderbirdAccount));
         else
             outcome = CAIRN_TRY(walker.walk(root, "", true, classify_directory(TreeKind::Plain, root.filename().string()).kind));

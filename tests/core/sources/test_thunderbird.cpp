@@ -152,6 +152,7 @@ TEST_CASE("a profile is read as Thunderbird shows it: accounts, folders, flags, 
         }
         REQUIRE_MESSAGE(read != nullptr, "a message of " << written.folder << " was not read");
         CHECK(read->folder == written.folder);
+        CHECK(read->received_time.has_value());
         CHECK(read->flags == written.flags);
         // Byte for byte: Thunderbird's own headers stay in the archived message.
         if (written.bytes.find("X-Mozilla-Status") != std::string::npos)
@@ -185,7 +186,7 @@ TEST_CASE("a directory holding profiles puts each profile's accounts below the p
     CHECK(counts_by_folder(sink) == expected);
 }
 
-TEST_CASE("an account directory imported alone follows Thunderbird's conventions") {
+TEST_CASE("an account directory, or any directory of a profile's mail, imported alone follows Thunderbird's conventions") {
     TempDir temp;
     auto built = build_thunderbird_profile(temp.path());
     if (!built)
@@ -194,6 +195,19 @@ TEST_CASE("an account directory imported alone follows Thunderbird's conventions
     REQUIRE(read_mail_path(built->profile / "ImapMail" / "imap.example.com", ReadOptions{}, sink));
     CHECK(sink.failures.empty());
     CHECK(counts_by_folder(sink) == std::map<std::string, std::size_t>{{"Entwürfe", 1}, {"INBOX", 3}, {"INBOX/Work", 2}});
+
+    CollectingSink store_sink;
+    REQUIRE(read_mail_path(built->profile / "ImapMail", ReadOptions{}, store_sink));
+    CHECK(store_sink.failures.empty());
+    CHECK(counts_by_folder(store_sink) == std::map<std::string, std::size_t>{
+                                              {"imap.example.com/Entwürfe", 1},
+                                              {"imap.example.com/INBOX", 3},
+                                              {"imap.example.com/INBOX/Work", 2}});
+    CHECK(skipped_contains(store_sink, "filterlog.html"));
+
+    CollectingSink sub_folder_sink;
+    REQUIRE(read_mail_path(built->profile / "ImapMail" / "imap.example.com" / "INBOX.sbd", ReadOptions{}, sub_folder_sink));
+    CHECK(counts_by_folder(sub_folder_sink) == std::map<std::string, std::size_t>{{"Work", 2}});
 }
 
 TEST_CASE("X-Mozilla-Status applies to any mbox, also outside a profile") {
