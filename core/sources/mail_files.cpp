@@ -68,6 +68,7 @@ public:
         origin.source_path = source_path;
         origin.file_name = file_name;
         origin.folder = placement.folder;
+        origin.in_thunderbird_profile = placement.kind == TreeKind::ThunderbirdAccount;
         if (placement.in_maildir) {
             origin.mbox_folder = placement.folder;
             origin.flags = maildir::flags_from_file_name(file_name);
@@ -224,7 +225,9 @@ Result<void> read_mail_path(const fs::path& path, const ReadOptions& options, Me
         else
             outcome = CAIRN_TRY(walker.walk(root, "", true, classify_directory(TreeKind::Plain, root.filename().string()).kind));
     } else if (S_ISREG(status.st_mode)) {
-        outcome = CAIRN_TRY(walker.read_file(root, FilePlacement{"", false, true, TreeKind::Plain}));
+        const TreeKind kind = thunderbird::is_in_mail_store(root.parent_path()) ? TreeKind::ThunderbirdAccount
+                                                                                  : TreeKind::Plain;
+        outcome = CAIRN_TRY(walker.read_file(root, FilePlacement{"", false, true, kind}));
     } else {
         return make_error(ErrorCode::Unsupported, "not a file or directory", path.string());
     }

@@ -46,12 +46,16 @@ public:
 
     bool on_mbox_message(mbox::MboxMessage&& message) override {
         // Any mbox Thunderbird wrote carries its flags in X-Mozilla-Status, inside a profile or
-        // copied out of one; a message it deleted stays there until the folder is compacted.
+        // copied out of one. A message it deleted stays there until the folder is compacted: a
+        // profile is archived as Thunderbird shows it, but a loose mbox file is kept whole.
         std::optional<thunderbird::MozillaStatus> status = thunderbird::read_mozilla_status(message.bytes);
         if (status && status->expunged) {
-            m_sink.on_skipped(fmt::format("{} at offset {}", m_origin.source_path, message.offset),
-                              "deleted in Thunderbird, not yet compacted away");
-            return true;
+            if (m_origin.in_thunderbird_profile) {
+                m_sink.on_skipped(fmt::format("{} at offset {}", m_origin.source_path, message.offset),
+                                  "deleted in Thunderbird, not yet compacted away");
+                return true;
+            }
+            status->flags.emplace_back("deleted");
         }
         RawMessage raw;
         raw.bytes = std::move(message.bytes);
@@ -110,7 +114,8 @@ StreamOutcome emit(MessageSink& sink, const StreamOrigin& origin, std::string by
     raw.offset = 0;
     raw.received_time = origin.received_time;
     // Flags of the source's own (Maildir info, emlx plist) win; else Thunderbird's headers (its
-    // maildir store, a saved message). An expunged single file is kept: nothing compacts it away.
+    // maildir store, a saved message). An expunged single file is kept: Thunderbird's maildir
+    // store removes deleted files at once, so one that is left is not waiting for compaction.
     if (flags.empty()) {
         if (std::optional<thunderbird::MozillaStatus> status = thunderbird::read_mozilla_status(raw.bytes)) {
             flags = std::move(status->flags);

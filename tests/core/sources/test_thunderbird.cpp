@@ -205,21 +205,27 @@ TEST_CASE("an account directory, or any directory of a profile's mail, imported 
                                               {"imap.example.com/INBOX/Work", 2}});
     CHECK(skipped_contains(store_sink, "filterlog.html"));
 
+    CollectingSink file_sink;
+    REQUIRE(read_mail_path(built->profile / "ImapMail" / "imap.example.com" / "INBOX", ReadOptions{}, file_sink));
+    CHECK(file_sink.messages.size() == 3);
+    CHECK(skipped_contains(file_sink, "(deleted in Thunderbird, not yet compacted away)"));
+
     CollectingSink sub_folder_sink;
     REQUIRE(read_mail_path(built->profile / "ImapMail" / "imap.example.com" / "INBOX.sbd", ReadOptions{}, sub_folder_sink));
     CHECK(counts_by_folder(sub_folder_sink) == std::map<std::string, std::size_t>{{"Work", 2}});
 }
 
-TEST_CASE("X-Mozilla-Status applies to any mbox, also outside a profile") {
+TEST_CASE("X-Mozilla-Status applies to any mbox; outside a profile an expunged message is kept, deleted") {
     TempDir temp;
     write_file(temp.path() / "saved.mbox",
                "From - Mon Jan  1 00:00:00 2001\nX-Mozilla-Status: 0005\nSubject: kept\n\nbody\n\n"
                "From - Mon Jan  1 00:00:00 2001\nX-Mozilla-Status: 0009\nSubject: expunged\n\nbody\n");
     CollectingSink sink;
     REQUIRE(read_mail_path(temp.path() / "saved.mbox", ReadOptions{}, sink));
-    REQUIRE(sink.messages.size() == 1);
+    REQUIRE(sink.messages.size() == 2);
     CHECK(sink.messages[0].flags == std::vector<std::string>{"seen", "flagged"});
-    CHECK(skipped_contains(sink, "saved.mbox at offset 76 (deleted in Thunderbird"));
+    CHECK(sink.messages[1].flags == std::vector<std::string>{"seen", "deleted"});
+    CHECK(sink.skipped.empty());
 }
 
 TEST_CASE("Maildir flags in the file name win over X-Mozilla-Status") {
