@@ -14,6 +14,7 @@
 #include "core/sources/container/archive_reader.h"
 #include "core/sources/mail_stream.h"
 #include "core/sources/maildir/maildir_flags.h"
+#include "core/sources/thunderbird/folder_cache.h"
 #include "core/sources/thunderbird/profile_layout.h"
 #include "core/sources/tree_conventions.h"
 
@@ -76,7 +77,8 @@ public:
         } else if (placement.is_import_root) {
             origin.mbox_folder = placement.folder;
         } else {
-            origin.mbox_folder = join_folder(placement.folder, role.mbox_folder_component);
+            origin.mbox_folder =
+                join_folder(placement.folder, shown_name(placement.kind, path, role.mbox_folder_component));
         }
 
         StreamOutcome outcome = read_mail_stream(*stream, origin, ArchivePolicy::Return, m_options.cancel, m_sink);
@@ -140,7 +142,9 @@ public:
                         m_sink.on_skipped(display(entry.path()), *role.skip_reason);
                         continue;
                     }
-                    outcome = CAIRN_TRY(walk(entry.path(), join_folder(folder, role.folder_component), false, role.kind));
+                    outcome = CAIRN_TRY(walk(entry.path(),
+                                             join_folder(folder, shown_name(kind, entry.path(), role.folder_component)),
+                                             false, role.kind));
                 }
             } else if (is_regular) {
                 if (std::optional<std::string> why = classify_file(kind, name).skip_reason) {
@@ -168,6 +172,7 @@ public:
             m_sink.on_failure(ItemFailure{display(profile), 0, layout.error().describe()});
             return StreamOutcome::ReadError;
         }
+        use_folder_names_of(profile);
         for (const thunderbird::Account& account : layout->accounts) {
             if (!account.directory_exists) {
                 m_sink.on_skipped(display(account.directory),
@@ -182,7 +187,20 @@ public:
         return StreamOutcome::Completed;
     }
 
+    /// Names hashed Thunderbird folders from PROFILE's folder cache.
+    void use_folder_names_of(const fs::path& profile) { m_folder_names = thunderbird::FolderNames::read(profile); }
+
 private:
+    /// A folder's name as its mail program shows it: COMPONENT (from the file name), or for a
+    /// Thunderbird folder whose file name is a hash, the name Thunderbird keeps for it.
+    std::string shown_name(TreeKind kind, const fs::path& path, const std::string& component) const {
+        if (kind == TreeKind::ThunderbirdAccount && !component.empty()) {
+            if (std::optional<std::string> name = m_folder_names.hashed_folder_name(path))
+                return *name;
+        }
+        return component;
+    }
+
     static std::string display(const fs::path& path) { return fs::absolute(path).lexically_normal().string(); }
 
     /// "mail.tar.zst" -> "mail": the folder an archive's members go below.
@@ -202,6 +220,7 @@ private:
 
     const ReadOptions& m_options;
     MessageSink& m_sink;
+    thunderbird::FolderNames m_folder_names;  ///< of the profile being read
 };
 
 }  // namespace
@@ -218,15 +237,18 @@ Result<void> read_mail_path(const fs::path& path, const ReadOptions& options, Me
     StreamOutcome outcome = StreamOutcome::Completed;
     if (S_ISDIR(status.st_mode)) {
         // The root's own name decides its conventions, as it would one level down.
-        if (thunderbird::is_profile_directory(root))
+        if (thunderbird::is_profile_directory(root)) {
             outcome = CAIRN_TRY(walker.read_thunderbird_profile(root, "", true));
-        else if (thunderbird::is_in_mail_store(root))
+        } else if (std::optional<fs::path> profile = thunderbird::profile_holding(root)) {
+            walker.use_folder_names_of(*profile);
             outcome = CAIRN_TRY(walker.walk(root, "", true, TreeKind::ThunderbirdAccount));
-        else
-            outcome = CAIRN_TRY(walker.walk(root, "", true, classify_directory(TreeKind::Plain, root.filename().string()).kind));
+        } else {
+            outcome = CAIRN_TRY(
+                walker.walk(root, "", true, classify_directory(TreeKind::Plain, root.filename().string()).kind));
+        }
     } else if (S_ISREG(status.st_mode)) {
-        const TreeKind kind = thunderbird::is_in_mail_store(root.parent_path()) ? TreeKind::ThunderbirdAccount
-                                                                                  : TreeKind::Plain;
+        const TreeKind kind =
+            thunderbird::profile_holding(root.parent_path()) ? TreeKind::ThunderbirdAccount : TreeKind::Plain;
         outcome = CAIRN_TRY(walker.read_file(root, FilePlacement{"", false, true, kind}));
     } else {
         return make_error(ErrorCode::Unsupported, "not a file or directory", path.string());

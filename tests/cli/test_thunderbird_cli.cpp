@@ -130,7 +130,7 @@ TEST_CASE("cairn sources lists profiles, accounts with folder counts, and Outloo
     std::map<std::string, int> folder_counts;
     for (const json& account : release["accounts"])
         folder_counts[account["name"]] = account["folders"];
-    CHECK(folder_counts == std::map<std::string, int>{{"ann@example.com", 4},
+    CHECK(folder_counts == std::map<std::string, int>{{"ann@example.com", 5},
                                                       {"Ann at example.net", 2},
                                                       {"Local Folders", 3},
                                                       {"old.example.org", 1}});

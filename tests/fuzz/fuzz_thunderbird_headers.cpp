@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// libFuzzer target: the Thunderbird parsers that see untrusted bytes, folder names in modified
-// UTF-7 and X-Mozilla-Status headers. A decoded name must be valid UTF-8 without NUL bytes
-// unless the input had them, and the flags must be known names.
+// libFuzzer target: the Thunderbird parsers that see untrusted bytes: folder names in modified
+// UTF-7, X-Mozilla-Status headers and folderCache.json. A decoded modified UTF-7 name must be
+// valid UTF-8 and the flags must be known names.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
 #include "core/sources/common/modified_utf7.h"
+#include "core/sources/thunderbird/folder_cache.h"
 #include "core/sources/thunderbird/mozilla_status.h"
 
 namespace {
@@ -42,5 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 std::abort();
         }
     }
+    // Names in the cache are kept as bytes when they are not modified UTF-7, like file names.
+    const auto names = cairn::sources::thunderbird::FolderNames::parse(input, "/p");
+    (void)names.hashed_folder_name("/p/ImapMail/h/INBOX.sbd/x 0123abcd");
     return 0;
 }

@@ -135,6 +135,10 @@ std::optional<TestProfile> build_thunderbird_profile(const fs::path& home) {
     std::vector<std::size_t> work{add(imap + "/INBOX/Work", "bugmail5", 0x1001, 0, {"seen", "forwarded"}),
                                   add(imap + "/INBOX/Work", "bugmail8", 0x0000, 0x00200000, {"deleted"})};
     std::vector<std::size_t> drafts{add(imap + "/Entwürfe", "draft1", 0x0000, 0, {})};
+    // A name with ':' cannot be a Windows file name: Thunderbird hashes it, and only its
+    // folderCache.json (or the .msf) still knows it.
+    const std::string hashed_file = "Quarterly reports a1b2c3d4";
+    std::vector<std::size_t> hashed{add(imap + "/INBOX/Q3: reports for the board", "SenderHeader", 0x0001, 0, {"seen"})};
     const std::string local = "Local Folders";
     std::vector<std::size_t> local_inbox{add(local + "/Inbox", "bugmail6", 0x0001, 0, {"seen"}),
                                          add(local + "/Inbox", "bugmail7", 0x0003, 0, {"seen", "answered"}),
@@ -155,6 +159,8 @@ std::optional<TestProfile> build_thunderbird_profile(const fs::path& home) {
     write_file(imap_directory / "INBOX.msf", msf);
     write_file(imap_directory / "INBOX.sbd" / "Work", mbox(work));
     write_file(imap_directory / "INBOX.sbd" / "Work.msf", msf);
+    write_file(imap_directory / "INBOX.sbd" / hashed_file, mbox(hashed));
+    write_file(imap_directory / "INBOX.sbd" / (hashed_file + ".msf"), msf);
     write_file(imap_directory / "Entw&APw-rfe", mbox(drafts));
     write_file(imap_directory / "Entw&APw-rfe.msf", msf);
     write_file(imap_directory / "Empty", "");
@@ -194,7 +200,15 @@ std::optional<TestProfile> build_thunderbird_profile(const fs::path& home) {
     write_file(pop_directory / "Inbox.sbd" / "Lists.msf", msf);
     write_file(pop_directory / "popstate.dat", "# POP3 State File\nk ann pop.example.net\n");
 
-    write_file(profile / "folderCache.json", read_file(*data / ".." / ".." / "base/test/unit/data/folderCache.json"));
+    // Thunderbird's real folderCache.json, with this profile's hashed folder added; its keys
+    // name the profile where it was written, not where it is now.
+    std::string folder_cache = read_file(*data / ".." / ".." / "base/test/unit/data/folderCache.json");
+    folder_cache.insert(folder_cache.find('{') + 1,
+                        "\n  \"C:\\\\Users\\\\ann\\\\AppData\\\\Roaming\\\\Thunderbird\\\\Profiles\\\\"
+                        "t5l8wxyz.default-release\\\\ImapMail\\\\imap.example.com\\\\INBOX.sbd\\\\" +
+                            hashed_file + ".msf\": {\"hierDelim\": 47, \"onlineName\": \"INBOX/Q3: reports for the board\", "
+                                          "\"totalMsgs\": 1, \"flags\": 4, \"nested\": {\"a\": [1, \"b\"]}},");
+    write_file(profile / "folderCache.json", folder_cache);
     write_file(profile / "session.json", "{}\n");
     write_file(profile / "places.sqlite", std::string("SQLite format 3\0", 16) + std::string(100, '\0'));
     write_file(profile / "times.json", "{\"created\":1637999000000}\n");

@@ -122,16 +122,16 @@ bool is_profile_directory(const fs::path& directory) {
            (exists_as_directory(directory / "Mail") || exists_as_directory(directory / "ImapMail"));
 }
 
-bool is_in_mail_store(const fs::path& directory) {
+std::optional<fs::path> profile_holding(const fs::path& directory) {
     fs::path normal = fs::absolute(directory).lexically_normal();
     if (!normal.has_filename())
         normal = normal.parent_path();
     for (fs::path store = normal; store.has_filename(); store = store.parent_path()) {
         const fs::path name = store.filename();
         if ((name == "Mail" || name == "ImapMail" || name == "News") && is_profile_directory(store.parent_path()))
-            return true;
+            return store.parent_path();
     }
-    return false;
+    return std::nullopt;
 }
 
 Result<ProfileLayout> read_profile_layout(const fs::path& profile) {

@@ -43,9 +43,9 @@ struct ProfileLayout {
 /// ImapMail/ directory.
 bool is_profile_directory(const std::filesystem::path& directory);
 
-/// True when DIRECTORY is inside a profile's mail: ".../PROFILE/Mail", ".../PROFILE/ImapMail",
-/// ".../PROFILE/News" or any directory below them (an account, a "Name.sbd").
-bool is_in_mail_store(const std::filesystem::path& directory);
+/// The profile whose mail holds DIRECTORY: for ".../PROFILE/Mail", ".../PROFILE/ImapMail",
+/// ".../PROFILE/News" or any directory below them (an account, a "Name.sbd"), PROFILE.
+std::optional<std::filesystem::path> profile_holding(const std::filesystem::path& directory);
 
 /// Reads PROFILE's prefs.js (read-only) and finds each account's directory: directory-rel
 /// ("[ProfD]ImapMail/host") first, then the absolute directory, then Mail/HOST or ImapMail/HOST.

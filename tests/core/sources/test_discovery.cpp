@@ -50,7 +50,7 @@ TEST_CASE("profiles are found in ~/.thunderbird with the installation's default,
     CHECK(release.path == built->profile);
     REQUIRE(release.accounts.size() == 4);
     CHECK(release.accounts[0].account.name == "ann@example.com");
-    CHECK(release.accounts[0].folder_count == 4);  // INBOX, INBOX/Work, Entwürfe, Empty
+    CHECK(release.accounts[0].folder_count == 5);  // INBOX, INBOX/Work, INBOX/(hashed), Entwürfe, Empty
     CHECK(release.accounts[1].folder_count == 2);  // Inbox, Inbox/Lists (maildir store)
     CHECK(release.accounts[2].folder_count == 3);  // Inbox, Trash, Unsent Messages
 

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/sources/common/modified_utf7.h"
+#include "core/sources/thunderbird/folder_cache.h"
 #include "core/sources/input_estimate.h"
 #include "core/sources/mail_files.h"
 #include "core/sources/thunderbird/mozilla_status.h"
@@ -125,7 +126,7 @@ TEST_CASE("a profile's accounts come in Thunderbird's order with their directori
     CHECK(layout->accounts[2].directory == built->profile / "Mail" / "Local Folders");
     CHECK(layout->accounts[2].type == "none");
     CHECK(thunderbird::list_account_folders(layout->accounts[0].directory) ==
-          std::vector<std::string>{"Empty", "Entwürfe", "INBOX", "INBOX/Work"});
+          std::vector<std::string>{"Empty", "Entwürfe", "INBOX", "INBOX/Quarterly reports a1b2c3d4", "INBOX/Work"});
     CHECK(thunderbird::list_account_folders(layout->accounts[1].directory) ==
           std::vector<std::string>{"Inbox", "Inbox/Lists"});
 }
@@ -194,7 +195,10 @@ TEST_CASE("an account directory, or any directory of a profile's mail, imported 
     CollectingSink sink;
     REQUIRE(read_mail_path(built->profile / "ImapMail" / "imap.example.com", ReadOptions{}, sink));
     CHECK(sink.failures.empty());
-    CHECK(counts_by_folder(sink) == std::map<std::string, std::size_t>{{"Entwürfe", 1}, {"INBOX", 3}, {"INBOX/Work", 2}});
+    CHECK(counts_by_folder(sink) == std::map<std::string, std::size_t>{{"Entwürfe", 1},
+                                                                       {"INBOX", 3},
+                                                                       {"INBOX/Q3: reports for the board", 1},
+                                                                       {"INBOX/Work", 2}});
 
     CollectingSink store_sink;
     REQUIRE(read_mail_path(built->profile / "ImapMail", ReadOptions{}, store_sink));
@@ -202,6 +206,7 @@ TEST_CASE("an account directory, or any directory of a profile's mail, imported 
     CHECK(counts_by_folder(store_sink) == std::map<std::string, std::size_t>{
                                               {"imap.example.com/Entwürfe", 1},
                                               {"imap.example.com/INBOX", 3},
+                                              {"imap.example.com/INBOX/Q3: reports for the board", 1},
                                               {"imap.example.com/INBOX/Work", 2}});
     CHECK(skipped_contains(store_sink, "filterlog.html"));
 
@@ -212,7 +217,8 @@ TEST_CASE("an account directory, or any directory of a profile's mail, imported 
 
     CollectingSink sub_folder_sink;
     REQUIRE(read_mail_path(built->profile / "ImapMail" / "imap.example.com" / "INBOX.sbd", ReadOptions{}, sub_folder_sink));
-    CHECK(counts_by_folder(sub_folder_sink) == std::map<std::string, std::size_t>{{"Work", 2}});
+    CHECK(counts_by_folder(sub_folder_sink) ==
+          std::map<std::string, std::size_t>{{"Q3: reports for the board", 1}, {"Work", 2}});
 }
 
 TEST_CASE("X-Mozilla-Status applies to any mbox; outside a profile an expunged message is kept, deleted") {
@@ -329,5 +335,28 @@ TEST_CASE("the bytes to read in a profile are those of its mail, not its databas
               std::filesystem::file_size(built->installation / "installs.ini"));
     const auto inbox = built->profile / "ImapMail" / "imap.example.com" / "INBOX";
     CHECK(estimate_input_bytes(inbox) == std::filesystem::file_size(inbox));
+}
+TEST_CASE("hashed folder names are looked up in folderCache.json; a damaged cache names nothing") {
+    const std::filesystem::path profile = "/home/ann/.thunderbird/p";
+    auto names = thunderbird::FolderNames::parse(
+        R"({"/elsewhere/p/ImapMail/imap.example.com/INBOX.sbd/Long name 0123abcd.msf":
+              {"hierDelim": 46, "onlineName": "INBOX.Entw&APw-rfe und mehr", "x": [1, {"y": null}], "z": true},
+            "/elsewhere/p/ImapMail/imap.example.com/Plain.msf": {"hierDelim": 47, "onlineName": "Other"},
+            "/elsewhere/p/Mail/Local Folders/Trash 89abcdef.msf": {"onlineName": ""}})",
+        profile);
+    const auto imap = profile / "ImapMail" / "imap.example.com";
+    CHECK(names.hashed_folder_name(imap / "INBOX.sbd" / "Long name 0123abcd") == "Entwürfe und mehr");
+    CHECK(names.hashed_folder_name(imap / "INBOX.sbd" / "Long name 0123abcd.sbd") == "Entwürfe und mehr");
+    // Only a hashed file name is renamed: a plain one is what Thunderbird shows.
+    CHECK_FALSE(names.hashed_folder_name(imap / "Plain"));
+    CHECK_FALSE(names.hashed_folder_name(profile / "Mail" / "Local Folders" / "Trash 89abcdef"));
+    CHECK(thunderbird::looks_hashed("Trash 89abcdef"));
+    CHECK_FALSE(thunderbird::looks_hashed("Trash 89ABCDEF"));
+    CHECK_FALSE(thunderbird::looks_hashed("Archive"));
+
+    for (std::string damaged : {"", "{", "{\"a\": {\"onlineName\": \"x\"", "[1, 2]", "{\"a\": tru", "\"\\u12"}) {
+        auto none = thunderbird::FolderNames::parse(damaged, profile);
+        CHECK_FALSE(none.hashed_folder_name(imap / "Long name 0123abcd"));
+    }
 }
 }
