@@ -49,7 +49,10 @@ struct PassedOverItem {
     bool unchanged = false;  // imported before (otherwise: not mail by name)
     std::uint64_t size = 0;
 };
-using Item = std::variant<MessageItem, FileCompleteItem, FailureItem, PassedOverItem>;
+struct WarningItem {
+    std::string text;
+};
+using Item = std::variant<MessageItem, FileCompleteItem, FailureItem, PassedOverItem, WarningItem>;
 
 /// A bounded FIFO between the reader and the writer. Bounded in items and in bytes, so memory
 /// stays flat whatever the mailbox size.
@@ -229,6 +232,10 @@ public:
     }
 
     void on_skipped(const std::string&, const std::string&) override { m_queue.push(PassedOverItem{false, 0}, 0); }
+
+    void on_warning(const std::string& path, const std::string& text) override {
+        m_queue.push(WarningItem{path + ": " + text}, 0);
+    }
 
 private:
     ItemQueue& m_queue;
@@ -419,6 +426,8 @@ Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::f
             } else if (auto* passed = std::get_if<PassedOverItem>(&*item)) {
                 ++(passed->unchanged ? report.files_skipped_unchanged : report.files_passed_over);
                 completed_files_bytes += passed->size;
+            } else if (auto* warning = std::get_if<WarningItem>(&*item)) {
+                report.warnings.push_back(std::move(warning->text));
             }
             if (step_result && (writer.pending_messages() >= options.batch_messages ||
                                 writer.pending_bytes() >= options.batch_bytes ||

@@ -89,8 +89,11 @@ public:
                                    : join_folder(placement.folder, archive_folder_component(file_name));
             outcome = container::read_archive(path, source_path, base, m_options.cancel, m_sink);
         }
-        if (outcome == StreamOutcome::Completed)
+        if (outcome == StreamOutcome::Completed) {
             m_sink.on_file_complete(identity);
+            if (file_name.ends_with(".partial.emlx"))
+                ++m_partial_emlx_count;
+        }
         return outcome;
     }
 
@@ -187,6 +190,19 @@ public:
         return StreamOutcome::Completed;
     }
 
+    /// Says once how many Apple Mail messages were archived without their detached attachments.
+    void report_partial_messages(const fs::path& root) {
+        if (m_partial_emlx_count == 0)
+            return;
+        m_sink.on_warning(display(root),
+                          fmt::format("{} Apple Mail message{} (.partial.emlx) {} archived as Mail keeps {}, "
+                                      "without the attachments it stores apart; to archive those too, let Mail "
+                                      "download the whole messages, or export the mailbox from Mail",
+                                      m_partial_emlx_count, m_partial_emlx_count == 1 ? "" : "s",
+                                      m_partial_emlx_count == 1 ? "was" : "were",
+                                      m_partial_emlx_count == 1 ? "it" : "them"));
+    }
+
     /// Names hashed Thunderbird folders from PROFILE's folder cache.
     void use_folder_names_of(const fs::path& profile) { m_folder_names = thunderbird::FolderNames::read(profile); }
 
@@ -221,6 +237,7 @@ private:
     const ReadOptions& m_options;
     MessageSink& m_sink;
     thunderbird::FolderNames m_folder_names;  ///< of the profile being read
+    std::uint64_t m_partial_emlx_count = 0;
 };
 
 }  // namespace
@@ -255,6 +272,7 @@ Result<void> read_mail_path(const fs::path& path, const ReadOptions& options, Me
     }
     if (outcome == StreamOutcome::Cancelled)
         return make_error(ErrorCode::Cancelled, "reading was cancelled", path.string());
+    walker.report_partial_messages(root);
     return {};
 }
 

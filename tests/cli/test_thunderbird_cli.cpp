@@ -173,4 +173,20 @@ TEST_CASE("several profiles and none the default: import --thunderbird lists the
     RunResult nothing = workspace.cairn({"import"});
     CHECK(nothing.exit_code == 2);
 }
+TEST_CASE("Apple Mail's store imports as account/mailbox, and partial messages are warned about once") {
+    HomeWorkspace workspace;
+    const auto mailbox = workspace.home / "Library/Mail/V10/IMAP-ann@imap.example.com/INBOX.mbox" /
+                         "9A2C54E1-2F1B-4B7C-9A4E-0C2D1E3F4A5B" / "Data";
+    const std::string whole = "Subject: whole\n\nbody\n";
+    const std::string partial = "Subject: partial\n\nbody\n";
+    const std::string plist = "<?xml version=\"1.0\"?>\n<plist><dict><key>flags</key><integer>17</integer></dict></plist>\n";
+    write_file(mailbox / "Messages/1.emlx", std::to_string(whole.size()) + "\n" + whole + plist);
+    write_file(mailbox / "2/Messages/2.partial.emlx", std::to_string(partial.size()) + "\n" + partial + plist);
+    REQUIRE(workspace.cairn({"init"}).exit_code == 0);
+    json report = workspace.json_of({"import", (workspace.home / "Library/Mail/V10").string()});
+    CHECK(report["messages_stored"] == 2);
+    REQUIRE(report["warnings"].size() == 1);
+    CHECK(report["warnings"][0].get<std::string>().find("1 Apple Mail message (.partial.emlx)") != std::string::npos);
+    CHECK(workspace.listing() == FolderFlagCounts{{"IMAP-ann@imap.example.com/INBOX", {{"seen flagged", 2}}}});
+}
 }

@@ -91,5 +91,10 @@ TEST_CASE("Mail's V10 store maps to account/mailbox, without its storage directo
                       [](const std::string& item) { return item.find("/Attachments (") != std::string::npos; }));
     CHECK(std::any_of(sink.skipped.begin(), sink.skipped.end(),
                       [](const std::string& item) { return item.find("MailData (") != std::string::npos; }));
+    // The partial message is archived as Mail has it, and the import says so once.
+    CHECK(sink.find("Subject: partial\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\ntext\n--b--\n") != nullptr);
+    REQUIRE(sink.warnings.size() == 1);
+    CHECK(sink.warnings[0].find("1 Apple Mail message (.partial.emlx) was archived as Mail keeps it") !=
+          std::string::npos);
 }
 }
