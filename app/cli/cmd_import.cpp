@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "app/cli/commands.h"
+#include "core/sources/apple_mail/store_discovery.h"
 #include "core/sources/outlook/data_file_discovery.h"
 #include "core/sources/thunderbird/profile_discovery.h"
 
@@ -37,6 +38,18 @@ Result<std::vector<std::filesystem::path>> import_paths(const Context& context, 
                 fmt::print("Outlook data file: {}\n", file.path.string());
             paths.push_back(file.path);
         }
+    }
+    if (arguments.apple_mail) {
+        auto stores = sources::apple_mail::find_apple_mail_stores(places);
+        if (stores.empty())
+            return make_error(ErrorCode::NotFound,
+                              "no Apple Mail store found (~/Library/Mail/V2 to V10, on macOS); give a copied "
+                              "Mail/Vn directory as a path",
+                              "");
+        // Mail moves its mail to a new Vn directory when it upgrades; the newest one is in use.
+        if (talk)
+            fmt::print("Apple Mail: {}\n", stores.front().path.string());
+        paths.push_back(stores.front().path);
     }
     return paths;
 }

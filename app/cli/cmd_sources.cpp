@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "app/cli/commands.h"
+#include "core/sources/apple_mail/store_discovery.h"
 #include "core/sources/outlook/data_file_discovery.h"
 #include "core/sources/thunderbird/profile_discovery.h"
 
@@ -30,6 +31,7 @@ int run_sources(const Context& context, const SourcesArguments& arguments) {
     const sources::UserPlaces places = sources::UserPlaces::of_current_user();
     const auto profiles = sources::thunderbird::find_thunderbird_profiles(places);
     const auto data_files = sources::outlook::find_outlook_data_files(places, windows_disk_paths(arguments.windows_disks));
+    const auto mail_stores = sources::apple_mail::find_apple_mail_stores(places);
 
     if (context.options.json) {
         nlohmann::json profile_list = nlohmann::json::array();
@@ -60,11 +62,19 @@ int run_sources(const Context& context, const SourcesArguments& arguments) {
                                  {"size", file.size},
                                  {"windows_user", file.windows_user}});
         }
+        nlohmann::json store_list = nlohmann::json::array();
+        for (const auto& store : mail_stores) {
+            nlohmann::json accounts = nlohmann::json::array();
+            for (const auto& account : store.accounts)
+                accounts.push_back({{"name", account.name}, {"mailboxes", account.mailbox_count}});
+            store_list.push_back({{"path", store.path.string()}, {"version", store.version}, {"accounts", accounts}});
+        }
         nlohmann::json searched = nlohmann::json::array();
         for (const auto& place : profiles.places_searched)
             searched.push_back(place.string());
         context.print_json({{"thunderbird_profiles", profile_list},
                             {"outlook_data_files", file_list},
+                            {"apple_mail_stores", store_list},
                             {"thunderbird_places_searched", searched},
                             {"problems", profiles.problems}});
         return ExitSuccess;
@@ -97,6 +107,14 @@ int run_sources(const Context& context, const SourcesArguments& arguments) {
             fmt::print("  {}  {}  {}{}\n", file.path.string(), file.kind, size_text(file.size),
                        file.windows_user.empty() ? "" : "  (Windows user " + file.windows_user + ")");
         }
+    }
+    if (!mail_stores.empty())
+        fmt::print("Apple Mail stores (import the newest with: cairn import --apple-mail):\n");
+    for (const auto& store : mail_stores) {
+        fmt::print("  V{}  {}\n", store.version, store.path.string());
+        for (const auto& account : store.accounts)
+            fmt::print("      {:<40} {:>4} mailbox{}\n", account.name, account.mailbox_count,
+                       account.mailbox_count == 1 ? "" : "es");
     }
     return ExitSuccess;
 }

@@ -26,6 +26,7 @@ struct ImportArguments {
     /// --thunderbird given: the profile wanted (a name or a directory; empty: the default one).
     std::optional<std::string> thunderbird_profile;
     bool outlook = false;                     ///< --outlook: every PST/OST found
+    bool apple_mail = false;                  ///< --apple-mail: the newest Apple Mail store
     std::vector<std::string> windows_disks;   ///< --windows-disk: mounted Windows disks to search
 };
 int run_import(const Context& context, const ImportArguments& arguments);

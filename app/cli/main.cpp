@@ -106,6 +106,7 @@ int main_with_arguments(int argc, char** argv) {
                                    ->expected(0, 1)
                                    ->type_name("[PROFILE]");
     import_command->add_flag("--outlook", import.outlook, "Import every Outlook data file (.pst, .ost) found");
+    import_command->add_flag("--apple-mail", import.apple_mail, "Import Apple Mail's mail (~/Library/Mail, on macOS)");
     import_command->add_option("--windows-disk", import.windows_disks,
                                "Also look for Outlook data files on this mounted Windows disk (repeatable)")
         ->type_name("DIR");
@@ -193,8 +194,10 @@ int main_with_arguments(int argc, char** argv) {
 
     if (*thunderbird_option)
         import.thunderbird_profile = thunderbird_profile;
-    if (*import_command && import.paths.empty() && !import.thunderbird_profile && !import.outlook) {
-        fmt::print(stderr, "cairn import: give the files or directories to import, or --thunderbird, or --outlook\n"
+    if (*import_command && import.paths.empty() && !import.thunderbird_profile && !import.outlook &&
+        !import.apple_mail) {
+        fmt::print(stderr, "cairn import: give the files or directories to import, or --thunderbird, --outlook "
+                           "or --apple-mail\n"
                            "Run with --help for more information.\n");
         return ExitUsage;
     }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/sources/apple_mail/store_discovery.h"
 #include "core/sources/outlook/data_file_discovery.h"
 #include "core/sources/thunderbird/profile_discovery.h"
 #include "tests/support/temp_dir.h"
@@ -187,5 +188,27 @@ TEST_CASE("Outlook data files are found on a mounted Windows disk and in Wine pr
     auto windows = outlook::find_outlook_data_files(UserPlaces{disk / "Users/ann", std::nullopt, HostSystem::Windows}, {});
     REQUIRE(windows.size() == 1);
     CHECK(windows[0].path.filename() == "ann.ost");
+}
+TEST_CASE("Apple Mail's stores are found on macOS, newest first, with their mailboxes") {
+    TempDir temp;
+    const fs::path mail = temp.path() / "Library/Mail";
+    const std::string uuid = "9A2C54E1-2F1B-4B7C-9A4E-0C2D1E3F4A5B";
+    write_file(mail / "V10/ACCOUNT-1/INBOX.mbox" / uuid / "Data/Messages/1.emlx", "1\nx");
+    write_file(mail / "V10/ACCOUNT-1/Archive.mbox/2019.mbox" / uuid / "Data/Messages/2.emlx", "1\nx");
+    write_file(mail / "V10/ACCOUNT-1/Archive.mbox/Info.plist", "<plist/>");
+    write_file(mail / "V10/MailData/Envelope Index", "SQLite format 3");
+    write_file(mail / "V9/ACCOUNT-0/INBOX.mbox/Messages/1.emlx", "1\nx");
+    write_file(mail / "Vx/ignored.mbox/mbox", "");
+    write_file(mail / "Bundles/x", "");
+    const UserPlaces mac{temp.path(), std::nullopt, HostSystem::MacOS};
+    auto stores = apple_mail::find_apple_mail_stores(mac);
+    REQUIRE(stores.size() == 2);
+    CHECK(stores[0].version == 10);
+    REQUIRE(stores[0].accounts.size() == 1);
+    CHECK(stores[0].accounts[0].name == "ACCOUNT-1");
+    CHECK(stores[0].accounts[0].mailbox_count == 3);
+    CHECK(stores[1].version == 9);
+    CHECK(stores[1].accounts.at(0).mailbox_count == 1);
+    CHECK(apple_mail::find_apple_mail_stores(linux_home(temp.path())).empty());
 }
 }
