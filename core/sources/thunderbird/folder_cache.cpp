@@ -5,8 +5,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/base/utf8.h"
 #include "core/sources/common/modified_utf7.h"
+#include "core/sources/common/quoted_string.h"
 
 namespace cairn::sources::thunderbird {
 namespace {
@@ -22,27 +22,15 @@ public:
 
     /// Calls ON_ENTRY(key, members) for every top-level member that is an object.
     template <typename OnEntry> bool read(OnEntry on_entry) {
-        if (!consume('{'))
-            return false;
-        if (consume('}'))
-            return true;
-        for (;;) {
-            std::optional<std::string> key = string_value();
-            if (!key || !consume(':'))
-                return false;
+        return object([&](const std::string& key) {
+            if (peek() != '{')
+                return skip_value(0);
             std::map<std::string, std::string> members;
-            if (peek() == '{') {
-                if (!flat_object(members))
-                    return false;
-                on_entry(*key, members);
-            } else if (!skip_value(0)) {
+            if (!flat_object(members))
                 return false;
-            }
-            if (consume('}'))
-                return true;
-            if (!consume(','))
-                return false;
-        }
+            on_entry(key, members);
+            return true;
+        });
     }
 
 private:
@@ -65,60 +53,9 @@ private:
     }
 
     std::optional<std::string> string_value() {
-        if (!consume('"'))
+        if (peek() != '"')
             return std::nullopt;
-        std::string value;
-        while (m_position < m_text.size()) {
-            char character = m_text[m_position++];
-            if (character == '"')
-                return value;
-            if (character != '\\') {
-                value += character;
-                continue;
-            }
-            if (m_position >= m_text.size())
-                return std::nullopt;
-            char escaped = m_text[m_position++];
-            switch (escaped) {
-            case 'n': value += '\n'; break;
-            case 't': value += '\t'; break;
-            case 'r': value += '\r'; break;
-            case 'b': value += '\b'; break;
-            case 'f': value += '\f'; break;
-            case 'u': {
-                std::optional<char32_t> unit = hex_unit();
-                if (!unit)
-                    return std::nullopt;
-                char32_t code_point = *unit;
-                if (code_point >= 0xD800 && code_point <= 0xDBFF && m_text.substr(m_position, 2) == "\\u") {
-                    m_position += 2;
-                    std::optional<char32_t> low = hex_unit();
-                    if (!low)
-                        return std::nullopt;
-                    code_point = 0x10000 + ((code_point - 0xD800) << 10) + (*low - 0xDC00);
-                }
-                append_utf8(value, code_point);
-                break;
-            }
-            default: value += escaped; break;
-            }
-        }
-        return std::nullopt;
-    }
-
-    std::optional<char32_t> hex_unit() {
-        if (m_position + 4 > m_text.size())
-            return std::nullopt;
-        char32_t unit = 0;
-        for (int digit = 0; digit < 4; ++digit) {
-            char hex = m_text[m_position++];
-            unit <<= 4;
-            if (hex >= '0' && hex <= '9') unit |= static_cast<char32_t>(hex - '0');
-            else if (hex >= 'a' && hex <= 'f') unit |= static_cast<char32_t>(hex - 'a' + 10);
-            else if (hex >= 'A' && hex <= 'F') unit |= static_cast<char32_t>(hex - 'A' + 10);
-            else return std::nullopt;
-        }
-        return unit;
+        return read_quoted_string(m_text, m_position);
     }
 
     /// A scalar as its text: numbers, true, false, null.
@@ -134,30 +71,16 @@ private:
         return std::string(m_text.substr(start, m_position - start));
     }
 
-    bool flat_object(std::map<std::string, std::string>& members) {
+    /// Reads an object; ON_MEMBER(key) reads each member's value, false when it cannot.
+    template <typename OnMember> bool object(OnMember on_member) {
         if (!consume('{'))
             return false;
         if (consume('}'))
             return true;
         for (;;) {
             std::optional<std::string> key = string_value();
-            if (!key || !consume(':'))
+            if (!key || !consume(':') || !on_member(*key))
                 return false;
-            char next = peek();
-            if (next == '"') {
-                std::optional<std::string> value = string_value();
-                if (!value)
-                    return false;
-                members[*key] = std::move(*value);
-            } else if (next == '{' || next == '[') {
-                if (!skip_value(1))
-                    return false;
-            } else {
-                std::optional<std::string> value = scalar();
-                if (!value)
-                    return false;
-                members[*key] = std::move(*value);
-            }
             if (consume('}'))
                 return true;
             if (!consume(','))
@@ -165,26 +88,37 @@ private:
         }
     }
 
+    /// An object's string and scalar members; nested objects and arrays are stepped over.
+    bool flat_object(std::map<std::string, std::string>& members) {
+        return object([&](const std::string& key) {
+            const char next = peek();
+            if (next == '{' || next == '[')
+                return skip_value(1);
+            std::optional<std::string> value = next == '"' ? string_value() : scalar();
+            if (!value)
+                return false;
+            members[key] = std::move(*value);
+            return true;
+        });
+    }
+
     bool skip_value(int depth) {
         if (depth > MaximumDepth)
             return false;
-        char next = peek();
+        const char next = peek();
         if (next == '"')
             return string_value().has_value();
-        if (next != '{' && next != '[')
+        if (next == '{')
+            return object([&](const std::string&) { return skip_value(depth + 1); });
+        if (next != '[')
             return scalar().has_value();
-        const char close = next == '{' ? '}' : ']';
         ++m_position;
-        if (consume(close))
+        if (consume(']'))
             return true;
         for (;;) {
-            if (close == '}') {
-                if (!string_value() || !consume(':'))
-                    return false;
-            }
             if (!skip_value(depth + 1))
                 return false;
-            if (consume(close))
+            if (consume(']'))
                 return true;
             if (!consume(','))
                 return false;

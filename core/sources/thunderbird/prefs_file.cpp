@@ -6,55 +6,13 @@
 #include <optional>
 #include <sstream>
 
-#include "core/base/utf8.h"
+#include "core/sources/common/quoted_string.h"
 
 namespace cairn::sources::thunderbird {
 namespace {
 
 bool is_space(char character) {
     return character == ' ' || character == '\t' || character == '\r' || character == '\n';
-}
-
-/// Reads a double-quoted JavaScript string starting at TEXT[POSITION] == '"'; advances POSITION
-/// past the closing quote. \uXXXX escapes become UTF-8 (Thunderbird writes non-ASCII that way
-/// in old profiles).
-std::optional<std::string> read_string(std::string_view text, std::size_t& position) {
-    char quote = text[position++];
-    std::string value;
-    while (position < text.size()) {
-        char character = text[position++];
-        if (character == quote)
-            return value;
-        if (character != '\\') {
-            value += character;
-            continue;
-        }
-        if (position >= text.size())
-            return std::nullopt;
-        char escaped = text[position++];
-        switch (escaped) {
-        case 'n': value += '\n'; break;
-        case 't': value += '\t'; break;
-        case 'r': value += '\r'; break;
-        case 'u': {
-            if (position + 4 > text.size())
-                return std::nullopt;
-            unsigned code = 0;
-            for (int digit = 0; digit < 4; ++digit) {
-                char hex = text[position++];
-                code <<= 4;
-                if (hex >= '0' && hex <= '9') code |= static_cast<unsigned>(hex - '0');
-                else if (hex >= 'a' && hex <= 'f') code |= static_cast<unsigned>(hex - 'a' + 10);
-                else if (hex >= 'A' && hex <= 'F') code |= static_cast<unsigned>(hex - 'A' + 10);
-                else return std::nullopt;
-            }
-            append_utf8(value, static_cast<char32_t>(code));
-            break;
-        }
-        default: value += escaped; break;
-        }
-    }
-    return std::nullopt;
 }
 
 void skip_spaces(std::string_view text, std::size_t& position) {
@@ -84,7 +42,7 @@ Preferences parse_preferences(std::string_view text) {
         skip_spaces(line, cursor);
         if (cursor >= line.size() || (line[cursor] != '"' && line[cursor] != '\''))
             continue;
-        std::optional<std::string> name = read_string(line, cursor);
+        std::optional<std::string> name = read_quoted_string(line, cursor);
         if (!name)
             continue;
         skip_spaces(line, cursor);
@@ -95,7 +53,7 @@ Preferences parse_preferences(std::string_view text) {
         if (cursor >= line.size())
             continue;
         if (line[cursor] == '"' || line[cursor] == '\'') {
-            if (std::optional<std::string> value = read_string(line, cursor))
+            if (std::optional<std::string> value = read_quoted_string(line, cursor))
                 preferences[*name] = std::move(*value);
             continue;
         }

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/sources/common/modified_utf7.h"
+#include "core/sources/common/quoted_string.h"
 #include "core/sources/thunderbird/folder_cache.h"
 #include "core/sources/input_estimate.h"
 #include "core/sources/mail_files.h"
@@ -108,6 +109,21 @@ TEST_CASE("prefs.js values are read with their escapes") {
     CHECK(thunderbird::preference(preferences, "mail.server.server1.directory") == "C:\\Users\\ann");
     CHECK(thunderbird::preference(preferences, "mail.x") == "true");
     CHECK(thunderbird::preference(preferences, "mail.absent").empty());
+}
+
+TEST_CASE("quoted strings of prefs.js and folderCache.json are unescaped to UTF-8") {
+    auto read = [](std::string_view text) {
+        std::size_t position = 0;
+        std::optional<std::string> value = read_quoted_string(text, position);
+        return value ? *value + "|" + std::string(text.substr(position)) : std::string("(none)");
+    };
+    CHECK(read(R"("a\"b\\c\/d" rest)") == "a\"b\\c/d| rest");
+    CHECK(read(R"('single \u00e9')") == "single é|");
+    CHECK(read(R"("\ud83d\ude00")") == "\xF0\x9F\x98\x80|");
+    CHECK(read(R"("\ud83d\u0041")") == "\xEF\xBF\xBD" "A|");  // a lone high surrogate
+    CHECK(read(R"("open)") == "(none)");
+    CHECK(read(R"("\u12")") == "(none)");
+    CHECK(read("") == "(none)");
 }
 
 TEST_CASE("a profile's accounts come in Thunderbird's order with their directories") {
