@@ -123,6 +123,8 @@ public:
         });
 
         const bool is_maildir_messages = maildir::is_message_directory_name(directory.filename().string());
+        if (kind == TreeKind::Plain && thunderbird::is_installation_directory(directory))
+            kind = TreeKind::ThunderbirdInstallation;
         for (const fs::directory_entry& entry : entries) {
             if (m_options.cancel != nullptr && m_options.cancel->is_cancelled())
                 return StreamOutcome::Cancelled;
@@ -137,7 +139,8 @@ public:
                     m_sink.on_skipped(display(entry.path()), "a symbolic link to a directory is not followed");
                     continue;
                 }
-                if (kind == TreeKind::Plain && thunderbird::is_profile_directory(entry.path())) {
+                if ((kind == TreeKind::Plain || kind == TreeKind::ThunderbirdInstallation) &&
+                    thunderbird::is_profile_directory(entry.path())) {
                     outcome = CAIRN_TRY(read_thunderbird_profile(entry.path(), join_folder(folder, name), false));
                 } else {
                     DirectoryRole role = classify_directory(kind, name);

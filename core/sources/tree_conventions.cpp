@@ -25,6 +25,10 @@ DirectoryRole classify_directory(TreeKind parent, std::string_view name) {
         if (!apple_mail::is_storage_directory_name(name))
             role.folder_component = directory_folder_component(name);
         return role;
+    case TreeKind::ThunderbirdInstallation:
+        role.skip_reason = skipped_directory_reason(name);
+        role.folder_component = std::string(name);
+        return role;
     case TreeKind::Plain:
         break;
     }
@@ -51,6 +55,9 @@ FileRole classify_file(TreeKind parent, std::string_view name) {
             role.skip_reason = skipped_file_reason(name);
         if (!apple_mail::is_package_mbox_file_name(name))
             role.mbox_folder_component = mbox_folder_component(name);
+        return role;
+    case TreeKind::ThunderbirdInstallation:
+        role.skip_reason = "not mail: a Thunderbird installation keeps mail only in its profiles";
         return role;
     case TreeKind::Plain:
         break;

@@ -13,6 +13,9 @@ enum class TreeKind {
     Plain,               ///< any tree: Maildir(++), mbox files, .eml, Thunderbird and Mail leftovers
     ThunderbirdAccount,  ///< inside an account directory of a Thunderbird profile
     AppleMailbox,        ///< inside an Apple Mail "Name.mbox" directory
+    /// A directory with a profiles.ini (~/.thunderbird) and those below it that are not
+    /// profiles: only the profiles in it hold mail (not "Crash Reports", "Pending Pings").
+    ThunderbirdInstallation,
 };
 
 /// What a sub-directory named NAME is, in a directory of kind PARENT.

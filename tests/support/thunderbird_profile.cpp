@@ -91,6 +91,8 @@ std::optional<TestProfile> build_thunderbird_profile(const fs::path& home) {
                "[Profile0]\nName=default-release\nIsRelative=1\nPath=t5l8wxyz.default-release\n\n"
                "[Install6F193CCC56814779]\nDefault=t5l8wxyz.default-release\nLocked=1\n\n"
                "[General]\nStartWithLastProfile=1\nVersion=2\n");
+    write_file(built.installation / "Crash Reports" / "InstallTime20211110", "1637999000");
+    write_file(built.installation / "Pending Pings" / "0f1e2d3c.json", "{}");
     write_file(built.installation / "installs.ini", "[6F193CCC56814779]\nDefault=t5l8wxyz.default-release\nLocked=1\n");
     write_file(profile / "prefs.js",
                "// Mozilla User Preferences\n\n"

@@ -116,6 +116,11 @@ void collect_folders(const fs::path& directory, const std::string& parent, std::
 
 }  // namespace
 
+bool is_installation_directory(const fs::path& directory) {
+    std::error_code error;
+    return fs::is_regular_file(directory / "profiles.ini", error);
+}
+
 bool is_profile_directory(const fs::path& directory) {
     std::error_code error;
     return fs::is_regular_file(directory / "prefs.js", error) &&

@@ -39,6 +39,10 @@ struct ProfileLayout {
     std::vector<Account> accounts;
 };
 
+/// True when DIRECTORY holds a profiles.ini: a Thunderbird installation's directory
+/// (~/.thunderbird, %APPDATA%\Thunderbird), whose profiles are in it or in its Profiles/.
+bool is_installation_directory(const std::filesystem::path& directory);
+
 /// True when DIRECTORY looks like a Thunderbird profile: it has a prefs.js and a Mail/ or an
 /// ImapMail/ directory.
 bool is_profile_directory(const std::filesystem::path& directory);

@@ -201,6 +201,13 @@ TEST_CASE("a directory holding profiles puts each profile's accounts below the p
     for (const auto& [folder, count] : built->expected_counts())
         expected["t5l8wxyz.default-release/" + folder] = count;
     CHECK(counts_by_folder(sink) == expected);
+    // Beside the profiles, an installation holds no mail: crash reports are not messages.
+    CHECK(skipped_contains(sink, "InstallTime20211110 (not mail: a Thunderbird installation"));
+
+    CollectingSink home_sink;
+    REQUIRE(read_mail_path(built->home, ReadOptions{}, home_sink));
+    CHECK(home_sink.failures.empty());
+    CHECK(home_sink.messages.size() == sink.messages.size());
 }
 
 TEST_CASE("an account directory, or any directory of a profile's mail, imported alone follows Thunderbird's conventions") {
@@ -345,10 +352,8 @@ TEST_CASE("the bytes to read in a profile are those of its mail, not its databas
     }
     write_file(built->profile / "global-messages-db.sqlite", std::string(100000, 'x'));
     CHECK(estimate_input_bytes(built->profile) == mail_bytes);
-    // Beside the profiles: profiles.ini and installs.ini (the other profile's folders are empty).
-    CHECK(estimate_input_bytes(built->installation) ==
-          mail_bytes + std::filesystem::file_size(built->installation / "profiles.ini") +
-              std::filesystem::file_size(built->installation / "installs.ini"));
+    // Beside the profiles an installation holds no mail (the other profile's folders are empty).
+    CHECK(estimate_input_bytes(built->installation) == mail_bytes);
     const auto inbox = built->profile / "ImapMail" / "imap.example.com" / "INBOX";
     CHECK(estimate_input_bytes(inbox) == std::filesystem::file_size(inbox));
 }
