@@ -55,6 +55,8 @@ FileRole classify_file(TreeKind parent, std::string_view name) {
             role.skip_reason = skipped_file_reason(name);
         if (!apple_mail::is_package_mbox_file_name(name))
             role.mbox_folder_component = mbox_folder_component(name);
+        else
+            role.empty_is_empty_folder = true;  // an exported mailbox with no message in it
         return role;
     case TreeKind::ThunderbirdInstallation:
         role.skip_reason = "not mail: a Thunderbird installation keeps mail only in its profiles";

@@ -32,7 +32,8 @@ struct FileRole {
     /// The folder its messages go to, below the directory's folder, if it is an mbox
     /// ("" for Apple Mail's package "mbox" file).
     std::string mbox_folder_component;
-    /// An empty file is an empty folder (Thunderbird), not a failed one.
+    /// An empty file is an empty folder (Thunderbird, Apple Mail's package "mbox"), not a
+    /// failed one.
     bool empty_is_empty_folder = false;
 };
 FileRole classify_file(TreeKind parent, std::string_view name);

@@ -44,11 +44,15 @@ TEST_CASE("an exported .mbox package is one folder named after the package") {
     write_file(package / "table_of_contents", std::string("\x00\x01\x02\x03binary index", 16));
     write_file(temp.path() / "export" / "Projects.mbox" / "Old.mbox" / "mbox",
                "From a@b Mon Jan  1 00:00:00 2001\nSubject: nested\n\nbody\n");
+    write_file(temp.path() / "export" / "Empty.mbox" / "mbox", "");
 
     CollectingSink sink;
     REQUIRE(read_mail_path(temp.path() / "export", ReadOptions{}, sink));
     CHECK(sink.failures.empty());
     CHECK(counts_by_folder(sink) == std::map<std::string, std::size_t>{{"Projects", 2}, {"Projects/Old", 1}});
+    CHECK(std::any_of(sink.skipped.begin(), sink.skipped.end(), [](const std::string& item) {
+        return item.find("Empty.mbox/mbox (an empty folder)") != std::string::npos;
+    }));
 
     CollectingSink package_only;
     REQUIRE(read_mail_path(package, ReadOptions{}, package_only));
