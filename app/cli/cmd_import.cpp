@@ -19,7 +19,8 @@ Result<std::vector<std::filesystem::path>> import_paths(const Context& context, 
         std::optional<std::string> wanted;
         if (!arguments.thunderbird_profile->empty())
             wanted = *arguments.thunderbird_profile;
-        auto profile = sources::thunderbird::choose_profile(sources::thunderbird::find_thunderbird_profiles(places), wanted);
+        auto profile =
+            sources::thunderbird::choose_profile(sources::thunderbird::find_thunderbird_profiles(places), wanted);
         if (!profile)
             return std::unexpected(profile.error());
         if (talk)

@@ -30,7 +30,8 @@ std::vector<std::filesystem::path> windows_disk_paths(const std::vector<std::str
 int run_sources(const Context& context, const SourcesArguments& arguments) {
     const sources::UserPlaces places = sources::UserPlaces::of_current_user();
     const auto profiles = sources::thunderbird::find_thunderbird_profiles(places);
-    const auto data_files = sources::outlook::find_outlook_data_files(places, windows_disk_paths(arguments.windows_disks));
+    const auto data_files =
+        sources::outlook::find_outlook_data_files(places, windows_disk_paths(arguments.windows_disks));
     const auto mail_stores = sources::apple_mail::find_apple_mail_stores(places);
 
     if (context.options.json) {

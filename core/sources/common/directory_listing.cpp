@@ -5,11 +5,12 @@
 
 namespace cairn::sources {
 
-std::vector<std::filesystem::directory_entry> sorted_directory_entries(const std::filesystem::path& directory) {
-    std::vector<std::filesystem::directory_entry> entries;
+namespace fs = std::filesystem;
+
+std::vector<fs::directory_entry> sorted_directory_entries(const fs::path& directory) {
+    std::vector<fs::directory_entry> entries;
     std::error_code error;
-    for (std::filesystem::directory_iterator it(directory, error); !error && it != std::filesystem::directory_iterator();
-         it.increment(error))
+    for (fs::directory_iterator it(directory, error); !error && it != fs::directory_iterator(); it.increment(error))
         entries.push_back(*it);
     std::sort(entries.begin(), entries.end(), [](const auto& left, const auto& right) {
         return left.path().filename().native() < right.path().filename().native();

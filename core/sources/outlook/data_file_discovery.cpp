@@ -104,7 +104,8 @@ std::vector<FoundDataFile> find_on_windows_disk(const fs::path& windows_root) {
     return found;
 }
 
-std::vector<FoundDataFile> find_outlook_data_files(const UserPlaces& places, const std::vector<fs::path>& windows_roots) {
+std::vector<FoundDataFile> find_outlook_data_files(const UserPlaces& places,
+                                                   const std::vector<fs::path>& windows_roots) {
     std::vector<FoundDataFile> found;
     auto add = [&found](std::vector<FoundDataFile> files) { found.insert(found.end(), files.begin(), files.end()); };
     if (places.system == HostSystem::Windows) {
@@ -112,7 +113,8 @@ std::vector<FoundDataFile> find_outlook_data_files(const UserPlaces& places, con
             add(find_in_user_profile(places.home));
     } else if (places.system == HostSystem::Linux && !places.home.empty()) {
         std::vector<fs::path> prefixes{places.home / ".wine"};
-        for (const fs::directory_entry& entry : sorted_directory_entries(places.home / ".local" / "share" / "wineprefixes"))
+        // winetricks keeps one prefix per program there.
+        for (const fs::directory_entry& entry : sorted_directory_entries(places.home / ".local/share/wineprefixes"))
             prefixes.push_back(entry.path());
         for (const fs::path& prefix : prefixes)
             add(find_on_windows_disk(prefix / "drive_c"));

@@ -99,8 +99,10 @@ void add_installation(const Installation& installation, ProfileDiscovery& discov
         for (const auto& [section, keys] : ini) {
             if (!every_section && !section.starts_with("Install"))
                 continue;
-            if (std::string path = value_of(keys, "Default"); !path.empty())
-                install_defaults.push_back(profile_path(installation.root, path, fs::path(path).is_absolute() ? "0" : "1"));
+            if (std::string path = value_of(keys, "Default"); !path.empty()) {
+                const char* is_relative = fs::path(path).is_absolute() ? "0" : "1";
+                install_defaults.push_back(profile_path(installation.root, path, is_relative));
+            }
         }
     };
     collect_defaults(**profiles, false);
