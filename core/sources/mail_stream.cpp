@@ -57,6 +57,8 @@ public:
             }
             status->flags.emplace_back("deleted");
         }
+        if (status && status->partial)
+            ++m_partial_count;
         RawMessage raw;
         raw.bytes = std::move(message.bytes);
         raw.folder = m_origin.mbox_folder;
@@ -75,10 +77,23 @@ public:
 
     bool stopped() const { return m_stopped; }
 
+    /// Says once per file how many of its messages Thunderbird downloaded only in part.
+    void report_partial_messages() const {
+        if (m_partial_count == 0)
+            return;
+        m_sink.on_warning(m_origin.source_path,
+                          fmt::format("{} message{} Thunderbird downloaded only in part (the rest stayed on the "
+                                      "server) {} archived as {} {}",
+                                      m_partial_count, m_partial_count == 1 ? "" : "s",
+                                      m_partial_count == 1 ? "is" : "are", m_partial_count == 1 ? "it" : "they",
+                                      m_partial_count == 1 ? "is" : "are"));
+    }
+
 private:
     const StreamOrigin& m_origin;
     MessageSink& m_sink;
     bool m_stopped = false;
+    std::uint64_t m_partial_count = 0;
 };
 
 StreamOutcome read_mbox(ByteStream& stream, std::string head, const StreamOrigin& origin,
@@ -102,7 +117,10 @@ StreamOutcome read_mbox(ByteStream& stream, std::string head, const StreamOrigin
             break;
         chunk.resize(*count);
     }
-    return reader.finish() ? StreamOutcome::Completed : StreamOutcome::Stopped;
+    if (!reader.finish())
+        return StreamOutcome::Stopped;
+    handler.report_partial_messages();
+    return StreamOutcome::Completed;
 }
 
 StreamOutcome emit(MessageSink& sink, const StreamOrigin& origin, std::string bytes,

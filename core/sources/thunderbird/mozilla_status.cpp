@@ -43,6 +43,7 @@ constexpr std::uint32_t ReadBit = 0x0001;
 constexpr std::uint32_t RepliedBit = 0x0002;
 constexpr std::uint32_t MarkedBit = 0x0004;
 constexpr std::uint32_t ExpungedBit = 0x0008;
+constexpr std::uint32_t PartialBit = 0x0400;
 constexpr std::uint32_t ForwardedBit = 0x1000;
 constexpr std::uint32_t ImapDeletedBit = 0x00200000;
 
@@ -86,6 +87,7 @@ std::optional<MozillaStatus> read_mozilla_status(std::string_view message) {
     if (*status & ForwardedBit)
         result.flags.emplace_back("forwarded");
     result.expunged = (*status & ExpungedBit) != 0;
+    result.partial = (*status & PartialBit) != 0;
     return result;
 }
 

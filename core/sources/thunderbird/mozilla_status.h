@@ -16,6 +16,9 @@ struct MozillaStatus {
     /// The expunged bit (0x0008): deleted in Thunderbird, its bytes left in the mbox until the
     /// folder is compacted. Thunderbird no longer shows such a message.
     bool expunged = false;
+    /// The partial bit (0x0400): only the headers or the first part were downloaded (a POP
+    /// account set to fetch large messages in part); the rest is on the server, if still there.
+    bool partial = false;
 };
 
 /// Reads the X-Mozilla-Status headers from the header block of MESSAGE (only the first 64 KiB

@@ -257,6 +257,23 @@ TEST_CASE("X-Mozilla-Status applies to any mbox; outside a profile an expunged m
     CHECK(sink.skipped.empty());
 }
 
+TEST_CASE("messages Thunderbird downloaded only in part are archived, with one warning per folder") {
+    TempDir temp;
+    write_file(temp.path() / "Inbox",
+               "From - Mon Jan  1 00:00:00 2001\nX-Mozilla-Status: 0401\nSubject: big\n\nfirst part\n\n"
+               "From - Mon Jan  1 00:00:00 2001\nX-Mozilla-Status: 0401\nSubject: bigger\n\nfirst part\n\n"
+               "From - Mon Jan  1 00:00:00 2001\nX-Mozilla-Status: 0001\nSubject: whole\n\nbody\n");
+    CollectingSink sink;
+    REQUIRE(read_mail_path(temp.path() / "Inbox", ReadOptions{}, sink));
+    CHECK(sink.messages.size() == 3);
+    REQUIRE(sink.warnings.size() == 1);
+    CHECK(sink.warnings[0].find("Inbox: 2 messages Thunderbird downloaded only in part") != std::string::npos);
+    auto partial = thunderbird::read_mozilla_status("X-Mozilla-Status: 0401\n\n");
+    REQUIRE(partial);
+    CHECK(partial->partial);
+    CHECK(partial->flags == std::vector<std::string>{"seen"});
+}
+
 TEST_CASE("Maildir flags in the file name win over X-Mozilla-Status") {
     TempDir temp;
     write_file(temp.path() / "box" / "cur" / "1.host:2,F", "X-Mozilla-Status: 0001\nSubject: s\n\nbody\n");
