@@ -94,7 +94,8 @@ int main_with_arguments(int argc, char** argv) {
 
     ImportArguments import;
     auto* import_command = app.add_subcommand(
-        "import", "Archive mail files: .eml, mbox, Maildir, .emlx, folders of these, zip/tar archives of these");
+        "import", "Archive mail files: .eml, mbox, Maildir, .emlx, folders of these, zip/tar archives of these, "
+                  "Thunderbird profiles, Apple Mail folders");
     import_command->add_option("--user", import.user, "Archive for this user (default: your login name)")->type_name("NAME");
     import_command->add_option("--folder", import.folder, "Put the messages under this archive folder")->type_name("PREFIX");
     import_command->add_option("--workers", import.workers, "Worker threads (default: one per core)")->type_name("N");
@@ -129,7 +130,8 @@ int main_with_arguments(int argc, char** argv) {
 
     SourcesArguments sources_arguments;
     auto* sources_command = app.add_subcommand(
-        "sources", "List the Thunderbird profiles and Outlook data files found on this computer, without importing");
+        "sources",
+        "List the Thunderbird profiles, Outlook data files and Apple Mail stores found here, without importing");
     sources_command->add_option("--windows-disk", sources_arguments.windows_disks,
                                 "Also look for Outlook data files on this mounted Windows disk (repeatable)")
         ->type_name("DIR");
