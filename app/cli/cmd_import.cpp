@@ -2,10 +2,65 @@
 #include <fmt/format.h>
 
 #include "app/cli/commands.h"
+#include "core/sources/apple_mail/store_discovery.h"
+#include "core/sources/outlook/data_file_discovery.h"
+#include "core/sources/thunderbird/profile_discovery.h"
 
 namespace cairn::cli {
 
+namespace {
+
+/// The paths to import: those given, plus the Thunderbird profile and Outlook data files asked for.
+Result<std::vector<std::filesystem::path>> import_paths(const Context& context, const ImportArguments& arguments) {
+    std::vector<std::filesystem::path> paths(arguments.paths.begin(), arguments.paths.end());
+    const sources::UserPlaces places = sources::UserPlaces::of_current_user();
+    const bool talk = !context.options.quiet && !context.options.json;
+    if (arguments.thunderbird_profile) {
+        std::optional<std::string> wanted;
+        if (!arguments.thunderbird_profile->empty())
+            wanted = *arguments.thunderbird_profile;
+        auto profile =
+            sources::thunderbird::choose_profile(sources::thunderbird::find_thunderbird_profiles(places), wanted);
+        if (!profile)
+            return std::unexpected(profile.error());
+        if (talk)
+            fmt::print("Thunderbird profile {}: {}\n", profile->name, profile->path.string());
+        paths.push_back(profile->path);
+    }
+    if (arguments.outlook) {
+        auto files = sources::outlook::find_outlook_data_files(places, windows_disk_paths(arguments.windows_disks));
+        if (files.empty())
+            return make_error(ErrorCode::NotFound,
+                              "no Outlook data file (.pst, .ost) found; name a mounted Windows disk with "
+                              "--windows-disk DIR, or give the files as paths",
+                              "");
+        for (const auto& file : files) {
+            if (talk)
+                fmt::print("Outlook data file: {}\n", file.path.string());
+            paths.push_back(file.path);
+        }
+    }
+    if (arguments.apple_mail) {
+        auto stores = sources::apple_mail::find_apple_mail_stores(places);
+        if (stores.empty())
+            return make_error(ErrorCode::NotFound,
+                              "no Apple Mail store found (~/Library/Mail/V2 to V10, on macOS); give a copied "
+                              "Mail/Vn directory as a path",
+                              "");
+        // Mail moves its mail to a new Vn directory when it upgrades; the newest one is in use.
+        if (talk)
+            fmt::print("Apple Mail: {}\n", stores.front().path.string());
+        paths.push_back(stores.front().path);
+    }
+    return paths;
+}
+
+}  // namespace
+
 int run_import(const Context& context, const ImportArguments& arguments) {
+    auto paths = import_paths(context, arguments);
+    if (!paths)
+        return context.fail(paths.error());
     auto archive = context.open_archive(Access::ReadWrite);
     if (!archive)
         return context.fail(archive.error());
@@ -15,9 +70,8 @@ int run_import(const Context& context, const ImportArguments& arguments) {
     while (!options.folder_prefix.empty() && options.folder_prefix.back() == '/')
         options.folder_prefix.pop_back();
     options.worker_threads = arguments.workers;
-    std::vector<std::filesystem::path> paths(arguments.paths.begin(), arguments.paths.end());
     ProgressPrinter progress("import", context.options.quiet);
-    auto report = archive->import(paths, options, &progress, context.cancel);
+    auto report = archive->import(*paths, options, &progress, context.cancel);
     if (!report)
         return context.fail(report.error());
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,11 @@ struct ImportArguments {
     std::string folder;
     std::vector<std::string> paths;
     unsigned workers = 0;
+    /// --thunderbird given: the profile wanted (a name or a directory; empty: the default one).
+    std::optional<std::string> thunderbird_profile;
+    bool outlook = false;                     ///< --outlook: every PST/OST found
+    bool apple_mail = false;                  ///< --apple-mail: the newest Apple Mail store
+    std::vector<std::string> windows_disks;   ///< --windows-disk: mounted Windows disks to search
 };
 int run_import(const Context& context, const ImportArguments& arguments);
 
@@ -69,6 +75,13 @@ struct ReindexArguments {
     std::optional<std::string> user;
 };
 int run_reindex(const Context& context, const ReindexArguments& arguments);
+
+struct SourcesArguments {
+    std::vector<std::string> windows_disks;
+};
+/// Lists the Thunderbird profiles and Outlook data files found, without importing.
+int run_sources(const Context& context, const SourcesArguments& arguments);
+std::vector<std::filesystem::path> windows_disk_paths(const std::vector<std::string>& disks);
 
 /// "512M" -> bytes; InvalidArgument when not a size.
 Result<std::uint64_t> parse_size(const std::string& text);

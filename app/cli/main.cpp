@@ -94,11 +94,26 @@ int main_with_arguments(int argc, char** argv) {
 
     ImportArguments import;
     auto* import_command = app.add_subcommand(
-        "import", "Archive mail files: .eml, mbox, Maildir, .emlx, folders of these, zip/tar archives of these");
+        "import", "Archive mail files: .eml, mbox, Maildir, .emlx, folders of these, zip/tar archives of these, "
+                  "Thunderbird profiles, Apple Mail folders");
     import_command->add_option("--user", import.user, "Archive for this user (default: your login name)")->type_name("NAME");
     import_command->add_option("--folder", import.folder, "Put the messages under this archive folder")->type_name("PREFIX");
     import_command->add_option("--workers", import.workers, "Worker threads (default: one per core)")->type_name("N");
-    import_command->add_option("paths", import.paths, "Files or directories to import")->required()->type_name("PATH");
+    std::string thunderbird_profile;
+    auto* thunderbird_option = import_command
+                                   ->add_option("--thunderbird", thunderbird_profile,
+                                                "Import a Thunderbird profile: its name in profiles.ini or its "
+                                                "directory (default: the default profile)")
+                                   ->expected(0, 1)
+                                   ->type_name("[PROFILE]");
+    import_command->add_flag("--outlook", import.outlook, "Import every Outlook data file (.pst, .ost) found");
+    import_command->add_flag("--apple-mail", import.apple_mail, "Import Apple Mail's mail (~/Library/Mail, on macOS)");
+    import_command->add_option("--windows-disk", import.windows_disks,
+                               "Also look for Outlook data files on this mounted Windows disk (repeatable)")
+        ->type_name("DIR");
+    import_command->add_option("paths", import.paths, "Files or directories to import (a Thunderbird profile "
+                                                      "directory is read as Thunderbird shows it)")
+        ->type_name("PATH");
 
     ExportArguments export_arguments;
     std::string export_user, export_folder;
@@ -112,6 +127,14 @@ int main_with_arguments(int argc, char** argv) {
     auto* export_user_option = export_command->add_option("--user", export_user, "Only this user's messages")->type_name("NAME");
     auto* export_folder_option =
         export_command->add_option("--folder", export_folder, "Only this folder and its sub-folders")->type_name("FOLDER");
+
+    SourcesArguments sources_arguments;
+    auto* sources_command = app.add_subcommand(
+        "sources",
+        "List the Thunderbird profiles, Outlook data files and Apple Mail stores found here, without importing");
+    sources_command->add_option("--windows-disk", sources_arguments.windows_disks,
+                                "Also look for Outlook data files on this mounted Windows disk (repeatable)")
+        ->type_name("DIR");
 
     auto* verify_command = app.add_subcommand("verify", "Read back every block and every message, checking their integrity");
     auto* stats_command = app.add_subcommand("stats", "Messages, users, folders, sizes and deduplication savings");
@@ -171,6 +194,15 @@ int main_with_arguments(int argc, char** argv) {
         return code == 0 ? ExitSuccess : ExitUsage;
     }
 
+    if (*thunderbird_option)
+        import.thunderbird_profile = thunderbird_profile;
+    if (*import_command && import.paths.empty() && !import.thunderbird_profile && !import.outlook &&
+        !import.apple_mail) {
+        fmt::print(stderr, "cairn import: give the files or directories to import, or --thunderbird, --outlook "
+                           "or --apple-mail\n"
+                           "Run with --help for more information.\n");
+        return ExitUsage;
+    }
     if (*export_user_option)
         export_arguments.user = export_user;
     if (*export_folder_option)
@@ -194,6 +226,8 @@ int main_with_arguments(int argc, char** argv) {
         return run_init(context, init);
     if (*import_command)
         return run_import(context, import);
+    if (*sources_command)
+        return run_sources(context, sources_arguments);
     if (*export_command)
         return run_export(context, export_arguments);
     if (*verify_command)

@@ -18,6 +18,7 @@
 #include "core/archive/archive_impl.h"
 #include "core/archive/indexing.h"
 #include "core/search/search_index.h"
+#include "core/sources/input_estimate.h"
 #include "core/sources/mail_files.h"
 
 namespace cairn {
@@ -48,7 +49,10 @@ struct PassedOverItem {
     bool unchanged = false;  // imported before (otherwise: not mail by name)
     std::uint64_t size = 0;
 };
-using Item = std::variant<MessageItem, FileCompleteItem, FailureItem, PassedOverItem>;
+struct WarningItem {
+    std::string text;
+};
+using Item = std::variant<MessageItem, FileCompleteItem, FailureItem, PassedOverItem, WarningItem>;
 
 /// A bounded FIFO between the reader and the writer. Bounded in items and in bytes, so memory
 /// stays flat whatever the mailbox size.
@@ -229,6 +233,10 @@ public:
 
     void on_skipped(const std::string&, const std::string&) override { m_queue.push(PassedOverItem{false, 0}, 0); }
 
+    void on_warning(const std::string& path, const std::string& text) override {
+        m_queue.push(WarningItem{path + ": " + text}, 0);
+    }
+
 private:
     ItemQueue& m_queue;
     PreparerPool& m_pool;
@@ -245,22 +253,11 @@ std::string join_folder(const std::string& prefix, const std::string& folder) {
     return prefix + "/" + folder;
 }
 
-/// The bytes of every file under the paths: the import's progress is measured against it.
+/// About the bytes the sources will read under the paths: the import's progress is measured against it.
 std::uint64_t input_size(const std::vector<std::filesystem::path>& paths) {
     std::uint64_t total = 0;
-    std::error_code error;
-    for (const auto& path : paths) {
-        if (std::filesystem::is_regular_file(path, error)) {
-            total += std::filesystem::file_size(path, error);
-            continue;
-        }
-        for (auto it = std::filesystem::recursive_directory_iterator(path, error);
-             !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
-            std::error_code size_error;
-            if (it->is_regular_file(size_error))
-                total += it->file_size(size_error);
-        }
-    }
+    for (const auto& path : paths)
+        total += sources::estimate_input_bytes(path);
     return total;
 }
 
@@ -444,6 +441,8 @@ Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::f
             } else if (auto* passed = std::get_if<PassedOverItem>(&*item)) {
                 ++(passed->unchanged ? report.files_skipped_unchanged : report.files_passed_over);
                 completed_files_bytes += passed->size;
+            } else if (auto* warning = std::get_if<WarningItem>(&*item)) {
+                report.warnings.push_back(std::move(warning->text));
             }
             if (step_result && (writer.pending_messages() >= options.batch_messages ||
                                 writer.pending_bytes() >= options.batch_bytes ||

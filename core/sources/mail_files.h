@@ -19,6 +19,11 @@ struct ReadOptions {
 /// (sub-directories and mbox files become folders), or a .zip/.tar/.tar.gz/.tar.zst/.tar.xz/.tar.bz2
 /// holding these. Formats are detected from content, not from the name.
 ///
+/// Mail programs' trees are read as the program shows them (see tree_conventions.h): a
+/// Thunderbird profile (prefs.js with Mail/ or ImapMail/; PATH itself or any directory below it)
+/// by account name, then folders, with flags from X-Mozilla-Status and its expunged messages
+/// passed over; Apple Mail's "Name.mbox" directories as folder "Name".
+///
 /// Folders are relative to PATH ("" for PATH itself and for the messages of a single file).
 /// Directories are walked in sorted order; files are streamed (mbox in 1 MiB chunks, at most one
 /// message in memory). Each file (or whole archive) is offered to sink.should_read first, and

@@ -7,6 +7,7 @@
 #include "core/sources/eml/emlx_reader.h"
 #include "core/sources/mbox/from_line.h"
 #include "core/sources/mbox/mbox_reader.h"
+#include "core/sources/thunderbird/mozilla_status.h"
 
 namespace cairn::sources {
 namespace {
@@ -44,6 +45,20 @@ public:
     MboxToSink(const StreamOrigin& origin, MessageSink& sink) : m_origin(origin), m_sink(sink) {}
 
     bool on_mbox_message(mbox::MboxMessage&& message) override {
+        // Any mbox Thunderbird wrote carries its flags in X-Mozilla-Status, inside a profile or
+        // copied out of one. A message it deleted stays there until the folder is compacted: a
+        // profile is archived as Thunderbird shows it, but a loose mbox file is kept whole.
+        std::optional<thunderbird::MozillaStatus> status = thunderbird::read_mozilla_status(message.bytes);
+        if (status && status->expunged) {
+            if (m_origin.in_thunderbird_profile) {
+                m_sink.on_skipped(fmt::format("{} at offset {}", m_origin.source_path, message.offset),
+                                  "deleted in Thunderbird, not yet compacted away");
+                return true;
+            }
+            status->flags.emplace_back("deleted");
+        }
+        if (status && status->partial)
+            ++m_partial_count;
         RawMessage raw;
         raw.bytes = std::move(message.bytes);
         raw.folder = m_origin.mbox_folder;
@@ -52,7 +67,7 @@ public:
         raw.received_time = mbox::from_line_time(message.from_line);
         if (!raw.received_time)
             raw.received_time = m_origin.received_time;
-        raw.flags = m_origin.flags;
+        raw.flags = (m_origin.flags.empty() && status) ? std::move(status->flags) : m_origin.flags;
         if (!m_sink.on_message(std::move(raw))) {
             m_stopped = true;
             return false;
@@ -62,10 +77,23 @@ public:
 
     bool stopped() const { return m_stopped; }
 
+    /// Says once per file how many of its messages Thunderbird downloaded only in part.
+    void report_partial_messages() const {
+        if (m_partial_count == 0)
+            return;
+        m_sink.on_warning(m_origin.source_path,
+                          fmt::format("{} message{} Thunderbird downloaded only in part (the rest stayed on the "
+                                      "server) {} archived as {} {}",
+                                      m_partial_count, m_partial_count == 1 ? "" : "s",
+                                      m_partial_count == 1 ? "is" : "are", m_partial_count == 1 ? "it" : "they",
+                                      m_partial_count == 1 ? "is" : "are"));
+    }
+
 private:
     const StreamOrigin& m_origin;
     MessageSink& m_sink;
     bool m_stopped = false;
+    std::uint64_t m_partial_count = 0;
 };
 
 StreamOutcome read_mbox(ByteStream& stream, std::string head, const StreamOrigin& origin,
@@ -89,7 +117,10 @@ StreamOutcome read_mbox(ByteStream& stream, std::string head, const StreamOrigin
             break;
         chunk.resize(*count);
     }
-    return reader.finish() ? StreamOutcome::Completed : StreamOutcome::Stopped;
+    if (!reader.finish())
+        return StreamOutcome::Stopped;
+    handler.report_partial_messages();
+    return StreamOutcome::Completed;
 }
 
 StreamOutcome emit(MessageSink& sink, const StreamOrigin& origin, std::string bytes,
@@ -100,6 +131,16 @@ StreamOutcome emit(MessageSink& sink, const StreamOrigin& origin, std::string by
     raw.source_path = origin.source_path;
     raw.offset = 0;
     raw.received_time = origin.received_time;
+    // Flags of the source's own (Maildir info, emlx plist) win; else Thunderbird's headers (its
+    // maildir store, a saved message). An expunged single file is kept: Thunderbird's maildir
+    // store removes deleted files at once, so one that is left is not waiting for compaction.
+    if (flags.empty()) {
+        if (std::optional<thunderbird::MozillaStatus> status = thunderbird::read_mozilla_status(raw.bytes)) {
+            flags = std::move(status->flags);
+            if (status->expunged)
+                flags.emplace_back("deleted");
+        }
+    }
     raw.flags = std::move(flags);
     return sink.on_message(std::move(raw)) ? StreamOutcome::Completed : StreamOutcome::Stopped;
 }

@@ -20,6 +20,9 @@ struct StreamOrigin {
     std::string mbox_folder;     ///< folder of the messages if the content is an mbox
     std::vector<std::string> flags;             ///< Maildir flags, for every message
     std::optional<std::int64_t> received_time;  ///< Maildir mtime; an mbox From_ date wins
+    /// In a Thunderbird profile: mbox messages Thunderbird expunged (X-Mozilla-Status 0x8, kept
+    /// only until the folder is compacted) are passed over; elsewhere they are kept, "deleted".
+    bool in_thunderbird_profile = false;
 };
 
 enum class StreamOutcome {

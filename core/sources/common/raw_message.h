@@ -54,6 +54,9 @@ public:
     virtual void on_file_complete(const FileIdentity& identity) { (void)identity; }
     /// Called for a file deliberately passed over (.msf indexes, dot files); counted, not failed.
     virtual void on_skipped(const std::string& path, const std::string& why) { (void)path; (void)why; }
+    /// Called for something the user should know though nothing failed (mail archived as the
+    /// source holds it, but incomplete there). Given once per kind and import path, not per file.
+    virtual void on_warning(const std::string& path, const std::string& text) { (void)path; (void)text; }
 };
 
 }  // namespace cairn::sources

@@ -25,6 +25,9 @@ public:
     void on_skipped(const std::string& path, const std::string& why) override {
         skipped.push_back(path + " (" + why + ")");
     }
+    void on_warning(const std::string& path, const std::string& text) override {
+        warnings.push_back(path + ": " + text);
+    }
 
     /// The message whose bytes are BYTES, or nullptr.
     const sources::RawMessage* find(const std::string& bytes) const {
@@ -40,6 +43,7 @@ public:
     std::vector<sources::FileIdentity> asked;
     std::vector<sources::FileIdentity> completed;
     std::vector<std::string> skipped;
+    std::vector<std::string> warnings;
     std::size_t stop_after = 0;
     std::string refuse_path_containing;
 };
