@@ -1,12 +1,20 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/sources/mail_stream.h"
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+#include <fcntl.h>
 #include <fmt/core.h>
+#include <unistd.h>
 
 #include "core/sources/common/content_kind.h"
 #include "core/sources/eml/emlx_reader.h"
 #include "core/sources/mbox/from_line.h"
 #include "core/sources/mbox/mbox_reader.h"
+#include "core/sources/pst/pst_reader.h"
 
 namespace cairn::sources {
 namespace {
@@ -104,6 +112,92 @@ StreamOutcome emit(MessageSink& sink, const StreamOrigin& origin, std::string by
     return sink.on_message(std::move(raw)) ? StreamOutcome::Completed : StreamOutcome::Stopped;
 }
 
+/// A temporary file, removed when this goes out of scope.
+class SpoolFile {
+public:
+    SpoolFile() = default;
+    SpoolFile(const SpoolFile&) = delete;
+    SpoolFile& operator=(const SpoolFile&) = delete;
+    ~SpoolFile() {
+        if (m_descriptor >= 0)
+            ::close(m_descriptor);
+        if (!m_path.empty())
+            ::unlink(m_path.c_str());
+    }
+
+    /// Creates the file; false with errno set when it cannot.
+    bool create() {
+        std::error_code error;
+        std::string pattern = (std::filesystem::temp_directory_path(error) / "cairn-pst-XXXXXX").string();
+        if (error)
+            pattern = "/tmp/cairn-pst-XXXXXX";
+        m_descriptor = ::mkostemp(pattern.data(), O_CLOEXEC);
+        if (m_descriptor < 0)
+            return false;
+        m_path = pattern;
+        return true;
+    }
+    /// Writes all of BYTES; false with errno set when it cannot (disk full).
+    bool write(std::string_view bytes) {
+        while (!bytes.empty()) {
+            ssize_t written = ::write(m_descriptor, bytes.data(), bytes.size());
+            if (written < 0 && errno == EINTR)
+                continue;
+            if (written <= 0)
+                return false;
+            bytes.remove_prefix(static_cast<std::size_t>(written));
+        }
+        return true;
+    }
+    const std::string& path() const { return m_path; }
+
+private:
+    int m_descriptor = -1;
+    std::string m_path;
+};
+
+StreamOutcome read_pst(ByteStream& stream, std::string head, const StreamOrigin& origin,
+                       const CancellationToken* cancel, MessageSink& sink) {
+    pst::PstOrigin pst_origin{origin.source_path, origin.mbox_folder};
+    std::string file_path = origin.file_path;
+    // libpff reads a PST by seeking all over it, so a PST in an archive goes to a temporary file.
+    SpoolFile spool;
+    if (file_path.empty()) {
+        auto spool_failure = [&](int error_number) {
+            sink.on_failure(ItemFailure{origin.source_path, stream.position(),
+                                        fmt::format("cannot copy the PST/OST file out of the archive to a temporary "
+                                                    "file ({}); extract it from the archive and import it directly",
+                                                    std::strerror(error_number))});
+            return StreamOutcome::Refused;
+        };
+        if (!spool.create() || !spool.write(head))
+            return spool_failure(errno);
+        std::string chunk(ReadChunkSize, '\0');
+        for (;;) {
+            if (is_cancelled(cancel))
+                return StreamOutcome::Cancelled;
+            Result<std::size_t> count = stream.read(std::span<char>(chunk.data(), chunk.size()));
+            if (!count) {
+                report_read_error(sink, origin, stream, count.error());
+                return StreamOutcome::ReadError;
+            }
+            if (*count == 0)
+                break;
+            if (!spool.write(std::string_view(chunk.data(), *count)))
+                return spool_failure(errno);
+        }
+        file_path = spool.path();
+    }
+    switch (pst::read_pst_file(file_path, pst_origin, cancel, sink)) {
+    case pst::PstOutcome::Completed: return StreamOutcome::Completed;
+    case pst::PstOutcome::ItemsFailed:
+    case pst::PstOutcome::Unreadable: return StreamOutcome::Refused;
+    case pst::PstOutcome::Stopped: return StreamOutcome::Stopped;
+    case pst::PstOutcome::Cancelled: return StreamOutcome::Cancelled;
+    }
+    return StreamOutcome::Refused;
+}
+
 }  // namespace
 
 StreamOutcome read_mail_stream(ByteStream& stream, const StreamOrigin& origin, ArchivePolicy archive_policy,
@@ -124,12 +218,8 @@ StreamOutcome read_mail_stream(ByteStream& stream, const StreamOrigin& origin, A
         sink.on_failure(ItemFailure{origin.source_path, 0,
                                     fmt::format("not a mail message (looks like {})", detection.description)});
         return StreamOutcome::Refused;
-    case ContentKind::UnsupportedMail:
-        sink.on_failure(ItemFailure{origin.source_path, 0,
-                                    fmt::format("{} is not supported yet; export its folders from the mail program "
-                                                "as .eml or mbox files and import those",
-                                                detection.description)});
-        return StreamOutcome::Refused;
+    case ContentKind::Pst:
+        return read_pst(stream, std::move(head), origin, cancel, sink);
     case ContentKind::Archive:
         if (archive_policy == ArchivePolicy::Return)
             return StreamOutcome::IsArchive;
