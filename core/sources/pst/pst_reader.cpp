@@ -597,6 +597,9 @@ private:
         if (!author.name.empty() || !author.address.empty())
             message.from = author;
         message.subject = properties.text(tag::Subject, codepage);
+        // MS-OXCMSG: a subject starting with U+0001 has a length character next; both are markers.
+        if (message.subject && message.subject->size() >= 2 && message.subject->front() == '\x01')
+            message.subject->erase(0, 2);
         message.date = properties.time(tag::ClientSubmitTime)
                            .or_else([&] { return properties.time(tag::MessageDeliveryTime); })
                            .or_else([&] { return properties.time(tag::CreationTime); });
