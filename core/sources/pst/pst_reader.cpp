@@ -84,28 +84,32 @@ public:
         clear();
         return &m_error;
     }
-    /// libpff's message, one line; the innermost cause last.
+    /// libpff's message in one line: what failed, then the innermost cause.
     std::string text() const {
         if (m_error == nullptr)
-            return "unknown libpff error";
-        std::array<char, 2048> buffer{};
+            return "no reason given by libpff";
+        std::array<char, 4096> buffer{};
         if (libpff_error_backtrace_sprint(m_error, buffer.data(), buffer.size()) <= 0)
-            return "unknown libpff error";
-        std::string text(buffer.data());
+            return "no reason given by libpff";
+        // The backtrace lists the innermost cause first and the outermost failure last.
+        std::vector<std::string> lines;
         std::string line;
-        std::string joined;
-        for (char character : text) {
-            if (character == '\n' || character == '\r') {
+        for (const char* character = buffer.data(); *character != '\0'; ++character) {
+            if (*character == '\n' || *character == '\r') {
                 if (!line.empty())
-                    joined += (joined.empty() ? "" : "; ") + line;
+                    lines.push_back(std::move(line));
                 line.clear();
             } else {
-                line += character;
+                line += *character;
             }
         }
         if (!line.empty())
-            joined += (joined.empty() ? "" : "; ") + line;
-        return joined.empty() ? "unknown libpff error" : joined;
+            lines.push_back(std::move(line));
+        if (lines.empty())
+            return "no reason given by libpff";
+        if (lines.size() == 1)
+            return lines.front();
+        return fmt::format("{} (cause: {})", lines.back(), lines.front());
     }
 
 private:
@@ -308,8 +312,11 @@ public:
             m_file_codepage = static_cast<std::uint32_t>(codepage);
 
         libpff_item_t* root = nullptr;
-        if (libpff_file_get_root_folder(m_file, &root, error.out()) != 1) {
-            fail(0, fmt::format("cannot read the folder tree of the PST/OST file: {}", error.text()));
+        int found = libpff_file_get_root_folder(m_file, &root, error.out());
+        if (found != 1) {
+            fail(0, found == 0 ? std::string("the folder tree cannot be found: the file is truncated or its index is "
+                                             "damaged; repair a copy with Outlook's Inbox Repair Tool (scanpst)")
+                               : fmt::format("cannot read the folder tree: {}", error.text()));
             return PstOutcome::Unreadable;
         }
         ItemHandle root_handle(root);
