@@ -169,6 +169,10 @@ bool has_flag(const sources::RawMessage& message, const std::string& flag) {
 
 }  // namespace
 
+// libpff 20180714 leaks a column definition on some damaged tables; that is Debian's library,
+// not ours, so LeakSanitizer (the sanitizer build, the fuzzer) is told to pass over it.
+extern "C" const char* __lsan_default_suppressions() { return "leak:libpff_\n"; }
+
 TEST_SUITE("sources.pst_corpus") {
 
 TEST_CASE("every corpus PST/OST gives pffexport's mail items per folder and the same attachment bytes") {
