@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/base/text.h"
 #include "core/mime/header_block.h"
 
 namespace cairn::mime {
@@ -17,23 +18,6 @@ namespace {
 
 constexpr std::string_view ReplacementCharacter = "\xEF\xBF\xBD";
 
-void append_code_point(std::string& output, char32_t code_point) {
-    if (code_point < 0x80) {
-        output += static_cast<char>(code_point);
-    } else if (code_point < 0x800) {
-        output += static_cast<char>(0xC0 | (code_point >> 6));
-        output += static_cast<char>(0x80 | (code_point & 0x3F));
-    } else if (code_point < 0x10000) {
-        output += static_cast<char>(0xE0 | (code_point >> 12));
-        output += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-        output += static_cast<char>(0x80 | (code_point & 0x3F));
-    } else {
-        output += static_cast<char>(0xF0 | (code_point >> 18));
-        output += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
-        output += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-        output += static_cast<char>(0x80 | (code_point & 0x3F));
-    }
-}
 
 constexpr std::array<char16_t, 32> Windows1252High = {
     0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
@@ -243,9 +227,9 @@ std::string windows_1252_to_utf8(std::string_view bytes) {
         if (byte < 0x80)
             output += character;
         else if (byte < 0xA0)
-            append_code_point(output, Windows1252High[byte - 0x80]);
+            append_utf8(output, Windows1252High[byte - 0x80]);
         else
-            append_code_point(output, byte);
+            append_utf8(output, byte);
     }
     return output;
 }

@@ -76,27 +76,39 @@ private:
     bool m_stopped = false;
 };
 
-StreamOutcome read_mbox(ByteStream& stream, std::string head, const StreamOrigin& origin,
-                        const CancellationToken* cancel, MessageSink& sink) {
-    MboxToSink handler(origin, sink);
-    mbox::MboxReader reader(handler);
-    std::string chunk = std::move(head);
+/// Passes FIRST, then the rest of STREAM in chunks, to CONSUME, which returns Completed to go on
+/// or the outcome to stop with. A read error is reported and ends it with ReadError.
+template <typename Consume>
+StreamOutcome for_each_chunk(ByteStream& stream, std::string first, const StreamOrigin& origin,
+                             const CancellationToken* cancel, MessageSink& sink, Consume&& consume) {
+    std::string chunk = std::move(first);
     for (;;) {
-        if (!reader.feed(chunk))
-            return StreamOutcome::Stopped;
+        if (StreamOutcome outcome = consume(std::string_view(chunk)); outcome != StreamOutcome::Completed)
+            return outcome;
         if (is_cancelled(cancel))
             return StreamOutcome::Cancelled;
         chunk.resize(ReadChunkSize);
         Result<std::size_t> count = stream.read(std::span<char>(chunk.data(), chunk.size()));
         if (!count) {
-            // The message being assembled may be cut short, so it is not passed on.
             report_read_error(sink, origin, stream, count.error());
             return StreamOutcome::ReadError;
         }
         if (*count == 0)
-            break;
+            return StreamOutcome::Completed;
         chunk.resize(*count);
     }
+}
+
+StreamOutcome read_mbox(ByteStream& stream, std::string head, const StreamOrigin& origin,
+                        const CancellationToken* cancel, MessageSink& sink) {
+    MboxToSink handler(origin, sink);
+    mbox::MboxReader reader(handler);
+    // After a read error the message being assembled may be cut short, so it is not passed on.
+    StreamOutcome outcome = for_each_chunk(stream, std::move(head), origin, cancel, sink, [&](std::string_view chunk) {
+        return reader.feed(chunk) ? StreamOutcome::Completed : StreamOutcome::Stopped;
+    });
+    if (outcome != StreamOutcome::Completed)
+        return outcome;
     return reader.finish() ? StreamOutcome::Completed : StreamOutcome::Stopped;
 }
 
@@ -170,22 +182,19 @@ StreamOutcome read_pst(ByteStream& stream, std::string head, const StreamOrigin&
                                                     std::strerror(error_number))});
             return StreamOutcome::Refused;
         };
-        if (!spool.create() || !spool.write(head))
+        if (!spool.create())
             return spool_failure(errno);
-        std::string chunk(ReadChunkSize, '\0');
-        for (;;) {
-            if (is_cancelled(cancel))
-                return StreamOutcome::Cancelled;
-            Result<std::size_t> count = stream.read(std::span<char>(chunk.data(), chunk.size()));
-            if (!count) {
-                report_read_error(sink, origin, stream, count.error());
-                return StreamOutcome::ReadError;
-            }
-            if (*count == 0)
-                break;
-            if (!spool.write(std::string_view(chunk.data(), *count)))
-                return spool_failure(errno);
-        }
+        int write_error = 0;
+        StreamOutcome outcome = for_each_chunk(stream, std::move(head), origin, cancel, sink, [&](std::string_view chunk) {
+            if (spool.write(chunk))
+                return StreamOutcome::Completed;
+            write_error = errno;
+            return StreamOutcome::Refused;
+        });
+        if (write_error != 0)
+            return spool_failure(write_error);
+        if (outcome != StreamOutcome::Completed)
+            return outcome;
         file_path = spool.path();
     }
     switch (pst::read_pst_file(file_path, pst_origin, cancel, sink)) {

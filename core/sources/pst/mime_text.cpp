@@ -8,6 +8,7 @@
 #include <fmt/core.h>
 #include <iconv.h>
 
+#include "core/base/text.h"
 namespace cairn::sources::pst {
 namespace {
 
@@ -301,25 +302,6 @@ std::int64_t filetime_to_unix(std::uint64_t filetime) {
     return static_cast<std::int64_t>(filetime / 10'000'000ULL) - EpochDifference;
 }
 
-void append_utf8(std::string& out, std::uint32_t code_point) {
-    if ((code_point >= 0xD800 && code_point <= 0xDFFF) || code_point > 0x10FFFF)
-        code_point = 0xFFFD;
-    if (code_point < 0x80) {
-        out += static_cast<char>(code_point);
-    } else if (code_point < 0x800) {
-        out += static_cast<char>(0xC0 | (code_point >> 6));
-        out += static_cast<char>(0x80 | (code_point & 0x3F));
-    } else if (code_point < 0x10000) {
-        out += static_cast<char>(0xE0 | (code_point >> 12));
-        out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code_point & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (code_point >> 18));
-        out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code_point & 0x3F));
-    }
-}
 
 std::string utf16le_to_utf8(std::string_view bytes) {
     std::string out;

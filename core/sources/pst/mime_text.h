@@ -52,9 +52,6 @@ std::string codepage_to_utf8(std::string_view bytes, std::uint32_t codepage);
 /// UTF-16LE BYTES (a trailing odd byte ignored) as UTF-8; unpaired surrogates become U+FFFD.
 std::string utf16le_to_utf8(std::string_view bytes);
 
-/// Appends code point CODE_POINT as UTF-8 (U+FFFD for surrogates and values past U+10FFFF).
-void append_utf8(std::string& out, std::uint32_t code_point);
-
 /// A 64-bit FNV-1a hash, for deterministic MIME boundaries.
 std::uint64_t fnv1a(std::string_view bytes, std::uint64_t seed = 0xcbf29ce484222325ULL);
 

@@ -352,48 +352,61 @@ private:
     /// (OST: "Root - Mailbox", not "Root - Public"), else that first-level folder itself ("Top of
     /// Personal Folders").
     std::optional<std::uint32_t> top_folder_identifier(libpff_item_t* root, std::optional<std::uint32_t> store_named) {
-        PffError error;
-        int count = 0;
-        if (libpff_folder_get_number_of_sub_folders(root, &count, error.out()) != 1)
-            return std::nullopt;
+        std::optional<std::uint32_t> named_by_store;
         std::optional<std::uint32_t> most_folders;
         int most_folder_count = -1;
         std::optional<std::uint32_t> named_subtree;
         int named_subtree_siblings = -1;
+        for_each_sub_folder(root, [&](libpff_item_t* child, std::uint32_t identifier) {
+            if (store_named && identifier == *store_named) {
+                named_by_store = identifier;
+                return false;
+            }
+            PffError error;
+            int grandchild_count = 0;
+            if (libpff_folder_get_number_of_sub_folders(child, &grandchild_count, error.out()) != 1)
+                return true;
+            if (grandchild_count > most_folder_count) {
+                most_folder_count = grandchild_count;
+                most_folders = identifier;
+            }
+            for_each_sub_folder(child, [&](libpff_item_t* grandchild, std::uint32_t grandchild_identifier) {
+                if (store_named && grandchild_identifier == *store_named) {
+                    named_by_store = grandchild_identifier;
+                    return false;
+                }
+                if (grandchild_count > named_subtree_siblings && folder_name(grandchild) == "IPM_SUBTREE") {
+                    named_subtree = grandchild_identifier;
+                    named_subtree_siblings = grandchild_count;
+                }
+                return true;
+            });
+            return !named_by_store;
+        });
+        if (named_by_store)
+            return named_by_store;
+        return named_subtree ? named_subtree : most_folders;
+    }
+
+    /// Calls VISIT(sub_folder, identifier) for each sub-folder of FOLDER that can be read, until
+    /// VISIT returns false. Only for finding the top: the walk itself reports unreadable folders.
+    template <typename Visit>
+    static void for_each_sub_folder(libpff_item_t* folder, Visit&& visit) {
+        PffError error;
+        int count = 0;
+        if (libpff_folder_get_number_of_sub_folders(folder, &count, error.out()) != 1)
+            return;
         for (int index = 0; index < count; ++index) {
             libpff_item_t* child = nullptr;
-            if (libpff_folder_get_sub_folder(root, index, &child, error.out()) != 1)
+            if (libpff_folder_get_sub_folder(folder, index, &child, error.out()) != 1)
                 continue;
             ItemHandle child_handle(child);
             std::uint32_t identifier = 0;
             if (libpff_item_get_identifier(child, &identifier, error.out()) != 1)
                 continue;
-            if (store_named && identifier == *store_named)
-                return identifier;
-            int grandchild_count = 0;
-            if (libpff_folder_get_number_of_sub_folders(child, &grandchild_count, error.out()) != 1)
-                continue;
-            if (grandchild_count > most_folder_count) {
-                most_folder_count = grandchild_count;
-                most_folders = identifier;
-            }
-            for (int grandchild_index = 0; grandchild_index < grandchild_count; ++grandchild_index) {
-                libpff_item_t* grandchild = nullptr;
-                if (libpff_folder_get_sub_folder(child, grandchild_index, &grandchild, error.out()) != 1)
-                    continue;
-                ItemHandle grandchild_handle(grandchild);
-                std::uint32_t grandchild_identifier = 0;
-                if (libpff_item_get_identifier(grandchild, &grandchild_identifier, error.out()) != 1)
-                    continue;
-                if (store_named && grandchild_identifier == *store_named)
-                    return grandchild_identifier;
-                if (grandchild_count > named_subtree_siblings && folder_name(grandchild) == "IPM_SUBTREE") {
-                    named_subtree = grandchild_identifier;
-                    named_subtree_siblings = grandchild_count;
-                }
-            }
+            if (!visit(child, identifier))
+                return;
         }
-        return named_subtree ? named_subtree : most_folders;
     }
 
     /// Walks FOLDER, whose names from the root are PATH; IN_IPM_SUBTREE when it is inside the

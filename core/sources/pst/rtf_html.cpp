@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/sources/pst/rtf_html.h"
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
+#include "core/base/text.h"
 #include "core/sources/pst/mime_text.h"
 
 namespace cairn::sources::pst {
@@ -67,8 +69,8 @@ public:
                     ++m_position;
                     if (m_position + 2 > m_rtf.size())
                         break;
-                    const int high = hex_value(m_rtf[m_position]);
-                    const int low = hex_value(m_rtf[m_position + 1]);
+                    const int high = hex_digit_value(m_rtf[m_position]);
+                    const int low = hex_digit_value(m_rtf[m_position + 1]);
                     m_position += 2;
                     if (pending_skip > 0) {
                         --pending_skip;
@@ -137,15 +139,6 @@ private:
     static bool is_letter(char character) {
         return (character >= 'a' && character <= 'z') || (character >= 'A' && character <= 'Z');
     }
-    static int hex_value(char character) {
-        if (character >= '0' && character <= '9')
-            return character - '0';
-        if (character >= 'a' && character <= 'f')
-            return character - 'a' + 10;
-        if (character >= 'A' && character <= 'F')
-            return character - 'A' + 10;
-        return -1;
-    }
     static bool visible(const GroupState& state) { return !state.skipped && (state.in_html_tag || !state.suppressed); }
 
     void control_word(std::string_view word, std::optional<long> parameter, GroupState& state, bool at_group_start,
@@ -182,25 +175,34 @@ private:
             long value = *parameter < 0 ? *parameter + 65536 : *parameter;
             append_utf8(m_html, static_cast<std::uint32_t>(value));
             pending_skip = state.unicode_skip;
-        } else if (word == "par" || word == "line") {
-            emit_text("\r\n");
-        } else if (word == "tab") {
-            emit_text("\t");
-        } else if (word == "lquote") {
-            emit_text("\xE2\x80\x98");
-        } else if (word == "rquote") {
-            emit_text("\xE2\x80\x99");
-        } else if (word == "ldblquote") {
-            emit_text("\xE2\x80\x9C");
-        } else if (word == "rdblquote") {
-            emit_text("\xE2\x80\x9D");
-        } else if (word == "emdash") {
-            emit_text("\xE2\x80\x94");
-        } else if (word == "endash") {
-            emit_text("\xE2\x80\x93");
-        } else if (word == "bullet") {
-            emit_text("\xE2\x80\xA2");
+        } else if (std::optional<std::string_view> text = symbol_text(word)) {
+            emit_text(*text);
         }
+    }
+
+    /// The text of control words that stand for a character.
+    static std::optional<std::string_view> symbol_text(std::string_view word) {
+        struct Symbol {
+            std::string_view word;
+            std::string_view text;
+        };
+        constexpr std::array<Symbol, 10> Symbols{{
+            {"par", "\r\n"},
+            {"line", "\r\n"},
+            {"tab", "\t"},
+            {"lquote", "\xE2\x80\x98"},
+            {"rquote", "\xE2\x80\x99"},
+            {"ldblquote", "\xE2\x80\x9C"},
+            {"rdblquote", "\xE2\x80\x9D"},
+            {"emdash", "\xE2\x80\x94"},
+            {"endash", "\xE2\x80\x93"},
+            {"bullet", "\xE2\x80\xA2"},
+        }};
+        for (const Symbol& symbol : Symbols) {
+            if (symbol.word == word)
+                return symbol.text;
+        }
+        return std::nullopt;
     }
 
     void emit_text(std::string_view utf8) {
