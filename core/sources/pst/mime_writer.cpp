@@ -164,6 +164,23 @@ bool html_references(std::string_view html, std::string_view content_id) {
     return !content_id.empty() && html.find("cid:" + std::string(content_id)) != std::string_view::npos;
 }
 
+/// The original S/MIME entity: a clear-signed one as Outlook kept it (its own Content-Type
+/// header first), an opaque one (PKCS #7 data) wrapped as application/pkcs7-mime.
+std::string smime_entity(const OutlookAttachment& attachment) {
+    const std::string_view data = attachment.data;
+    const std::string_view head = data.substr(0, 13);
+    if (equals_ignoring_case(head, "Content-Type:")) {
+        std::string entity(data);
+        if (!entity.ends_with("\n"))
+            entity += "\r\n";
+        return entity;
+    }
+    std::string name = attachment.file_name.empty() ? std::string("smime.p7m") : attachment.file_name;
+    return "Content-Type: application/pkcs7-mime;\r\n " + format_parameter("name", name) +
+           "\r\nContent-Disposition: attachment;\r\n " + format_parameter("filename", name) +
+           "\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64_lines(data);
+}
+
 }  // namespace
 
 std::string header_block_without_content_fields(std::string_view transport_headers) {
@@ -202,6 +219,12 @@ std::string header_block_without_content_fields(std::string_view transport_heade
 }
 
 std::string write_mime_message(const OutlookMessage& message) {
+    if (message.smime_body) {
+        std::string bytes = message.transport_headers.empty()
+                                ? headers_from_properties(message)
+                                : header_block_without_content_fields(message.transport_headers);
+        return bytes + "MIME-Version: 1.0\r\n" + smime_entity(*message.smime_body);
+    }
     std::vector<Entity> alternatives;
     if (message.plain_text)
         alternatives.push_back(text_entity("plain", *message.plain_text));

@@ -44,6 +44,9 @@ struct OutlookMessage {
     std::optional<std::string> html;        ///< UTF-8
     std::optional<std::string> rtf;         ///< decompressed RTF that holds no HTML
     std::vector<OutlookAttachment> attachments;
+    /// S/MIME (IPM.Note.SMIME*): Outlook keeps the signed or encrypted original as the item's one
+    /// attachment; when set, this attachment is the message body and the fields above are unused.
+    std::optional<OutlookAttachment> smime_body;
 
     /// Seeds the MIME boundaries (the item's identifier), so the same item gives the same bytes.
     std::uint64_t boundary_seed = 0;
@@ -52,7 +55,8 @@ struct OutlookMessage {
 /// The complete message: header block, then the bodies as text/plain and text/html (UTF-8,
 /// quoted-printable or base64) in multipart/alternative, inline images referenced by cid: in
 /// multipart/related with the HTML, other attachments in multipart/mixed (base64; embedded items
-/// as message/rfc822). Deterministic: boundaries come from a hash of the content and the seed.
+/// as message/rfc822). An S/MIME item's body is its original signed or encrypted entity, so the
+/// signature still verifies. Deterministic: boundaries come from a hash of the content and the seed.
 std::string write_mime_message(const OutlookMessage& message);
 
 /// The MIME type for a file name's extension ("report.PDF" -> "application/pdf"), or

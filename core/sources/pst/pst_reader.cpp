@@ -276,6 +276,17 @@ std::optional<std::string> not_mail_reason(std::string_view message_class) {
     return fmt::format("an Outlook item of class {} (not mail)", message_class);
 }
 
+/// Whether ATTACHMENTS of an item of class MESSAGE_CLASS are the S/MIME original Outlook keeps
+/// as the one attachment of a signed or encrypted message.
+bool is_smime_original(std::string_view message_class, const std::vector<OutlookAttachment>& attachments) {
+    if (!lower(message_class).starts_with("ipm.note.smime") || attachments.size() != 1 ||
+        attachments.front().is_embedded_message)
+        return false;
+    const std::string type = lower(attachments.front().mime_type);
+    return type.starts_with("multipart/signed") || type.starts_with("application/pkcs7-mime") ||
+           type.starts_with("application/x-pkcs7-mime") || lower(attachments.front().file_name) == "smime.p7m";
+}
+
 /// The SMTP address of a sender or recipient: the SMTP property, else the address when it is
 /// an SMTP one (Exchange "EX" addresses are directory names, not mail addresses).
 std::string smtp_address(Properties& properties, std::uint32_t smtp_tag, std::uint32_t address_tag,
@@ -595,6 +606,10 @@ private:
         if (message.plain_text && message.plain_text->empty() && message.html)
             message.plain_text.reset();
         read_attachments(item, identifier, depth, message, problems);
+        if (is_smime_original(properties.text_or_empty(tag::MessageClass, codepage), message.attachments)) {
+            message.smime_body = std::move(message.attachments.front());
+            message.attachments.clear();
+        }
         problems.add_property_error(properties, "properties");
         return message;
     }

@@ -159,4 +159,20 @@ TEST_CASE("RTF that holds no HTML is attached as text/rtf, embedded items as mes
     CHECK(mime_type_for_file_name("noextension") == "application/octet-stream");
 }
 
+TEST_CASE("an S/MIME item's kept original becomes the message body, so its signature still verifies") {
+    OutlookMessage message;
+    message.transport_headers = "From: a@example.com\r\nSubject: signed\r\nContent-Type: multipart/signed;\r\n"
+                                " boundary=\"b\"\r\n\r\n";
+    const std::string entity = "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\";\r\n"
+                               " boundary=\"b\"\r\n\r\n--b\r\n\r\nsigned text\r\n--b--\r\n";
+    message.smime_body = OutlookAttachment{"smime.p7m", "multipart/signed", "", entity, false};
+    CHECK(write_mime_message(message) ==
+          "From: a@example.com\r\nSubject: signed\r\nMIME-Version: 1.0\r\n" + entity);
+
+    message.smime_body = OutlookAttachment{"smime.p7m", "application/pkcs7-mime", "", std::string("\x30\x82", 2), false};
+    const std::string opaque = write_mime_message(message);
+    CHECK(opaque.find("Content-Type: application/pkcs7-mime;\r\n name=\"smime.p7m\"\r\n") != std::string::npos);
+    CHECK(opaque.ends_with("\r\n\r\nMII=\r\n"));
+}
+
 }
