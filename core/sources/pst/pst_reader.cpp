@@ -332,6 +332,11 @@ public:
         }
         ItemHandle root_handle(root);
         m_top_folder = top_folder_identifier(root, ipm_subtree_identifier());
+        std::uint64_t file_size = 0;
+        if (libpff_file_get_size(m_file, &file_size, error.out()) == 1)
+            m_file_size = file_size;
+        std::set<std::uint32_t> counted;
+        m_item_total = count_items(root, counted, 0);
         std::vector<std::string> path;
         if (!walk_folder(root, path, false))
             return m_outcome;
@@ -399,6 +404,23 @@ private:
         return named_subtree ? named_subtree : most_folders;
     }
 
+    /// The items in FOLDER and below, for progress: folders' item counts are cheap to read.
+    static std::uint64_t count_items(libpff_item_t* folder, std::set<std::uint32_t>& counted, std::size_t depth) {
+        PffError error;
+        int count = 0;
+        std::uint64_t total = libpff_folder_get_number_of_sub_messages(folder, &count, error.out()) == 1 && count > 0
+                                  ? static_cast<std::uint64_t>(count)
+                                  : 0;
+        if (depth < MaximumFolderDepth) {
+            for_each_sub_folder(folder, [&](libpff_item_t* child, std::uint32_t identifier) {
+                if (counted.insert(identifier).second)
+                    total += count_items(child, counted, depth + 1);
+                return true;
+            });
+        }
+        return total;
+    }
+
     /// Calls VISIT(sub_folder, identifier) for each sub-folder of FOLDER that can be read, until
     /// VISIT returns false. Only for finding the top: the walk itself reports unreadable folders.
     template <typename Visit>
@@ -455,6 +477,7 @@ private:
                 continue;
             }
             ItemHandle handle(item);
+            ++m_items_done;
             if (!read_item(item, path, archive_path))
                 return false;
         }
@@ -556,6 +579,8 @@ private:
         raw.source_path = m_origin.source_path;
         raw.offset = identifier;
         raw.received_time = properties.time(tag::MessageDeliveryTime);
+        if (m_item_total > 0 && m_file_size > 0)
+            raw.progress_position = m_file_size * std::min(m_items_done, m_item_total) / m_item_total;
         const std::uint32_t flags = properties.integer(tag::MessageFlags).value_or(0);
         if ((flags & MessageFlagRead) != 0)
             raw.flags.emplace_back("seen");
@@ -802,6 +827,9 @@ private:
     std::optional<std::uint32_t> m_top_folder;
     std::size_t m_ipm_depth = 0;
     std::set<std::uint32_t> m_visited_folders;
+    std::uint64_t m_file_size = 0;
+    std::uint64_t m_item_total = 0;  ///< items in every folder, counted before reading
+    std::uint64_t m_items_done = 0;
     bool m_failed = false;
     PstOutcome m_outcome = PstOutcome::Completed;
 };

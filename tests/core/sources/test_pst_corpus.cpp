@@ -242,6 +242,15 @@ TEST_CASE("reading a PST twice gives identical bytes, and non-mail items are rep
     REQUIRE(sources::read_mail_path(*enron, sources::ReadOptions{}, second));
     REQUIRE(first.messages.size() == 71);
     REQUIRE(second.messages.size() == first.messages.size());
+    // Progress moves with the share of items read, up to the file's size.
+    std::uint64_t previous_position = 0;
+    for (const sources::RawMessage& message : first.messages) {
+        REQUIRE(message.progress_position);
+        CHECK(*message.progress_position >= previous_position);
+        CHECK(*message.progress_position <= fs::file_size(*enron));
+        previous_position = *message.progress_position;
+    }
+    CHECK(previous_position == fs::file_size(*enron));
     for (std::size_t index = 0; index < first.messages.size(); ++index) {
         CHECK(first.messages[index].bytes == second.messages[index].bytes);
         CHECK(first.messages[index].offset == second.messages[index].offset);
