@@ -60,6 +60,7 @@ bool have_pffexport() { return run_command("command -v pffexport >/dev/null 2>&1
 struct PffExport {
     std::map<std::string, int> mail_per_folder;
     int meeting_items = 0;  ///< pffexport exports no attachments of these
+    int with_subject = 0;   ///< mail items whose subject is not empty
     int skipped_posts = 0;
     std::vector<std::string> attachments;
 };
@@ -101,6 +102,13 @@ PffExport run_pffexport(const fs::path& pst, const fs::path& work) {
         {
             ++result.mail_per_folder[cairn_folder(relative.parent_path())];
             result.meeting_items += name.starts_with("Meeting") ? 1 : 0;
+            const fs::path summary = it->path() / (name.starts_with("Meeting") ? "Meeting.txt" : "OutlookHeaders.txt");
+            const std::string headers = fs::exists(summary) ? read_file(summary) : std::string();
+            const std::size_t subject = headers.find("\nSubject:");
+            if (subject != std::string::npos) {
+                const std::size_t value = headers.find_first_not_of(" \t", subject + 9);
+                result.with_subject += value != std::string::npos && headers[value] != '\n' ? 1 : 0;
+            }
         }
         if (it->is_regular_file() && parent == "Attachments" &&
             std::regex_match(it->path().parent_path().parent_path().filename().string(), mail_item))
@@ -196,6 +204,7 @@ TEST_CASE("every corpus PST/OST gives pffexport's mail items per folder and the 
 
         std::map<std::string, int> ours;
         std::vector<std::string> our_attachments;
+        int with_subject = 0;
         for (const sources::RawMessage& message : sink.messages) {
             ++ours[message.folder];
             CHECK(message.source_path == fs::absolute(*pst).lexically_normal().string());
@@ -203,6 +212,7 @@ TEST_CASE("every corpus PST/OST gives pffexport's mail items per folder and the 
             CHECK(parsed.parsed);
             CHECK(parsed.has_date);
             CHECK((parsed.has_from || has_flag(message, "draft")));
+            with_subject += parsed.has_subject ? 1 : 0;
             our_attachments.insert(our_attachments.end(), parsed.attachments.begin(), parsed.attachments.end());
         }
         // pffexport passes over IPM.Post items; Cairn archives them (they are posted messages).
@@ -218,6 +228,7 @@ TEST_CASE("every corpus PST/OST gives pffexport's mail items per folder and the 
             CHECK(ours.contains(folder));
         }
         CHECK(posts == expected.skipped_posts);
+        CHECK(with_subject >= expected.with_subject);
         std::sort(our_attachments.begin(), our_attachments.end());
         std::sort(expected.attachments.begin(), expected.attachments.end());
         CHECK(std::includes(our_attachments.begin(), our_attachments.end(), expected.attachments.begin(),
@@ -226,7 +237,8 @@ TEST_CASE("every corpus PST/OST gives pffexport's mail items per folder and the 
             CHECK((our_attachments == expected.attachments));
         MESSAGE(relative << ": " << sink.messages.size() << " messages, " << sink.skipped.size()
                          << " other items skipped, " << our_attachments.size() << " attachments, "
-                         << sink.failures.size() << " failures");
+                         << sink.failures.size() << " failures, " << with_subject << " with a subject (pffexport "
+                         << expected.with_subject << ")");
     }
 }
 
