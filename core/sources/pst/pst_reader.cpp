@@ -442,9 +442,9 @@ private:
         }
     }
 
-    /// Walks FOLDER, whose names from the root are PATH; IN_IPM_SUBTREE when it is inside the
+    /// Walks FOLDER, whose names from the root are PATH; IN_MAIL_TREE when it is inside the top
     /// folder holding the user's mail. False when reading must stop (m_outcome says why).
-    bool walk_folder(libpff_item_t* folder, std::vector<std::string>& path, bool in_ipm_subtree) {
+    bool walk_folder(libpff_item_t* folder, std::vector<std::string>& path, bool in_mail_tree) {
         PffError error;
         std::uint32_t identifier = 0;
         if (libpff_item_get_identifier(folder, &identifier, error.out()) == 1) {
@@ -455,10 +455,10 @@ private:
             }
         }
         if (m_top_folder && identifier == *m_top_folder) {
-            in_ipm_subtree = true;
-            m_ipm_depth = path.size();
+            in_mail_tree = true;
+            m_top_folder_depth = path.size();
         }
-        const std::string archive_path = archive_folder(path, in_ipm_subtree);
+        const std::string archive_path = archive_folder(path, in_mail_tree);
 
         int message_count = 0;
         if (libpff_folder_get_number_of_sub_messages(folder, &message_count, error.out()) != 1) {
@@ -502,7 +502,7 @@ private:
             }
             ItemHandle child_handle(child);
             path.push_back(folder_name(child));
-            const bool keep_going = walk_folder(child, path, in_ipm_subtree);
+            const bool keep_going = walk_folder(child, path, in_mail_tree);
             path.pop_back();
             if (!keep_going)
                 return false;
@@ -532,9 +532,9 @@ private:
 
     /// The archive folder of PST folder PATH: below the top of the user's mail (so "Inbox", not
     /// "Top of Personal Folders/Inbox"), prefixed by the folder the file maps to.
-    std::string archive_folder(const std::vector<std::string>& path, bool in_ipm_subtree) const {
+    std::string archive_folder(const std::vector<std::string>& path, bool in_mail_tree) const {
         // Folders outside it (search folders, "Root - Public") keep their whole path.
-        std::size_t skipped = in_ipm_subtree ? m_ipm_depth : 0;
+        std::size_t skipped = in_mail_tree ? m_top_folder_depth : 0;
         std::string folder = m_origin.base_folder;
         for (std::size_t index = std::min(skipped, path.size()); index < path.size(); ++index)
             folder = join_folder(folder, path[index]);
@@ -825,7 +825,7 @@ private:
     MessageSink& m_sink;
     std::uint32_t m_file_codepage = DefaultCodepage;
     std::optional<std::uint32_t> m_top_folder;
-    std::size_t m_ipm_depth = 0;
+    std::size_t m_top_folder_depth = 0;
     std::set<std::uint32_t> m_visited_folders;
     std::uint64_t m_file_size = 0;
     std::uint64_t m_item_total = 0;  ///< items in every folder, counted before reading
