@@ -14,7 +14,9 @@
 #include "core/sources/eml/emlx_reader.h"
 #include "core/sources/mbox/from_line.h"
 #include "core/sources/mbox/mbox_reader.h"
+#if CAIRN_WITH_PST
 #include "core/sources/pst/pst_reader.h"
+#endif
 
 namespace cairn::sources {
 namespace {
@@ -168,6 +170,7 @@ private:
     std::string m_path;
 };
 
+#if CAIRN_WITH_PST
 StreamOutcome read_pst(ByteStream& stream, std::string head, const StreamOrigin& origin,
                        const CancellationToken* cancel, MessageSink& sink) {
     pst::PstOrigin pst_origin{origin.source_path, origin.mbox_folder};
@@ -206,6 +209,15 @@ StreamOutcome read_pst(ByteStream& stream, std::string head, const StreamOrigin&
     }
     return StreamOutcome::Refused;
 }
+#else
+StreamOutcome read_pst(ByteStream&, std::string, const StreamOrigin& origin, const CancellationToken*,
+                       MessageSink& sink) {
+    sink.on_failure(ItemFailure{origin.source_path, 0,
+                                "this build of Cairn reads no Outlook PST/OST files (built with CAIRN_WITH_PST=OFF); "
+                                "rebuild it with libpff, or export the folders from Outlook as .eml or mbox files"});
+    return StreamOutcome::Refused;
+}
+#endif
 
 }  // namespace
 

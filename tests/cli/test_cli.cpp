@@ -412,11 +412,17 @@ TEST_CASE("every mail file of the public corpus imports without a crash or a fai
     REQUIRE((result.exit_code == 0 || result.exit_code == 1));
     auto report = json::parse(result.out);
     CHECK(report["messages_stored"].get<int>() > 500);
-    for (const auto& failure : report["failures"])
-        FAIL_CHECK("unexpected failure: " << failure["source"] << ": " << failure["reason"]);
+    for (const auto& failure : report["failures"]) {
+        // Without libpff (CAIRN_WITH_PST=OFF), PST and OST files are refused with a reason.
+        const bool refused_pst = !CAIRN_WITH_PST &&
+                                 failure["reason"].get<std::string>().find("reads no Outlook") != std::string::npos;
+        if (!refused_pst)
+            FAIL_CHECK("unexpected failure: " << failure["source"] << ": " << failure["reason"]);
+    }
     CHECK(workspace.cairn({"verify"}).exit_code == 0);
 }
 
+#if CAIRN_WITH_PST
 TEST_CASE("an Outlook PST imports into its folders, exports, and importing it again archives nothing new") {
     auto packed = corpus_path("pst-extractor-npm/enron.pst.zst");
     if (!packed)
@@ -459,6 +465,7 @@ TEST_CASE("an Outlook PST imports into its folders, exports, and importing it ag
     CHECK(folders["messages"].size() == 47);
     CHECK(workspace.cairn({"verify"}).exit_code == 0);
 }
+#endif
 }
 
 TEST_SUITE("cli") {
