@@ -11,10 +11,13 @@ packages=(
   libsqlite3-dev libssl-dev libargon2-dev libzstd-dev libarchive-dev
   libgmime-3.0-dev libfmt-dev libcli11-dev doctest-dev nlohmann-json3-dev
   libicu-dev libgumbo-dev libpoppler-cpp-dev libxml2-dev libkeyutils-dev
+  libpff-dev libbfio-dev
   clang-14 libclang-rt-14-dev llvm-14
   zstd tar python3
   # only for the side-by-side benchmark in bench/
   maildir-utils notmuch time
+  # only for tests: pffexport cross-checks the PST reader
+  pff-tools
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -429,7 +429,8 @@ Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::f
                 progress.done = report.messages_seen;
                 progress.bytes_done = report.bytes_read;
                 progress.input_position =
-                    std::min(progress.input_total, completed_files_bytes + origin.offset + message->size);
+                    std::min(progress.input_total,
+                             completed_files_bytes + origin.progress_position.value_or(origin.offset + message->size));
             } else if (auto* complete = std::get_if<FileCompleteItem>(&*item)) {
                 completed_files_bytes += complete->identity.size;
                 progress.input_position = std::min(progress.input_total, completed_files_bytes);

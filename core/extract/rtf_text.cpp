@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/base/text.h"
 #include "core/extract/extractors.h"
 #include "core/mime/charset.h"
 
@@ -26,15 +27,6 @@ constexpr std::string_view SkippedDestinations[] = {
 bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 class RtfReader {
 public:
@@ -96,7 +88,7 @@ private:
 
     void add_code_point(char32_t code_point) {
         std::string utf8;
-        append_code_point(utf8, code_point);
+        append_utf8(utf8, code_point);
         add_text(utf8);
     }
 
@@ -145,8 +137,8 @@ private:
         case '\'': {
             if (m_position + 2 > m_data.size())
                 return;
-            const int high = hex_value(m_data[m_position]);
-            const int low = hex_value(m_data[m_position + 1]);
+            const int high = hex_digit_value(m_data[m_position]);
+            const int low = hex_digit_value(m_data[m_position + 1]);
             m_position += 2;
             if (high >= 0 && low >= 0)
                 add_byte(static_cast<char>(high * 16 + low));

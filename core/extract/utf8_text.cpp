@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/extract/utf8_text.h"
 
-#include "core/base/utf8.h"
-
 namespace cairn::extract {
 namespace {
 
@@ -83,6 +81,5 @@ void truncate_utf8(std::string& text, std::size_t max_bytes) {
     text.resize(cut);
 }
 
-void append_code_point(std::string& text, char32_t code_point) { append_utf8(text, code_point); }
 
 }  // namespace cairn::extract

@@ -18,7 +18,4 @@ std::string make_valid_utf8(std::string_view bytes);
 /// Cuts valid UTF-8 `text` to at most `max_bytes` without splitting a character.
 void truncate_utf8(std::string& text, std::size_t max_bytes);
 
-/// Appends code point `code_point` as UTF-8 (U+FFFD for surrogates and values out of range).
-void append_code_point(std::string& text, char32_t code_point);
-
 }  // namespace cairn::extract

@@ -9,7 +9,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "core/base/utf8.h"
+#include "core/base/text.h"
 #include "core/mime/header_block.h"
 
 namespace cairn::mime {

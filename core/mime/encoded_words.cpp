@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "core/base/text.h"
 #include "core/mime/charset.h"
 #include "core/mime/header_block.h"
 
@@ -48,24 +49,15 @@ std::optional<EncodedWord> parse_encoded_word(std::string_view value, std::size_
     return word;
 }
 
-int hex_value(char character) {
-    if (character >= '0' && character <= '9')
-        return character - '0';
-    if (character >= 'a' && character <= 'f')
-        return character - 'a' + 10;
-    if (character >= 'A' && character <= 'F')
-        return character - 'A' + 10;
-    return -1;
-}
 
 void decode_q(std::string_view text, std::string& output) {
     for (std::size_t index = 0; index < text.size(); ++index) {
         const char character = text[index];
         if (character == '_') {
             output += ' ';
-        } else if (character == '=' && index + 2 < text.size() && hex_value(text[index + 1]) >= 0 &&
-                   hex_value(text[index + 2]) >= 0) {
-            output += static_cast<char>(hex_value(text[index + 1]) * 16 + hex_value(text[index + 2]));
+        } else if (character == '=' && index + 2 < text.size() && hex_digit_value(text[index + 1]) >= 0 &&
+                   hex_digit_value(text[index + 2]) >= 0) {
+            output += static_cast<char>(hex_digit_value(text[index + 1]) * 16 + hex_digit_value(text[index + 2]));
             index += 2;
         } else {
             output += character;  // lenient: a stray '=' is kept as written

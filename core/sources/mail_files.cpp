@@ -70,6 +70,7 @@ public:
         origin.file_name = file_name;
         origin.folder = placement.folder;
         origin.in_thunderbird_profile = placement.kind == TreeKind::ThunderbirdAccount;
+        origin.file_path = path.string();
         if (placement.in_maildir) {
             origin.mbox_folder = placement.folder;
             origin.flags = maildir::flags_from_file_name(file_name);
@@ -222,13 +223,15 @@ private:
 
     static std::string display(const fs::path& path) { return fs::absolute(path).lexically_normal().string(); }
 
-    /// "mail.tar.zst" -> "mail": the folder an archive's members go below.
+    /// "mail.tar.zst" -> "mail", "enron.pst.zst" -> "enron": the folder an archive's members (or
+    /// a lone compressed mbox or PST) go below.
     static std::string archive_folder_component(const std::string& file_name) {
-        constexpr std::array<std::string_view, 12> Suffixes{".tar.gz", ".tar.zst", ".tar.xz", ".tar.bz2", ".tgz", ".tzst",
-                                                            ".txz", ".tbz2", ".tar", ".zip", ".7z", ".gz"};
+        constexpr std::array<std::string_view, 15> Suffixes{".tar.gz", ".tar.zst", ".tar.xz", ".tar.bz2", ".tgz",
+                                                            ".tzst",   ".txz",     ".tbz2",   ".tar",     ".zip",
+                                                            ".7z",     ".gz",      ".zst",    ".xz",      ".bz2"};
         for (std::string_view suffix : Suffixes) {
             if (file_name.size() > suffix.size() && file_name.ends_with(suffix))
-                return file_name.substr(0, file_name.size() - suffix.size());
+                return mbox_folder_component(file_name.substr(0, file_name.size() - suffix.size()));
         }
         return file_name;
     }

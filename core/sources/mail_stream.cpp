@@ -1,13 +1,23 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/sources/mail_stream.h"
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+#include <fcntl.h>
 #include <fmt/core.h>
+#include <unistd.h>
 
 #include "core/sources/common/content_kind.h"
 #include "core/sources/eml/emlx_reader.h"
 #include "core/sources/mbox/from_line.h"
 #include "core/sources/mbox/mbox_reader.h"
 #include "core/sources/thunderbird/mozilla_status.h"
+#if CAIRN_WITH_PST
+#include "core/sources/pst/pst_reader.h"
+#endif
 
 namespace cairn::sources {
 namespace {
@@ -96,27 +106,39 @@ private:
     std::uint64_t m_partial_count = 0;
 };
 
-StreamOutcome read_mbox(ByteStream& stream, std::string head, const StreamOrigin& origin,
-                        const CancellationToken* cancel, MessageSink& sink) {
-    MboxToSink handler(origin, sink);
-    mbox::MboxReader reader(handler);
-    std::string chunk = std::move(head);
+/// Passes FIRST, then the rest of STREAM in chunks, to CONSUME, which returns Completed to go on
+/// or the outcome to stop with. A read error is reported and ends it with ReadError.
+template <typename Consume>
+StreamOutcome for_each_chunk(ByteStream& stream, std::string first, const StreamOrigin& origin,
+                             const CancellationToken* cancel, MessageSink& sink, Consume&& consume) {
+    std::string chunk = std::move(first);
     for (;;) {
-        if (!reader.feed(chunk))
-            return StreamOutcome::Stopped;
+        if (StreamOutcome outcome = consume(std::string_view(chunk)); outcome != StreamOutcome::Completed)
+            return outcome;
         if (is_cancelled(cancel))
             return StreamOutcome::Cancelled;
         chunk.resize(ReadChunkSize);
         Result<std::size_t> count = stream.read(std::span<char>(chunk.data(), chunk.size()));
         if (!count) {
-            // The message being assembled may be cut short, so it is not passed on.
             report_read_error(sink, origin, stream, count.error());
             return StreamOutcome::ReadError;
         }
         if (*count == 0)
-            break;
+            return StreamOutcome::Completed;
         chunk.resize(*count);
     }
+}
+
+StreamOutcome read_mbox(ByteStream& stream, std::string head, const StreamOrigin& origin,
+                        const CancellationToken* cancel, MessageSink& sink) {
+    MboxToSink handler(origin, sink);
+    mbox::MboxReader reader(handler);
+    // After a read error the message being assembled may be cut short, so it is not passed on.
+    StreamOutcome outcome = for_each_chunk(stream, std::move(head), origin, cancel, sink, [&](std::string_view chunk) {
+        return reader.feed(chunk) ? StreamOutcome::Completed : StreamOutcome::Stopped;
+    });
+    if (outcome != StreamOutcome::Completed)
+        return outcome;
     if (!reader.finish())
         return StreamOutcome::Stopped;
     handler.report_partial_messages();
@@ -145,6 +167,99 @@ StreamOutcome emit(MessageSink& sink, const StreamOrigin& origin, std::string by
     return sink.on_message(std::move(raw)) ? StreamOutcome::Completed : StreamOutcome::Stopped;
 }
 
+/// A temporary file, removed when this goes out of scope.
+class SpoolFile {
+public:
+    SpoolFile() = default;
+    SpoolFile(const SpoolFile&) = delete;
+    SpoolFile& operator=(const SpoolFile&) = delete;
+    ~SpoolFile() {
+        if (m_descriptor >= 0)
+            ::close(m_descriptor);
+        if (!m_path.empty())
+            ::unlink(m_path.c_str());
+    }
+
+    /// Creates the file; false with errno set when it cannot.
+    bool create() {
+        std::error_code error;
+        std::string pattern = (std::filesystem::temp_directory_path(error) / "cairn-pst-XXXXXX").string();
+        if (error)
+            pattern = "/tmp/cairn-pst-XXXXXX";
+        m_descriptor = ::mkostemp(pattern.data(), O_CLOEXEC);
+        if (m_descriptor < 0)
+            return false;
+        m_path = pattern;
+        return true;
+    }
+    /// Writes all of BYTES; false with errno set when it cannot (disk full).
+    bool write(std::string_view bytes) {
+        while (!bytes.empty()) {
+            ssize_t written = ::write(m_descriptor, bytes.data(), bytes.size());
+            if (written < 0 && errno == EINTR)
+                continue;
+            if (written <= 0)
+                return false;
+            bytes.remove_prefix(static_cast<std::size_t>(written));
+        }
+        return true;
+    }
+    const std::string& path() const { return m_path; }
+
+private:
+    int m_descriptor = -1;
+    std::string m_path;
+};
+
+#if CAIRN_WITH_PST
+StreamOutcome read_pst(ByteStream& stream, std::string head, const StreamOrigin& origin,
+                       const CancellationToken* cancel, MessageSink& sink) {
+    pst::PstOrigin pst_origin{origin.source_path, origin.mbox_folder};
+    std::string file_path = origin.file_path;
+    // libpff reads a PST by seeking all over it, so a PST in an archive goes to a temporary file.
+    SpoolFile spool;
+    if (file_path.empty()) {
+        auto spool_failure = [&](int error_number) {
+            sink.on_failure(ItemFailure{origin.source_path, stream.position(),
+                                        fmt::format("cannot copy the PST/OST file out of the archive to a temporary "
+                                                    "file ({}); extract it from the archive and import it directly",
+                                                    std::strerror(error_number))});
+            return StreamOutcome::Refused;
+        };
+        if (!spool.create())
+            return spool_failure(errno);
+        int write_error = 0;
+        StreamOutcome outcome = for_each_chunk(stream, std::move(head), origin, cancel, sink, [&](std::string_view chunk) {
+            if (spool.write(chunk))
+                return StreamOutcome::Completed;
+            write_error = errno;
+            return StreamOutcome::Refused;
+        });
+        if (write_error != 0)
+            return spool_failure(write_error);
+        if (outcome != StreamOutcome::Completed)
+            return outcome;
+        file_path = spool.path();
+    }
+    switch (pst::read_pst_file(file_path, pst_origin, cancel, sink)) {
+    case pst::PstOutcome::Completed: return StreamOutcome::Completed;
+    case pst::PstOutcome::ItemsFailed:
+    case pst::PstOutcome::Unreadable: return StreamOutcome::Refused;
+    case pst::PstOutcome::Stopped: return StreamOutcome::Stopped;
+    case pst::PstOutcome::Cancelled: return StreamOutcome::Cancelled;
+    }
+    return StreamOutcome::Refused;
+}
+#else
+StreamOutcome read_pst(ByteStream&, std::string, const StreamOrigin& origin, const CancellationToken*,
+                       MessageSink& sink) {
+    sink.on_failure(ItemFailure{origin.source_path, 0,
+                                "this build of Cairn reads no Outlook PST/OST files (built with CAIRN_WITH_PST=OFF); "
+                                "rebuild it with libpff, or export the folders from Outlook as .eml or mbox files"});
+    return StreamOutcome::Refused;
+}
+#endif
+
 }  // namespace
 
 StreamOutcome read_mail_stream(ByteStream& stream, const StreamOrigin& origin, ArchivePolicy archive_policy,
@@ -165,12 +280,8 @@ StreamOutcome read_mail_stream(ByteStream& stream, const StreamOrigin& origin, A
         sink.on_failure(ItemFailure{origin.source_path, 0,
                                     fmt::format("not a mail message (looks like {})", detection.description)});
         return StreamOutcome::Refused;
-    case ContentKind::UnsupportedMail:
-        sink.on_failure(ItemFailure{origin.source_path, 0,
-                                    fmt::format("{} is not supported yet; export its folders from the mail program "
-                                                "as .eml or mbox files and import those",
-                                                detection.description)});
-        return StreamOutcome::Refused;
+    case ContentKind::Pst:
+        return read_pst(stream, std::move(head), origin, cancel, sink);
     case ContentKind::Archive:
         if (archive_policy == ArchivePolicy::Return)
             return StreamOutcome::IsArchive;

@@ -86,6 +86,8 @@ bool looks_binary(std::string_view head) {
 ContentDetection detect_content(std::string_view head, std::string_view file_name) {
     if (head.empty())
         return {ContentKind::Empty, "an empty file"};
+    if (head.starts_with("!BDN"))
+        return {ContentKind::Pst, {}};
     std::string_view text = head.starts_with(ByteOrderMark) ? head.substr(ByteOrderMark.size()) : head;
     if (text.starts_with("From "))
         return {ContentKind::Mbox, {}};
@@ -98,8 +100,6 @@ ContentDetection detect_content(std::string_view head, std::string_view file_nam
     // A header line first means mail, whatever bytes follow.
     if (mbox::is_header_line(first_line(text)))
         return {ContentKind::Mail, {}};
-    if (head.starts_with("!BDN"))
-        return {ContentKind::UnsupportedMail, "an Outlook PST/OST file"};
     for (const Magic& magic : BinaryMagics) {
         if (head.starts_with(magic.prefix))
             return {ContentKind::NotMail, std::string(magic.description)};

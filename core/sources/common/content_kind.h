@@ -14,12 +14,12 @@ enum class ContentKind {
     Archive,        ///< zip, tar, 7z, or gzip/zstd/xz/bzip2 compressed data
     Mail,           ///< anything else that may be a single message (generously)
     NotMail,        ///< plainly something else: an image, a PDF, an executable, binary data
-    UnsupportedMail,  ///< mail in a container Cairn cannot read yet (an Outlook PST/OST file)
+    Pst,            ///< an Outlook PST or OST file ("!BDN" at byte 0), read with libpff
 };
 
 struct ContentDetection {
     ContentKind kind = ContentKind::Mail;
-    /// For NotMail and UnsupportedMail: what it looks like ("a JPEG image").
+    /// For NotMail: what it looks like ("a JPEG image").
     std::string description;
 };
 

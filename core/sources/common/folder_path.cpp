@@ -36,6 +36,8 @@ std::string directory_folder_component(std::string_view name) {
 std::string mbox_folder_component(std::string_view name) {
     name = without_suffix(name, ".mbox");
     name = without_suffix(name, ".mbx");
+    name = without_suffix(name, ".pst");
+    name = without_suffix(name, ".ost");
     return std::string(name);
 }
 

@@ -12,7 +12,8 @@ namespace cairn::sources {
 /// "Inbox" for Thunderbird's "Inbox.sbd" and Apple Mail's "Inbox.mbox", otherwise NAME.
 std::string directory_folder_component(std::string_view name);
 
-/// The folder name of an mbox file named NAME: NAME without a ".mbox" or ".mbx" extension.
+/// The folder name of an mbox (or Outlook PST/OST) file named NAME: NAME without a ".mbox",
+/// ".mbx", ".pst" or ".ost" extension.
 std::string mbox_folder_component(std::string_view name);
 
 /// PARENT/CHILD, with empty parts left out.

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/base/utf8.h"
+#include "core/base/text.h"
 
 namespace cairn::sources {
 namespace {

@@ -17,8 +17,12 @@ struct RawMessage {
     std::string folder;
     /// The file the message was read from; for an archive member "ARCHIVE!member/path".
     std::string source_path;
-    /// Byte offset of the message (its From_ line for mbox) in source_path; 0 for one-message files.
+    /// Byte offset of the message (its From_ line for mbox) in source_path; 0 for one-message files;
+    /// for a PST/OST item, the item's identifier.
     std::uint64_t offset = 0;
+    /// How far into source_path reading is after this message, in bytes, where offset is no byte
+    /// position (PST: the file size times the share of its items done); for progress only.
+    std::optional<std::uint64_t> progress_position;
     /// Seconds since the epoch when the source knows it (maildir file mtime, mbox From_ date).
     std::optional<std::int64_t> received_time;
     /// Normalised flag names: "seen", "answered", "flagged", "draft", "deleted", "forwarded".

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "core/base/utf8.h"
+// Character helpers every text-handling module needs. Header-only, and free of result.h, so
+// parsers compiled on their own for the libFuzzer targets can use them.
+#pragma once
+
+#include <string>
 
 namespace cairn {
 
-void append_utf8(std::string& text, char32_t code_point) {
+/// Appends CODE_POINT as UTF-8; surrogates and values past U+10FFFF become U+FFFD.
+inline void append_utf8(std::string& text, char32_t code_point) {
     if ((code_point >= 0xD800 && code_point <= 0xDFFF) || code_point > 0x10FFFF)
         code_point = 0xFFFD;
     if (code_point < 0x80) {
@@ -21,6 +26,17 @@ void append_utf8(std::string& text, char32_t code_point) {
         text += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
         text += static_cast<char>(0x80 | (code_point & 0x3F));
     }
+}
+
+/// The value of hexadecimal digit CHARACTER (either case), or -1.
+constexpr int hex_digit_value(char character) {
+    if (character >= '0' && character <= '9')
+        return character - '0';
+    if (character >= 'a' && character <= 'f')
+        return character - 'a' + 10;
+    if (character >= 'A' && character <= 'F')
+        return character - 'A' + 10;
+    return -1;
 }
 
 }  // namespace cairn
