@@ -104,9 +104,11 @@ int run_import(const Context& context, const ImportArguments& arguments) {
         context.print_json(document);
     } else if (!context.options.quiet) {
         fmt::print("{} messages read in {:.1f}s: {} archived, {} already archived elsewhere and added to this folder, "
-                   "{} already here; {} unchanged files skipped; {} failed\n",
+                   "{} already here; {} unchanged files skipped; {} passed over (not mail: indexes, calendar "
+                   "items, contacts...); {} failed\n",
                    report->messages_seen, report->seconds, report->messages_stored, report->messages_linked,
-                   report->messages_unchanged, report->files_skipped_unchanged, report->failures.size());
+                   report->messages_unchanged, report->files_skipped_unchanged, report->files_passed_over,
+                   report->failures.size());
     }
     if (report->fatal_error) {
         fmt::print(stderr, "cairn: the import stopped: {}\n", report->fatal_error->describe());

@@ -94,8 +94,8 @@ int main_with_arguments(int argc, char** argv) {
 
     ImportArguments import;
     auto* import_command = app.add_subcommand(
-        "import", "Archive mail files: .eml, mbox, Maildir, .emlx, folders of these, zip/tar archives of these, "
-                  "Thunderbird profiles, Apple Mail folders");
+        "import", "Archive mail files: .eml, mbox, Maildir, .emlx, Outlook .pst/.ost, folders of these, zip/tar "
+                  "archives of these, Thunderbird profiles, Apple Mail folders");
     import_command->add_option("--user", import.user, "Archive for this user (default: your login name)")->type_name("NAME");
     import_command->add_option("--folder", import.folder, "Put the messages under this archive folder")->type_name("PREFIX");
     import_command->add_option("--workers", import.workers, "Worker threads (default: one per core)")->type_name("N");

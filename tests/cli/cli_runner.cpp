@@ -52,6 +52,8 @@ pid_t spawn(const std::vector<std::string>& arguments, const RunOptions& options
         ::dup2(stdout_fd, 1);
         ::dup2(stderr_fd, 2);
         ::setsid();  // no controlling terminal: the passphrase must come from the environment
+        if (!options.working_directory.empty() && ::chdir(options.working_directory.c_str()) != 0)
+            ::_exit(127);
         if (options.file_size_limit) {
             rlimit limit{*options.file_size_limit, *options.file_size_limit};
             ::setrlimit(RLIMIT_FSIZE, &limit);

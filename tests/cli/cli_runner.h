@@ -22,6 +22,7 @@ struct RunOptions {
     std::map<std::string, std::string> environment;  ///< added to (or replacing in) the test's environment
     std::optional<std::uint64_t> file_size_limit;     ///< RLIMIT_FSIZE for the child
     std::string standard_input;
+    std::string working_directory;  ///< the child's, when not empty
 };
 
 /// Runs the real cairn binary with the given arguments and waits for it.

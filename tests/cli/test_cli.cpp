@@ -23,7 +23,7 @@ using nlohmann::json;
 
 namespace {
 
-const RunOptions with_passphrase{{{"CAIRN_PASSPHRASE", "test passphrase"}}, std::nullopt, ""};
+const RunOptions with_passphrase{{{"CAIRN_PASSPHRASE", "test passphrase"}}, std::nullopt, "", ""};
 
 struct Workspace {
     TempDir temp;
@@ -79,6 +79,22 @@ TEST_CASE("init creates an archive, shows a recovery key once, and refuses to ov
     CHECK(again.err.find("exists") != std::string::npos);
 }
 
+TEST_CASE("paths relative to the working directory import: a file, a directory, and . itself") {
+    Workspace workspace;
+    workspace.init();
+    write_file(workspace.path("mail/one.eml"), eml("one"));
+    write_file(workspace.path("mail/sub/two.eml"), eml("two"));
+    RunOptions in_mail = with_passphrase;
+    in_mail.working_directory = workspace.path("mail").string();
+    auto file = workspace.cairn({"import", "--user", "ann", "one.eml"}, in_mail);
+    CHECK_MESSAGE(file.exit_code == 0, file.err);
+    auto directory = workspace.cairn({"import", "--user", "ann", "sub"}, in_mail);
+    CHECK_MESSAGE(directory.exit_code == 0, directory.err);
+    auto here = workspace.cairn({"import", "--user", "ann", "."}, in_mail);
+    CHECK_MESSAGE(here.exit_code == 0, here.err);
+    CHECK(workspace.message_count() == 2);
+}
+
 TEST_CASE("usage errors exit 2 and --help exits 0") {
     Workspace workspace;
     CHECK(workspace.cairn({"no-such-command"}).exit_code == 2);
@@ -102,7 +118,7 @@ TEST_CASE("a wrong passphrase exits 3 and changes nothing in the archive") {
     };
     auto before = snapshot();
     write_file(workspace.path("in/two.eml"), eml("two"));
-    RunOptions wrong{{{"CAIRN_PASSPHRASE", "not the passphrase"}}, std::nullopt, ""};
+    RunOptions wrong{{{"CAIRN_PASSPHRASE", "not the passphrase"}}, std::nullopt, "", ""};
     for (auto command : {"import", "verify", "list", "stats"}) {
         std::vector<std::string> arguments{command};
         if (std::string(command) == "import")
@@ -117,15 +133,15 @@ TEST_CASE("a wrong passphrase exits 3 and changes nothing in the archive") {
 
 TEST_CASE("without any passphrase source and no terminal, cairn says how to give one") {
     Workspace workspace;
-    auto result = workspace.cairn({"init"}, RunOptions{{{"CAIRN_PASSPHRASE", ""}}, std::nullopt, ""});
+    auto result = workspace.cairn({"init"}, RunOptions{{{"CAIRN_PASSPHRASE", ""}}, std::nullopt, "", ""});
     CHECK(result.exit_code != 0);
     CHECK(result.err.find("--passphrase-file") != std::string::npos);
     write_file(workspace.path("secret"), "from a file\n");
     CHECK(workspace.cairn({"--passphrase-file", workspace.path("secret").string(), "init"},
-                          RunOptions{{{"CAIRN_PASSPHRASE", ""}}, std::nullopt, ""})
+                          RunOptions{{{"CAIRN_PASSPHRASE", ""}}, std::nullopt, "", ""})
               .exit_code == 0);
     CHECK(workspace.cairn({"stats", "--passphrase-file", workspace.path("secret").string()},
-                          RunOptions{{{"CAIRN_PASSPHRASE", ""}}, std::nullopt, ""})
+                          RunOptions{{{"CAIRN_PASSPHRASE", ""}}, std::nullopt, "", ""})
               .exit_code == 0);
 }
 
@@ -472,8 +488,8 @@ TEST_SUITE("cli") {
 TEST_CASE("an unlocked archive's key is kept for a while, but a wrong passphrase still never opens it") {
     Workspace workspace;
     workspace.init();
-    RunOptions no_source{{{"CAIRN_PASSPHRASE", ""}}, std::nullopt, ""};
-    RunOptions wrong{{{"CAIRN_PASSPHRASE", "wrong passphrase"}}, std::nullopt, ""};
+    RunOptions no_source{{{"CAIRN_PASSPHRASE", ""}}, std::nullopt, "", ""};
+    RunOptions wrong{{{"CAIRN_PASSPHRASE", "wrong passphrase"}}, std::nullopt, "", ""};
     if (workspace.cairn({"stats"}, no_source).exit_code != 0) {
         MESSAGE("the kernel keyring is not available here; every command derives the key (nothing to test)");
         CHECK(workspace.cairn({"stats"}, wrong).exit_code == 3);
@@ -485,7 +501,7 @@ TEST_CASE("an unlocked archive's key is kept for a while, but a wrong passphrase
     auto asked = workspace.cairn({"stats"}, no_source);
     CHECK(asked.exit_code == 3);
     CHECK(asked.err.find("no passphrase") != std::string::npos);
-    RunOptions uncached{{{"CAIRN_PASSPHRASE", "test passphrase"}, {"CAIRN_KEY_CACHE", "0"}}, std::nullopt, ""};
+    RunOptions uncached{{{"CAIRN_PASSPHRASE", "test passphrase"}, {"CAIRN_KEY_CACHE", "0"}}, std::nullopt, "", ""};
     CHECK(workspace.cairn({"stats"}, uncached).exit_code == 0);
     CHECK(workspace.cairn({"stats"}, no_source).exit_code == 3);  // nothing was cached
 }
@@ -516,7 +532,7 @@ TEST_CASE("the passphrase can be changed with the current one, or with the recov
     write_file(workspace.path("in/a.eml"), eml("kept"));
     REQUIRE(workspace.cairn({"import", workspace.path("in").string()}).exit_code == 0);
     auto with = [](std::string passphrase, std::string new_passphrase = "") {
-        RunOptions options{{{"CAIRN_PASSPHRASE", std::move(passphrase)}, {"CAIRN_KEY_CACHE", "0"}}, std::nullopt, ""};
+        RunOptions options{{{"CAIRN_PASSPHRASE", std::move(passphrase)}, {"CAIRN_KEY_CACHE", "0"}}, std::nullopt, "", ""};
         if (!new_passphrase.empty())
             options.environment["CAIRN_NEW_PASSPHRASE"] = new_passphrase;
         return options;

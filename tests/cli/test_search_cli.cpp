@@ -27,7 +27,7 @@ struct StringMaker<std::set<std::string>> {
 
 namespace {
 
-const RunOptions with_passphrase{{{"CAIRN_PASSPHRASE", "test passphrase"}}, std::nullopt, ""};
+const RunOptions with_passphrase{{{"CAIRN_PASSPHRASE", "test passphrase"}}, std::nullopt, "", ""};
 
 std::string message(const std::string& from, const std::string& subject, const std::string& date,
                     const std::string& body, const std::string& extra_headers = "") {

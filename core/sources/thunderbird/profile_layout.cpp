@@ -128,7 +128,8 @@ bool is_profile_directory(const fs::path& directory) {
 }
 
 std::optional<fs::path> profile_holding(const fs::path& directory) {
-    fs::path normal = fs::absolute(directory).lexically_normal();
+    // The parent of a relative "x.eml" is "", which fs::absolute refuses: it means here.
+    fs::path normal = fs::absolute(directory.empty() ? fs::path(".") : directory).lexically_normal();
     if (!normal.has_filename())
         normal = normal.parent_path();
     for (fs::path store = normal; store.has_filename(); store = store.parent_path()) {
