@@ -84,6 +84,9 @@ public:
 
 private:
     Result<std::optional<std::string>> setting(const char* key);
+    /// Whether a catalog-only query's size condition leaves so few messages that sorting them
+    /// beats walking the date index.
+    Result<bool> few_size_candidates(const CompiledQuery& compiled);
     /// The page newest first, found from the newest messages; nullopt when that does not fill it.
     Result<std::optional<std::vector<SearchHit>>> newest_page_by_probing(const CompiledQuery& compiled,
                                                                          const SearchRequest& request);

@@ -207,6 +207,16 @@ TEST_CASE("newest first, a common word's page and a rare word's page are both ex
                 pairs.emplace_back(date, id);
         return newest(pairs, 0, 20);
     }());
+    // Catalog conditions only: a size condition's few candidates are sorted by date.
+    std::vector<std::pair<std::int64_t, std::int64_t>> odd, even;
+    for (int id = 4; id < 604; ++id)
+        (id % 2 == 1 ? odd : even).emplace_back(1000 + (id * 7919) % 1009, id);
+    CHECK(page("larger:15", 0, 20) == newest(odd, 0, 20));
+    CHECK(page("larger:15", 290, 20) == newest(odd, 290, 20));
+    even.emplace_back(100, 1);
+    even.emplace_back(200, 2);
+    even.emplace_back(300, 3);
+    CHECK(page("smaller:15", 0, 500) == newest(even, 0, 500));
     CHECK(page("common -rare", 0, 20) == [&] {
         std::vector<std::pair<std::int64_t, std::int64_t>> pairs;
         for (const auto& [date, id] : common)
