@@ -70,6 +70,8 @@ CREATE TABLE IF NOT EXISTS messages(
 CREATE INDEX IF NOT EXISTS messages_by_date ON messages(date);
 -- larger:/smaller: find the few big messages without reading every row.
 CREATE INDEX IF NOT EXISTS messages_by_size ON messages(size);
+-- has:attachment (a condition the search compiler writes exactly so) newest first, and counted.
+CREATE INDEX IF NOT EXISTS messages_with_attachments ON messages(date) WHERE attachment_count > 0;
 CREATE TABLE IF NOT EXISTS message_parts(
   message_id INTEGER NOT NULL REFERENCES messages(id),
   position INTEGER NOT NULL,
