@@ -374,6 +374,7 @@ TEST_CASE("a full disk stops the import with a clear error, the archive stays co
     RunOptions small = with_passphrase;
     small.file_size_limit = 5'000'000;
     auto stopped = workspace.cairn({"import", workspace.path("in").string()}, small);
+    INFO("stderr: " << stopped.err.substr(stopped.err.size() > 2000 ? stopped.err.size() - 2000 : 0));
     CHECK(stopped.exit_code == 3);
     CHECK(stopped.err.find("disk space") != std::string::npos);
     auto partial = workspace.message_count();
