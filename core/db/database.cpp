@@ -72,8 +72,14 @@ Error connection_error(sqlite3* handle, std::string_view what) {
     int system_error = sqlite3_system_errno(handle);
     if ((code & 0xff) == SQLITE_IOERR && (system_error == ENOSPC || system_error == EFBIG))
         error_code = ErrorCode::NoSpace;
+    // By the time the error reaches us SQLite may have made other system calls (rolling back),
+    // so the errno is not always the failed write's: an I/O error is most often a full disk.
+    const bool failed_write = (code & 0xff) == SQLITE_IOERR;
     const char* file = sqlite3_db_filename(handle, "main");
-    std::string hint = error_code == ErrorCode::NoSpace ? " (free some disk space and run the same command again)" : "";
+    std::string hint = error_code == ErrorCode::NoSpace
+                           ? " (free some disk space and run the same command again)"
+                           : failed_write ? " (if the disk is full, free some disk space and run the same command again)"
+                                          : "";
     return Error{error_code, fmt::format("{}: {}{}", what, sqlite3_errmsg(handle), hint), file ? file : ""};
 }
 
