@@ -89,6 +89,17 @@ std::string search_body(const CompiledQuery& compiled, bool sole_user, bool& bin
     return sql;
 }
 
+/// Binds VALUES from INDEX on; returns the next parameter's index.
+int bind_values(db::Statement& statement, int index, const std::vector<SqlValue>& values) {
+    for (const auto& value : values) {
+        if (const auto* number = std::get_if<std::int64_t>(&value))
+            statement.bind(index++, *number);
+        else
+            statement.bind(index++, std::get<std::string>(value));
+    }
+    return index;
+}
+
 /// Binds what search_body's SQL needs: the user (when tested), the condition's parameters and
 /// the MATCH. Returns the next parameter's index.
 int bind_body(db::Statement& statement, const CompiledQuery& compiled, const std::string& user, bool binds_user) {
@@ -96,12 +107,7 @@ int bind_body(db::Statement& statement, const CompiledQuery& compiled, const std
     if (binds_user)
         statement.bind(index++, user);
     const bool driven_by_text = !compiled.driving_match.empty();
-    for (const auto& value : driven_by_text ? compiled.residual_parameters : compiled.parameters) {
-        if (const auto* number = std::get_if<std::int64_t>(&value))
-            statement.bind(index++, *number);
-        else
-            statement.bind(index++, std::get<std::string>(value));
-    }
+    index = bind_values(statement, index, driven_by_text ? compiled.residual_parameters : compiled.parameters);
     if (driven_by_text)
         statement.bind(index++, compiled.driving_match);
     return index;
@@ -337,13 +343,7 @@ Result<bool> SearchIndex::few_size_candidates(const CompiledQuery& compiled) {
     constexpr int FewCandidates = 2000;
     auto count = CAIRN_TRY(m_database.prepare("SELECT count(*) FROM (SELECT 1 FROM catalog.messages m WHERE (" +
                                               compiled.condition + ") LIMIT " + std::to_string(FewCandidates) + ")"));
-    int index = 1;
-    for (const auto& value : compiled.parameters) {
-        if (const auto* number = std::get_if<std::int64_t>(&value))
-            count.bind(index++, *number);
-        else
-            count.bind(index++, std::get<std::string>(value));
-    }
+    bind_values(count, 1, compiled.parameters);
     CAIRN_TRY(count.step());
     return count.column_int(0) < FewCandidates;
 }
@@ -374,12 +374,7 @@ Result<std::optional<std::vector<SearchHit>>> SearchIndex::newest_page_by_probin
     page.bind(index++, window);
     if (binds_user)
         page.bind(index++, m_user);
-    for (const auto& value : compiled.residual_parameters) {
-        if (const auto* number = std::get_if<std::int64_t>(&value))
-            page.bind(index++, *number);
-        else
-            page.bind(index++, std::get<std::string>(value));
-    }
+    index = bind_values(page, index, compiled.residual_parameters);
     page.bind(index++, compiled.driving_match);
     page.bind(index++, static_cast<std::int64_t>(request.limit));
     page.bind(index++, static_cast<std::int64_t>(request.offset));
