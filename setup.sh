@@ -11,13 +11,15 @@ packages=(
   libsqlite3-dev libssl-dev libargon2-dev libzstd-dev libarchive-dev
   libgmime-3.0-dev libfmt-dev libcli11-dev doctest-dev nlohmann-json3-dev
   libicu-dev libgumbo-dev libpoppler-cpp-dev libxml2-dev libkeyutils-dev
-  libpff-dev libbfio-dev
+  libpff-dev libbfio-dev libcurl4-openssl-dev
   clang-14 libclang-rt-14-dev llvm-14
   zstd tar python3
   # only for the side-by-side benchmark in bench/
   maildir-utils notmuch time
-  # only for tests: pffexport cross-checks the PST reader
-  pff-tools
+  # only for tests: pffexport cross-checks the PST reader; Dovecot is the real IMAP/POP3
+  # server the account tests start on loopback (no system service is used); mbsync is the
+  # IMAP benchmark's yardstick; openssl makes the tests' throwaway certificates
+  pff-tools dovecot-imapd dovecot-pop3d isync openssl
 )
 missing=()
 for p in "${packages[@]}"; do
