@@ -82,6 +82,10 @@ Result<std::string> Context::passphrase(bool confirm) const {
     return ask_passphrase("Archive passphrase", confirm);
 }
 
+std::optional<std::string> Context::ask_hidden(std::string_view prompt) const {
+    return prompt_hidden(std::string(prompt).c_str());
+}
+
 Result<std::string> Context::ask_passphrase(std::string_view what, bool confirm) const {
     auto first = prompt_hidden(fmt::format("{}: ", what).c_str());
     if (!first)

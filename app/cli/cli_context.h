@@ -42,6 +42,8 @@ struct Context {
     Result<std::string> passphrase(bool confirm) const;
     /// Asks on the terminal only (twice when confirm); `what` names it ("New passphrase").
     Result<std::string> ask_passphrase(std::string_view what, bool confirm) const;
+    /// Asks on the terminal without echo; nothing when there is no terminal.
+    std::optional<std::string> ask_hidden(std::string_view prompt) const;
     /// The passphrase from --passphrase-file or $CAIRN_PASSPHRASE, if either is set.
     Result<std::optional<std::string>> given_passphrase() const;
     /// False when $CAIRN_KEY_CACHE is 0 or off.

@@ -83,6 +83,32 @@ struct SourcesArguments {
 int run_sources(const Context& context, const SourcesArguments& arguments);
 std::vector<std::filesystem::path> windows_disk_paths(const std::vector<std::string>& disks);
 
+struct AccountAddArguments {
+    std::string kind;  ///< imap, pop3, gmail, m365
+    std::string name;
+    std::string host;
+    std::uint16_t port = 0;
+    std::string security;
+    std::string login;
+    std::string password_file;
+    std::string trust_certificate;
+    std::string user;
+    std::string folder;
+    std::vector<std::string> include_folders;
+    std::vector<std::string> exclude_folders;
+    bool keep_trash_and_junk = false;
+    bool journal = false;
+    bool allow_plaintext_password = false;
+    std::uint32_t delete_older_than_days = 0;
+    std::uint32_t move_older_than_days = 0;
+    std::string move_to;
+    std::string oauth_client_id;
+    std::string oauth_tenant;
+};
+int run_account_add(const Context& context, const AccountAddArguments& arguments);
+int run_account_list(const Context& context);
+int run_account_remove(const Context& context, const std::string& name);
+
 /// "512M" -> bytes; InvalidArgument when not a size.
 Result<std::uint64_t> parse_size(const std::string& text);
 /// The user name of the account running Cairn.

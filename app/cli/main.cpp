@@ -184,6 +184,61 @@ int main_with_arguments(int argc, char** argv) {
                                "Read the new passphrase from FILE (else $CAIRN_NEW_PASSPHRASE, else a prompt)")
         ->type_name("FILE");
 
+    AccountAddArguments account_add;
+    std::string account_remove_name;
+    auto* account_command = app.add_subcommand("account", "Mail accounts to archive from (IMAP, POP3, Gmail, Microsoft 365)");
+    account_command->require_subcommand(1);
+    auto* account_add_command = account_command->add_subcommand("add", "Add a mail account (its password is kept encrypted in the archive)");
+    account_add_command->add_option("kind", account_add.kind, "imap, pop3, gmail or m365")
+        ->required()
+        ->check(CLI::IsMember({"imap", "pop3", "gmail", "m365"}))
+        ->type_name("KIND");
+    account_add_command->add_option("name", account_add.name, "A name for the account (also its archive folder)")
+        ->required()
+        ->type_name("NAME");
+    account_add_command->add_option("--host", account_add.host, "Server host name (gmail, m365: preset)")->type_name("HOST");
+    account_add_command->add_option("--port", account_add.port, "Server port (default: 993 IMAPS, 143 IMAP, 995 POP3S, 110 POP3)")->type_name("PORT");
+    account_add_command->add_option("--security", account_add.security, "tls (default), starttls or none")
+        ->check(CLI::IsMember({"tls", "ssl", "starttls", "none"}))
+        ->type_name("MODE");
+    account_add_command->add_option("--login", account_add.login, "User name on the server (often the address)")
+        ->required()
+        ->type_name("LOGIN");
+    account_add_command->add_option("--password-file", account_add.password_file,
+                                    "Read the password from FILE (else $CAIRN_ACCOUNT_PASSWORD, else a prompt)")
+        ->type_name("FILE");
+    account_add_command->add_option("--trust-certificate", account_add.trust_certificate,
+                                    "Trust this server certificate (its SHA-256 fingerprint) though no authority signed it")
+        ->type_name("SHA256");
+    account_add_command->add_option("--user", account_add.user, "Archive the mail for this user (default: your login name)")->type_name("NAME");
+    account_add_command->add_option("--folder", account_add.folder, "Archive folder for the account's folders (default: NAME)")->type_name("FOLDER");
+    account_add_command->add_option("--include", account_add.include_folders,
+                                    "Only server folders matching PATTERN (* any, % any but /; repeatable)")
+        ->type_name("PATTERN");
+    account_add_command->add_option("--exclude", account_add.exclude_folders, "Skip server folders matching PATTERN (repeatable)")
+        ->type_name("PATTERN");
+    account_add_command->add_flag("--keep-trash", account_add.keep_trash_and_junk, "Also archive the trash and junk folders");
+    account_add_command->add_flag("--journal", account_add.journal,
+                                  "A journal mailbox: unwrap Exchange journal reports, archive the messages inside");
+    account_add_command->add_option("--delete-after", account_add.delete_older_than_days,
+                                    "Delete messages from the server once archived, verified and older than DAYS")
+        ->type_name("DAYS");
+    account_add_command->add_option("--move-after", account_add.move_older_than_days,
+                                    "Move messages to --move-to once archived, verified and older than DAYS")
+        ->type_name("DAYS");
+    account_add_command->add_option("--move-to", account_add.move_to, "Server folder for --move-after")->type_name("FOLDER");
+    account_add_command->add_flag("--allow-plaintext-password", account_add.allow_plaintext_password,
+                                  "With --security none: send the password unencrypted (test servers only)");
+    account_add_command->add_option("--oauth-client-id", account_add.oauth_client_id,
+                                    "Your OAuth client id for gmail/m365 (see docs/accounts.md)")
+        ->type_name("ID");
+    account_add_command->add_option("--tenant", account_add.oauth_tenant,
+                                    "m365: common (default), organizations, consumers or a tenant id")
+        ->type_name("TENANT");
+    auto* account_list_command = account_command->add_subcommand("list", "List the mail accounts and their last fetch");
+    auto* account_remove_command = account_command->add_subcommand("remove", "Remove an account (its archived mail stays)");
+    account_remove_command->add_option("name", account_remove_name, "The account")->required()->type_name("NAME");
+
     auto* forget_command = app.add_subcommand(
         "forget-key", "Forget the unlocked archive key that Cairn keeps for 10 minutes (the next command asks again)");
 
@@ -244,6 +299,12 @@ int main_with_arguments(int argc, char** argv) {
         return run_reindex(context, reindex);
     if (*change_command)
         return run_change_passphrase(context, change);
+    if (*account_add_command)
+        return run_account_add(context, account_add);
+    if (*account_list_command)
+        return run_account_list(context);
+    if (*account_remove_command)
+        return run_account_remove(context, account_remove_name);
     if (*forget_command) {
         auto forgotten = Archive::forget_cached_keys(context.archive_directory());
         return forgotten ? ExitSuccess : context.fail(forgotten.error());

@@ -238,7 +238,7 @@ Result<ImportReport> Archive::import(const std::vector<std::filesystem::path>& p
                                      ProgressObserver* observer, const CancellationToken* cancel) {
     if (m_impl->access != Access::ReadWrite)
         return make_error(ErrorCode::Internal, "import needs the archive opened for writing");
-    return run_import(*m_impl, paths, options, observer, cancel);
+    return run_file_import(*m_impl, paths, options, observer, cancel);
 }
 
 Result<std::vector<MessageListing>> Archive::list(const ListFilter& filter) { return m_impl->catalog->list(filter); }

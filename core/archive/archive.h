@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/accounts/account_settings.h"
 #include "core/base/progress.h"
 #include "core/base/result.h"
 #include "core/export/export_writer.h"
@@ -107,6 +108,48 @@ struct ExportReport {
     bool cancelled = false;
 };
 
+/// What signs in to a mail account: a password, or OAuth tokens. Sealed in the archive with a
+/// key derived from the archive's own, never written anywhere in plain text.
+struct AccountSecret {
+    std::string password;
+    std::string refresh_token;
+    std::string access_token;
+    std::int64_t access_token_expires = 0;  ///< seconds since the epoch
+};
+
+struct AccountSummary {
+    accounts::AccountSettings settings;
+    bool has_secret = false;
+    std::optional<std::int64_t> last_fetch;
+    std::string last_fetch_summary;
+};
+
+struct FetchOptions {
+    unsigned worker_threads = 0;
+    /// Delete-after-archive rules only list what they would remove.
+    bool cleanup_dry_run = false;
+    /// Seconds to keep trying when a server drops the connection (reconnecting with backoff).
+    double reconnect_seconds = 60;
+};
+
+/// One account's fetch.
+struct AccountFetchReport {
+    std::string account;
+    ImportReport import;
+    std::uint64_t folders = 0;
+    std::uint64_t removed_from_server = 0;  ///< deleted or moved by the account's cleanup rule
+    /// With cleanup_dry_run: what the rule would remove ("folder: UID n, date, subject").
+    std::vector<std::string> cleanup_candidates;
+    /// Set when the account could not be fetched at all or stopped part-way (cannot sign in,
+    /// server unreachable); what was archived before stays.
+    std::optional<Error> error;
+};
+
+struct FetchReport {
+    std::vector<AccountFetchReport> accounts;
+    bool cancelled = false;
+};
+
 /// How to unlock an archive.
 struct Unlock {
     /// The passphrase when the caller has it already (a file, the environment).
@@ -183,6 +226,16 @@ public:
     /// missing, damaged or of another version, caught up when lagging. Returns messages indexed.
     Result<std::uint64_t> repair_index(const std::string& user, ProgressObserver* observer,
                                        const CancellationToken* cancel);
+
+    /// Mail accounts (DESIGN.md §4 sources). The secret is sealed in the archive.
+    Result<void> add_account(const accounts::AccountSettings& settings, const AccountSecret& secret);
+    Result<std::vector<AccountSummary>> accounts();
+    /// The account's definition and sync positions go; the mail archived from it stays.
+    Result<void> remove_account(const std::string& name);
+    /// Fetches new mail from the named accounts (all when NAMES is empty) and applies their
+    /// cleanup rules. Errors of one account are in its report; the others are fetched anyway.
+    Result<FetchReport> fetch(const std::vector<std::string>& names, const FetchOptions& options,
+                              ProgressObserver* observer, const CancellationToken* cancel);
 
     struct Impl;
 

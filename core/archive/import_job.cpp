@@ -52,7 +52,10 @@ struct PassedOverItem {
 struct WarningItem {
     std::string text;
 };
-using Item = std::variant<MessageItem, FileCompleteItem, FailureItem, PassedOverItem, WarningItem>;
+struct CheckpointItem {
+    std::any position;
+};
+using Item = std::variant<MessageItem, FileCompleteItem, FailureItem, PassedOverItem, WarningItem, CheckpointItem>;
 
 /// A bounded FIFO between the reader and the writer. Bounded in items and in bytes, so memory
 /// stays flat whatever the mailbox size.
@@ -237,6 +240,8 @@ public:
         m_queue.push(WarningItem{path + ": " + text}, 0);
     }
 
+    void on_checkpoint(std::any position) override { m_queue.push(CheckpointItem{std::move(position)}, 0); }
+
 private:
     ItemQueue& m_queue;
     PreparerPool& m_pool;
@@ -310,16 +315,34 @@ std::string flags_text(const std::vector<std::string>& flags) {
 
 }  // namespace
 
-Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::filesystem::path>& paths,
-                                const ImportOptions& options, ProgressObserver* observer,
-                                const CancellationToken* cancel) {
-    if (options.user.empty())
-        return make_error(ErrorCode::InvalidArgument, "the user name must not be empty");
+Result<ImportReport> run_file_import(Archive::Impl& archive, const std::vector<std::filesystem::path>& paths,
+                                     const ImportOptions& options, ProgressObserver* observer,
+                                     const CancellationToken* cancel) {
     for (const auto& path : paths) {
         std::error_code error;
         if (!std::filesystem::exists(path, error))
             return make_error(ErrorCode::NotFound, "no such file or directory", path.string());
     }
+    ImportSource source;
+    source.input_total = input_size(paths);
+    source.read = [&paths](sources::MessageSink& sink, const CancellationToken* stop) {
+        for (const auto& path : paths) {
+            if (stop->is_cancelled())
+                break;
+            sources::ReadOptions read_options;
+            read_options.cancel = stop;
+            auto result = sources::read_mail_path(path, read_options, sink);
+            if (!result && result.error().code != ErrorCode::Cancelled)
+                sink.on_failure({path.string(), 0, result.error().describe()});
+        }
+    };
+    return run_import(archive, source, options, observer, cancel);
+}
+
+Result<ImportReport> run_import(Archive::Impl& archive, const ImportSource& source, const ImportOptions& options,
+                                ProgressObserver* observer, const CancellationToken* cancel) {
+    if (options.user.empty())
+        return make_error(ErrorCode::InvalidArgument, "the user name must not be empty");
     const auto started = Clock::now();
     auto writer = CAIRN_TRY(store::MessageWriter::open(*archive.catalog, archive.directory, archive.keys,
                                                        archive.store_options));
@@ -358,15 +381,7 @@ Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::f
         QueueingSink sink(queue, pool, reader_catalog, options, &reader_stop);
         std::thread reader([&] {
             try {
-                for (const auto& path : paths) {
-                    if (reader_stop.is_cancelled())
-                        break;
-                    sources::ReadOptions read_options;
-                    read_options.cancel = &reader_stop;
-                    auto result = sources::read_mail_path(path, read_options, sink);
-                    if (!result && result.error().code != ErrorCode::Cancelled)
-                        sink.on_failure({path.string(), 0, result.error().describe()});
-                }
+                source.read(sink, &reader_stop);
             } catch (const std::exception& error) {
                 sink.on_failure({"", 0, fmt::format("reading stopped: {}", error.what())});
             }
@@ -374,7 +389,7 @@ Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::f
         });
 
         Progress progress;
-        progress.input_total = input_size(paths);
+        progress.input_total = source.input_total;
         std::uint64_t completed_files_bytes = 0;
         auto last_commit = Clock::now();
         auto stop_reader = [&] {
@@ -423,6 +438,9 @@ Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::f
                             step_result = std::unexpected(indexed.error());
                         else if (!*indexed)
                             index_complete = false;
+                        if (step_result && source.after_message)
+                            step_result = writer.run_in_batch(
+                                [&](store::Catalog& catalog) { return source.after_message(catalog, origin, *added); });
                     }
                 }
                 progress.current = origin.source_path;
@@ -444,6 +462,12 @@ Result<ImportReport> run_import(Archive::Impl& archive, const std::vector<std::f
                 completed_files_bytes += passed->size;
             } else if (auto* warning = std::get_if<WarningItem>(&*item)) {
                 report.warnings.push_back(std::move(warning->text));
+            } else if (auto* checkpoint = std::get_if<CheckpointItem>(&*item)) {
+                if (auto* expected = std::any_cast<sources::ExpectedMessages>(&checkpoint->position))
+                    progress.total += expected->count;
+                else if (source.record_checkpoint)
+                    step_result = writer.run_in_batch(
+                        [&](store::Catalog& catalog) { return source.record_checkpoint(catalog, checkpoint->position); });
             }
             if (step_result && (writer.pending_messages() >= options.batch_messages ||
                                 writer.pending_bytes() >= options.batch_bytes ||

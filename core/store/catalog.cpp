@@ -102,6 +102,32 @@ CREATE TABLE IF NOT EXISTS source_files(
   modified_ns INTEGER,
   complete INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS source_files_by_path ON source_files(path_hash);
+-- A mail account Cairn fetches from. settings is JSON without secrets; the password or the
+-- OAuth tokens are sealed under the archive's account-secret key (account_catalog.cpp).
+CREATE TABLE IF NOT EXISTS accounts(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  settings TEXT NOT NULL,
+  sealed_secret BLOB NOT NULL DEFAULT x'',
+  created INTEGER NOT NULL DEFAULT (unixepoch()),
+  last_fetch INTEGER,
+  last_fetch_summary TEXT NOT NULL DEFAULT '');
+-- A server folder's sync position: every message up to highest_uid under uid_validity is archived.
+CREATE TABLE IF NOT EXISTS remote_folders(
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  server_name TEXT NOT NULL,
+  uid_validity INTEGER NOT NULL DEFAULT 0,
+  highest_uid INTEGER NOT NULL DEFAULT 0,
+  UNIQUE(account_id, server_name));
+-- Which archived message a server message is (IMAP: the UID under uid_validity; POP3: the
+-- UIDL): what delete-after-archive rules check before anything leaves the server.
+CREATE TABLE IF NOT EXISTS remote_messages(
+  remote_folder_id INTEGER NOT NULL REFERENCES remote_folders(id),
+  uid_validity INTEGER NOT NULL,
+  remote_key TEXT NOT NULL,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  PRIMARY KEY(remote_folder_id, uid_validity, remote_key)) WITHOUT ROWID;
 )sql";
 
 ContentKey key_from(const std::string& bytes) {

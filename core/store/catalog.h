@@ -188,6 +188,45 @@ public:
                                   std::uint64_t size, std::int64_t modified_ns);
     Result<void> mark_file_imported(std::int64_t source_file_id, std::uint64_t size, std::int64_t modified_ns);
 
+    // -- mail accounts and their sync positions (account_catalog.cpp)
+    struct AccountRow {
+        std::int64_t id = 0;
+        std::string name;
+        std::string settings;       ///< JSON, no secrets
+        std::string sealed_secret;  ///< empty when none is kept
+        std::optional<std::int64_t> last_fetch;
+        std::string last_fetch_summary;
+    };
+    /// AlreadyExists when an account of that name exists.
+    Result<std::int64_t> insert_account(const std::string& name, const std::string& settings,
+                                        const std::string& sealed_secret);
+    Result<std::vector<AccountRow>> accounts();
+    Result<std::optional<AccountRow>> account(const std::string& name);
+    Result<void> set_account_secret(std::int64_t account_id, const std::string& sealed_secret);
+    Result<void> record_account_fetch(std::int64_t account_id, std::int64_t time, const std::string& summary);
+    /// Removes the account and its sync positions; the mail archived from it stays. False when
+    /// there is no such account.
+    Result<bool> delete_account(const std::string& name);
+
+    struct RemoteFolderRow {
+        std::int64_t id = 0;
+        std::string server_name;
+        std::uint32_t uid_validity = 0;
+        std::uint32_t highest_uid = 0;
+    };
+    Result<std::vector<RemoteFolderRow>> remote_folders(std::int64_t account_id);
+    Result<std::int64_t> ensure_remote_folder(std::int64_t account_id, const std::string& server_name);
+    Result<void> set_remote_folder_position(std::int64_t remote_folder_id, std::uint32_t uid_validity,
+                                            std::uint32_t highest_uid);
+    Result<void> record_remote_message(std::int64_t remote_folder_id, std::uint32_t uid_validity,
+                                       const std::string& remote_key, std::int64_t message_id);
+    /// The archived message a server message was stored as, if it was.
+    Result<std::optional<std::int64_t>> remote_message(std::int64_t remote_folder_id, std::uint32_t uid_validity,
+                                                       const std::string& remote_key);
+    /// After the server deleted it: the mapping goes, the archived message stays.
+    Result<void> forget_remote_message(std::int64_t remote_folder_id, std::uint32_t uid_validity,
+                                       const std::string& remote_key);
+
     // -- reading
     Result<std::vector<MessageListing>> list(const ListFilter& filter);
     /// How many rows list() would give without a limit.

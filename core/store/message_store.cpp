@@ -414,6 +414,11 @@ Result<void> MessageWriter::mark_file_imported(const std::string& user, const st
     return m_catalog->mark_file_imported(CAIRN_TRY(source_file_id(user, folder, path)), size, modified_ns);
 }
 
+Result<void> MessageWriter::run_in_batch(const std::function<Result<void>(Catalog&)>& step) {
+    CAIRN_TRY_VOID(begin_if_needed());
+    return step(*m_catalog);
+}
+
 Result<void> MessageWriter::commit() {
     if (!m_transaction)
         return {};

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -114,6 +115,9 @@ public:
     Result<Added> add(PreparedMessage&& message, std::int64_t folder_id, const PlacementOrigin& origin);
     Result<void> mark_file_imported(const std::string& user, const std::string& folder, const std::string& path,
                                     std::uint64_t size, std::int64_t modified_ns);
+    /// Runs STEP on the catalog inside the open batch, so what it writes (a mail account's sync
+    /// position) becomes durable with, and only with, the messages added before it.
+    Result<void> run_in_batch(const std::function<Result<void>(Catalog&)>& step);
     /// Makes everything added so far durable.
     Result<void> commit();
     /// Bytes and messages added since the last commit (to size batches).

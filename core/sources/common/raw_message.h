@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <any>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -44,6 +45,12 @@ struct FileIdentity {
     std::int64_t modified_ns = 0;
 };
 
+/// A checkpoint a source passes when it learns how many messages it will produce (a mail
+/// account, once it has compared the server's folders with the archive): for progress.
+struct ExpectedMessages {
+    std::uint64_t count = 0;
+};
+
 /// Receives what a source produces, in order. Called on the source's thread.
 class MessageSink {
 public:
@@ -61,6 +68,11 @@ public:
     /// Called for something the user should know though nothing failed (mail archived as the
     /// source holds it, but incomplete there). Given once per kind and import path, not per file.
     virtual void on_warning(const std::string& path, const std::string& text) { (void)path; (void)text; }
+    /// A position the source has reached (a mail account folder's highest archived UID): the
+    /// importer records it in the same batch as every message passed before it, so a crash
+    /// never records a position past what was archived. The value's type is the source's own;
+    /// a sink that keeps no positions (a test collecting messages) ignores it.
+    virtual void on_checkpoint(std::any position) { (void)position; }
 };
 
 }  // namespace cairn::sources

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The catalog's rows for mail accounts: what to fetch from where, and how far each server
+// folder has been archived. Kept apart from catalog.cpp, which is about messages and storage.
+
+#include "core/store/catalog.h"
+
+namespace cairn::store {
+namespace {
+
+// Columns: id, name, settings, sealed_secret, last_fetch, last_fetch_summary
+Catalog::AccountRow account_from(const db::Statement& row) {
+    Catalog::AccountRow account;
+    account.id = row.column_int(0);
+    account.name = row.column_text(1);
+    account.settings = row.column_text(2);
+    account.sealed_secret = row.column_blob(3);
+    if (!row.column_is_null(4))
+        account.last_fetch = row.column_int(4);
+    account.last_fetch_summary = row.column_text(5);
+    return account;
+}
+
+constexpr const char* AccountColumns = "SELECT id, name, settings, sealed_secret, last_fetch, last_fetch_summary FROM accounts";
+
+}  // namespace
+
+Result<std::int64_t> Catalog::insert_account(const std::string& name, const std::string& settings,
+                                             const std::string& sealed_secret) {
+    auto insert = CAIRN_TRY(statement("INSERT INTO accounts(name, settings, sealed_secret) VALUES(?, ?, ?)"));
+    insert->bind(1, name).bind(2, settings).bind_blob(3, sealed_secret);
+    auto inserted = insert->run();
+    if (!inserted) {
+        if (inserted.error().code == ErrorCode::AlreadyExists)
+            return make_error(ErrorCode::AlreadyExists,
+                              "an account of this name exists; choose another name or remove it first", name);
+        return std::unexpected(inserted.error());
+    }
+    return m_database.last_insert_id();
+}
+
+Result<std::vector<Catalog::AccountRow>> Catalog::accounts() {
+    static const std::string sql = std::string(AccountColumns) + " ORDER BY name";
+    auto query = CAIRN_TRY(statement(sql.c_str()));
+    std::vector<AccountRow> rows;
+    while (CAIRN_TRY(query->step()))
+        rows.push_back(account_from(*query));
+    return rows;
+}
+
+Result<std::optional<Catalog::AccountRow>> Catalog::account(const std::string& name) {
+    static const std::string sql = std::string(AccountColumns) + " WHERE name = ?";
+    auto query = CAIRN_TRY(statement(sql.c_str()));
+    query->bind(1, name);
+    if (!CAIRN_TRY(query->step()))
+        return std::optional<AccountRow>();
+    return std::optional<AccountRow>(account_from(*query));
+}
+
+Result<void> Catalog::set_account_secret(std::int64_t account_id, const std::string& sealed_secret) {
+    auto update = CAIRN_TRY(statement("UPDATE accounts SET sealed_secret = ? WHERE id = ?"));
+    update->bind_blob(1, sealed_secret).bind(2, account_id);
+    return update->run();
+}
+
+Result<void> Catalog::record_account_fetch(std::int64_t account_id, std::int64_t time, const std::string& summary) {
+    auto update = CAIRN_TRY(statement("UPDATE accounts SET last_fetch = ?, last_fetch_summary = ? WHERE id = ?"));
+    update->bind(1, time).bind(2, summary).bind(3, account_id);
+    return update->run();
+}
+
+Result<bool> Catalog::delete_account(const std::string& name) {
+    auto found = CAIRN_TRY(account(name));
+    if (!found)
+        return false;
+    auto transaction = CAIRN_TRY(db::Transaction::begin(m_database));
+    auto forget_messages = CAIRN_TRY(statement(
+        "DELETE FROM remote_messages WHERE remote_folder_id IN (SELECT id FROM remote_folders WHERE account_id = ?)"));
+    forget_messages->bind(1, found->id);
+    CAIRN_TRY_VOID(forget_messages->run());
+    auto forget_folders = CAIRN_TRY(statement("DELETE FROM remote_folders WHERE account_id = ?"));
+    forget_folders->bind(1, found->id);
+    CAIRN_TRY_VOID(forget_folders->run());
+    auto forget_account = CAIRN_TRY(statement("DELETE FROM accounts WHERE id = ?"));
+    forget_account->bind(1, found->id);
+    CAIRN_TRY_VOID(forget_account->run());
+    CAIRN_TRY_VOID(transaction.commit());
+    return true;
+}
+
+Result<std::vector<Catalog::RemoteFolderRow>> Catalog::remote_folders(std::int64_t account_id) {
+    auto query = CAIRN_TRY(statement(
+        "SELECT id, server_name, uid_validity, highest_uid FROM remote_folders WHERE account_id = ? ORDER BY server_name"));
+    query->bind(1, account_id);
+    std::vector<RemoteFolderRow> rows;
+    while (CAIRN_TRY(query->step()))
+        rows.push_back(RemoteFolderRow{query->column_int(0), query->column_text(1),
+                                       static_cast<std::uint32_t>(query->column_int(2)),
+                                       static_cast<std::uint32_t>(query->column_int(3))});
+    return rows;
+}
+
+Result<std::int64_t> Catalog::ensure_remote_folder(std::int64_t account_id, const std::string& server_name) {
+    auto query = CAIRN_TRY(statement("SELECT id FROM remote_folders WHERE account_id = ? AND server_name = ?"));
+    query->bind(1, account_id).bind(2, server_name);
+    if (CAIRN_TRY(query->step()))
+        return query->column_int(0);
+    auto insert = CAIRN_TRY(statement("INSERT INTO remote_folders(account_id, server_name) VALUES(?, ?)"));
+    insert->bind(1, account_id).bind(2, server_name);
+    CAIRN_TRY_VOID(insert->run());
+    return m_database.last_insert_id();
+}
+
+Result<void> Catalog::set_remote_folder_position(std::int64_t remote_folder_id, std::uint32_t uid_validity,
+                                                 std::uint32_t highest_uid) {
+    auto update = CAIRN_TRY(statement("UPDATE remote_folders SET uid_validity = ?, highest_uid = ? WHERE id = ?"));
+    update->bind(1, static_cast<std::int64_t>(uid_validity))
+        .bind(2, static_cast<std::int64_t>(highest_uid))
+        .bind(3, remote_folder_id);
+    return update->run();
+}
+
+Result<void> Catalog::record_remote_message(std::int64_t remote_folder_id, std::uint32_t uid_validity,
+                                            const std::string& remote_key, std::int64_t message_id) {
+    auto insert = CAIRN_TRY(statement(
+        "INSERT OR REPLACE INTO remote_messages(remote_folder_id, uid_validity, remote_key, message_id) VALUES(?,?,?,?)"));
+    insert->bind(1, remote_folder_id).bind(2, static_cast<std::int64_t>(uid_validity)).bind(3, remote_key).bind(4, message_id);
+    return insert->run();
+}
+
+Result<std::optional<std::int64_t>> Catalog::remote_message(std::int64_t remote_folder_id, std::uint32_t uid_validity,
+                                                            const std::string& remote_key) {
+    auto query = CAIRN_TRY(statement(
+        "SELECT message_id FROM remote_messages WHERE remote_folder_id = ? AND uid_validity = ? AND remote_key = ?"));
+    query->bind(1, remote_folder_id).bind(2, static_cast<std::int64_t>(uid_validity)).bind(3, remote_key);
+    if (!CAIRN_TRY(query->step()))
+        return std::optional<std::int64_t>();
+    return std::optional<std::int64_t>(query->column_int(0));
+}
+
+Result<void> Catalog::forget_remote_message(std::int64_t remote_folder_id, std::uint32_t uid_validity,
+                                            const std::string& remote_key) {
+    auto erase = CAIRN_TRY(statement(
+        "DELETE FROM remote_messages WHERE remote_folder_id = ? AND uid_validity = ? AND remote_key = ?"));
+    erase->bind(1, remote_folder_id).bind(2, static_cast<std::int64_t>(uid_validity)).bind(3, remote_key);
+    return erase->run();
+}
+
+}  // namespace cairn::store
