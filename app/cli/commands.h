@@ -109,6 +109,13 @@ int run_account_add(const Context& context, const AccountAddArguments& arguments
 int run_account_list(const Context& context);
 int run_account_remove(const Context& context, const std::string& name);
 
+struct FetchArguments {
+    std::vector<std::string> accounts;  ///< empty: all
+    bool dry_run = false;               ///< cleanup rules only list what they would remove
+    unsigned workers = 0;
+};
+int run_fetch(const Context& context, const FetchArguments& arguments);
+
 /// "512M" -> bytes; InvalidArgument when not a size.
 Result<std::uint64_t> parse_size(const std::string& text);
 /// The user name of the account running Cairn.

@@ -239,6 +239,14 @@ int main_with_arguments(int argc, char** argv) {
     auto* account_remove_command = account_command->add_subcommand("remove", "Remove an account (its archived mail stays)");
     account_remove_command->add_option("name", account_remove_name, "The account")->required()->type_name("NAME");
 
+    FetchArguments fetch;
+    auto* fetch_command = app.add_subcommand("fetch", "Archive new mail from the mail accounts (all, or those named), "
+                                                      "then apply their cleanup rules");
+    fetch_command->add_option("accounts", fetch.accounts, "Accounts to fetch (default: all)")->type_name("ACCOUNT");
+    fetch_command->add_flag("--dry-run", fetch.dry_run,
+                            "Fetch, but only list what the cleanup rules would remove from the servers");
+    fetch_command->add_option("--workers", fetch.workers, "Worker threads (default: one per core)")->type_name("N");
+
     auto* forget_command = app.add_subcommand(
         "forget-key", "Forget the unlocked archive key that Cairn keeps for 10 minutes (the next command asks again)");
 
@@ -299,6 +307,8 @@ int main_with_arguments(int argc, char** argv) {
         return run_reindex(context, reindex);
     if (*change_command)
         return run_change_passphrase(context, change);
+    if (*fetch_command)
+        return run_fetch(context, fetch);
     if (*account_add_command)
         return run_account_add(context, account_add);
     if (*account_list_command)

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/sources/imap/account_reader.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include <fmt/format.h>
+
+namespace cairn::sources::imap {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// A checkpoint every so many messages: a crash or a dropped connection then costs at most
+/// this many messages fetched again (their content is deduplicated, only bandwidth is lost).
+constexpr std::size_t MessagesPerPosition = 256;
+/// Reconnections in a row without a single message between them before the run gives up on a
+/// server that accepts connections and then fails every command.
+constexpr int MaximumFruitlessReconnections = 5;
+
+struct FolderPlan {
+    Folder folder;
+    std::uint32_t uid_validity = 0;
+    /// Where the folder's position starts: the known highest UID, or 0 when the folder is new
+    /// or its UIDVALIDITY changed.
+    std::uint32_t base_uid = 0;
+    std::vector<std::uint32_t> uids;  ///< ascending
+};
+
+bool pause_unless_cancelled(double seconds, const CancellationToken* cancel) {
+    auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+    while (Clock::now() < until) {
+        if (cancel && cancel->is_cancelled())
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return !(cancel && cancel->is_cancelled());
+}
+
+/// One signed-in connection, made again when the server drops it.
+class Session {
+public:
+    Session(const AccountReadOptions& options, const CancellationToken* cancel) : m_options(options), m_cancel(cancel) {
+        m_connect = options.connect;
+        m_connect.cancellation = cancel;
+    }
+
+    /// The client, connecting and signing in when needed. Network failures are retried with
+    /// growing pauses for options.reconnect_seconds; other failures (sign-in refused, an
+    /// untrusted certificate) are returned at once: retrying would not help.
+    Result<ImapClient*> client() {
+        if (m_client)
+            return m_client.get();
+        const auto started = Clock::now();
+        double pause = m_options.first_reconnect_pause_seconds;
+        for (;;) {
+            auto connected = connect_once();
+            if (connected) {
+                m_client = std::move(*connected);
+                return m_client.get();
+            }
+            const double waited = std::chrono::duration<double>(Clock::now() - started).count();
+            if (connected.error().code != ErrorCode::Unavailable || waited + pause > m_options.reconnect_seconds)
+                return std::unexpected(connected.error());
+            if (!pause_unless_cancelled(pause, m_cancel))
+                return make_error(ErrorCode::Cancelled, "cancelled", m_options.source_name);
+            pause = std::min(pause * 2, 30.0);
+        }
+    }
+
+    /// After a network failure: forget the connection; the next client() reconnects. False when
+    /// the server failed too often without anything fetched in between.
+    bool drop(bool made_progress) {
+        m_client.reset();
+        ++m_reconnections;
+        m_fruitless = made_progress ? 0 : m_fruitless + 1;
+        return m_fruitless <= MaximumFruitlessReconnections;
+    }
+
+    void close() {
+        if (m_client)
+            (void)m_client->logout();
+        m_client.reset();
+    }
+
+    std::uint64_t reconnections() const { return m_reconnections; }
+
+    Result<std::unique_ptr<ImapClient>> connect_once() {
+        auto client = CAIRN_TRY(ImapClient::connect(m_connect));
+        auto credentials = CAIRN_TRY(m_options.credentials());
+        CAIRN_TRY_VOID(client->authenticate(credentials));
+        return client;
+    }
+
+private:
+    const AccountReadOptions& m_options;
+    const CancellationToken* m_cancel;
+    ConnectOptions m_connect;
+    std::unique_ptr<ImapClient> m_client;
+    std::uint64_t m_reconnections = 0;
+    int m_fruitless = 0;
+};
+
+std::string folder_source_path(const AccountReadOptions& options, const FolderPlan& plan) {
+    return fmt::format("{}/{};UIDVALIDITY={}", options.source_name, plan.folder.display_path, plan.uid_validity);
+}
+
+/// Lists the folders and works out, for each archived one, which UIDs are new.
+Result<std::vector<FolderPlan>> plan_folders(ImapClient& client, const AccountReadOptions& options) {
+    std::vector<FolderPlan> plans;
+    for (auto& folder : CAIRN_TRY(client.list_folders())) {
+        if (!folder.selectable || (options.include_folder && !options.include_folder(folder)))
+            continue;
+        auto status = CAIRN_TRY(client.examine(folder.server_name));
+        FolderPlan plan;
+        plan.uid_validity = status.uid_validity;
+        auto known = options.known_folders.find(folder.server_name);
+        // Same UIDVALIDITY: the UIDs up to the known highest are archived. Otherwise the
+        // server renumbered the folder: read it all again; dedup finds what is archived.
+        if (known != options.known_folders.end() && known->second.uid_validity == status.uid_validity)
+            plan.base_uid = known->second.highest_uid;
+        if (status.exists > 0 && (!status.uid_next || *status.uid_next > plan.base_uid + 1))
+            plan.uids = CAIRN_TRY(client.uids_from(plan.base_uid + 1));
+        plan.folder = std::move(folder);
+        plans.push_back(std::move(plan));
+    }
+    return plans;
+}
+
+/// Tracks which of a folder's new UIDs went to the sink, and the position that allows.
+class FolderProgress {
+public:
+    explicit FolderProgress(const FolderPlan& plan) : m_plan(plan), m_passed(plan.uids.size(), false) {}
+
+    void mark_passed(std::uint32_t uid) {
+        auto found = std::lower_bound(m_plan.uids.begin(), m_plan.uids.end(), uid);
+        if (found != m_plan.uids.end() && *found == uid)
+            m_passed[static_cast<std::size_t>(found - m_plan.uids.begin())] = true;
+    }
+
+    /// Every UID up to the returned one was passed (a failed one holds the position back, so
+    /// the next run fetches it again).
+    std::uint32_t position() {
+        while (m_contiguous < m_passed.size() && m_passed[m_contiguous])
+            ++m_contiguous;
+        return m_contiguous == 0 ? m_plan.base_uid : m_plan.uids[m_contiguous - 1];
+    }
+
+    std::vector<std::uint32_t> remaining() const {
+        std::vector<std::uint32_t> uids;
+        for (std::size_t i = 0; i < m_passed.size(); ++i)
+            if (!m_passed[i])
+                uids.push_back(m_plan.uids[i]);
+        return uids;
+    }
+
+private:
+    const FolderPlan& m_plan;
+    std::vector<bool> m_passed;
+    std::size_t m_contiguous = 0;
+};
+
+}  // namespace
+
+std::vector<std::string> normalised_flags(const std::vector<std::string>& imap_flags) {
+    static const std::pair<const char*, const char*> Known[] = {
+        {"\\seen", "seen"},       {"\\answered", "answered"}, {"\\flagged", "flagged"},
+        {"\\draft", "draft"},     {"\\deleted", "deleted"},   {"$forwarded", "forwarded"},
+    };
+    std::vector<std::string> flags;
+    for (const auto& flag : imap_flags) {
+        std::string lower;
+        for (char c : flag)
+            lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        for (const auto& [imap, normal] : Known)
+            if (lower == imap && std::find(flags.begin(), flags.end(), normal) == flags.end())
+                flags.emplace_back(normal);
+    }
+    return flags;
+}
+
+Result<std::unique_ptr<ImapClient>> connect_and_sign_in(const AccountReadOptions& options) {
+    Session session(options, options.connect.cancellation);
+    return session.connect_once();
+}
+
+AccountReadSummary read_imap_account(const AccountReadOptions& options, MessageSink& sink,
+                                     const CancellationToken* cancel) {
+    AccountReadSummary summary;
+    Session session(options, cancel);
+    auto cancelled = [&] { return cancel && cancel->is_cancelled(); };
+
+    // Runs STEP on a signed-in client; a dropped connection reconnects and runs it again.
+    auto with_reconnection = [&](auto&& step, const std::uint64_t& progress_counter) -> Result<void> {
+        for (;;) {
+            auto client = session.client();
+            if (!client)
+                return std::unexpected(client.error());
+            const auto before = progress_counter;
+            auto done = step(**client);
+            if (done || done.error().code != ErrorCode::Unavailable)
+                return done;
+            if (!session.drop(progress_counter > before))
+                return make_error(ErrorCode::Unavailable,
+                                  fmt::format("the server kept failing ({}); run again later", done.error().message),
+                                  options.source_name);
+        }
+    };
+
+    std::vector<FolderPlan> plans;
+    auto planned = with_reconnection(
+        [&](ImapClient& client) -> Result<void> {
+            plans = CAIRN_TRY(plan_folders(client, options));
+            return {};
+        },
+        summary.messages);
+    if (!planned) {
+        if (planned.error().code != ErrorCode::Cancelled)
+            summary.error = planned.error();
+        summary.reconnections = session.reconnections();
+        return summary;
+    }
+    summary.folders = plans.size();
+    std::uint64_t expected = 0;
+    for (const auto& plan : plans)
+        expected += plan.uids.size();
+    sink.on_checkpoint(ExpectedMessages{expected});
+
+    bool stopped = false;
+    for (const auto& plan : plans) {
+        if (stopped || cancelled())
+            break;
+        const std::string source_path = folder_source_path(options, plan);
+        sink.on_checkpoint(FolderOpened{plan.folder.server_name, source_path, plan.uid_validity});
+        FolderProgress progress(plan);
+        std::size_t since_position = 0;
+        auto pass_position = [&] {
+            sink.on_checkpoint(FolderPosition{plan.folder.server_name, plan.uid_validity, progress.position()});
+        };
+        std::vector<FetchFailure> refused;
+        auto fetched = with_reconnection(
+            [&](ImapClient& client) -> Result<void> {
+                auto remaining = progress.remaining();
+                if (remaining.empty())
+                    return {};
+                auto status = CAIRN_TRY(client.examine(plan.folder.server_name));
+                if (status.uid_validity != plan.uid_validity)
+                    return make_error(ErrorCode::InvalidData,
+                                      "the server renumbered this folder (UIDVALIDITY changed) during the run; run "
+                                      "again to read it anew",
+                                      source_path);
+                auto report = CAIRN_TRY(client.fetch_messages(
+                    remaining,
+                    [&](FetchedMessage&& message) {
+                        RawMessage raw;
+                        raw.bytes = std::move(message.bytes);
+                        raw.folder = plan.folder.display_path;
+                        raw.source_path = source_path;
+                        raw.offset = message.uid;
+                        raw.received_time = message.internal_date;
+                        raw.flags = normalised_flags(message.flags);
+                        const auto uid = message.uid;
+                        if (!sink.on_message(std::move(raw))) {
+                            stopped = true;
+                            return false;
+                        }
+                        progress.mark_passed(uid);
+                        ++summary.messages;
+                        if (++since_position >= MessagesPerPosition) {
+                            since_position = 0;
+                            pass_position();
+                        }
+                        return true;
+                    },
+                    options.fetch));
+                refused = std::move(report.failures);
+                return {};
+            },
+            summary.messages);
+        pass_position();
+        if (!fetched) {
+            if (fetched.error().code == ErrorCode::Cancelled || stopped)
+                break;
+            if (fetched.error().code == ErrorCode::InvalidData || fetched.error().code == ErrorCode::NotFound) {
+                // This folder only (renumbered, or deleted since the listing): the others go on.
+                sink.on_failure({source_path, 0, fetched.error().describe()});
+                continue;
+            }
+            summary.error = fetched.error();
+            break;
+        }
+        if (refused.empty())
+            continue;
+        std::sort(refused.begin(), refused.end(),
+                  [](const FetchFailure& left, const FetchFailure& right) { return left.uid < right.uid; });
+        // A UID the server did not deliver may simply have been expunged since the search: only
+        // those still there are failures (and are fetched again next time).
+        std::vector<std::uint32_t> still_there;
+        auto checked = with_reconnection(
+            [&](ImapClient& client) -> Result<void> {
+                CAIRN_TRY(client.examine(plan.folder.server_name));
+                still_there = CAIRN_TRY(client.uids_from(refused.front().uid));
+                return {};
+            },
+            summary.messages);
+        for (const auto& failure : refused)
+            if (!checked || std::binary_search(still_there.begin(), still_there.end(), failure.uid))
+                sink.on_failure({source_path, failure.uid, fmt::format("UID {}: {}", failure.uid, failure.reason)});
+    }
+    session.close();
+    summary.reconnections = session.reconnections();
+    return summary;
+}
+
+}  // namespace cairn::sources::imap

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/base/progress.h"
+#include "core/base/result.h"
+#include "core/sources/common/raw_message.h"
+#include "core/sources/imap/imap_client.h"
+
+/// Incremental archiving of an IMAP account: which folders, which messages are new, and
+/// carrying on when the connection drops. Messages and sync positions go to a MessageSink.
+namespace cairn::sources::imap {
+
+/// What the archive knows of a server folder from earlier runs: every message up to
+/// highest_uid under uid_validity is archived.
+struct KnownFolder {
+    std::uint32_t uid_validity = 0;
+    std::uint32_t highest_uid = 0;
+};
+
+/// Checkpoint (MessageSink::on_checkpoint), passed before a folder's messages: the messages
+/// that follow, until the next FolderOpened, come from this folder (RawMessage::offset is the
+/// UID; RawMessage::source_path is source_path here).
+struct FolderOpened {
+    std::string server_name;
+    std::string source_path;
+    std::uint32_t uid_validity = 0;
+};
+
+/// Checkpoint: every message of the folder up to highest_uid was passed to the sink before.
+struct FolderPosition {
+    std::string server_name;
+    std::uint32_t uid_validity = 0;
+    std::uint32_t highest_uid = 0;
+};
+
+struct AccountReadOptions {
+    ConnectOptions connect;
+    /// Asked at every (re)connection, so an OAuth access token can be refreshed in between.
+    std::function<Result<Credentials>()> credentials;
+    /// Whether a folder is archived (the account's include/exclude rules).
+    std::function<bool(const Folder& folder)> include_folder;
+    /// By server name.
+    std::map<std::string, KnownFolder> known_folders;
+    /// Names the account in source paths and messages ("imap://login@host").
+    std::string source_name;
+    /// How long to keep reconnecting, with growing pauses, after the server dropped the connection.
+    double reconnect_seconds = 60;
+    /// Pauses between reconnection attempts start here and double up to 30 s (tests shorten it).
+    double first_reconnect_pause_seconds = 1;
+    FetchOptions fetch;
+};
+
+struct AccountReadSummary {
+    std::uint64_t folders = 0;
+    std::uint64_t messages = 0;
+    std::uint64_t reconnections = 0;
+    /// Why reading stopped before the end (cannot connect or sign in, the server kept failing);
+    /// what was passed to the sink before is good.
+    std::optional<Error> error;
+};
+
+/// Reads the account's new mail into SINK: lists the folders, compares each with what the
+/// archive knows (a changed UIDVALIDITY reads the folder again; content dedup keeps that from
+/// storing anything twice), announces the count (ExpectedMessages), then fetches the new UIDs
+/// folder by folder, passing FolderOpened and FolderPosition checkpoints. A message the server
+/// refuses is reported to the sink as a failure and fetched again on the next run.
+AccountReadSummary read_imap_account(const AccountReadOptions& options, MessageSink& sink,
+                                     const CancellationToken* cancel);
+
+/// Normalised flag names (RawMessage::flags) for IMAP system flags and $Forwarded.
+std::vector<std::string> normalised_flags(const std::vector<std::string>& imap_flags);
+
+/// Connects and signs in with the same retry policy read_imap_account uses (for cleanup rules).
+Result<std::unique_ptr<ImapClient>> connect_and_sign_in(const AccountReadOptions& options);
+
+}  // namespace cairn::sources::imap
