@@ -46,6 +46,7 @@ int run_fetch(const Context& context, const FetchArguments& arguments) {
             nlohmann::json item = {
                 {"account", account.account},
                 {"folders", account.folders},
+                {"reconnections", account.reconnections},
                 {"messages_seen", import.messages_seen},
                 {"messages_stored", import.messages_stored},
                 {"messages_added_to_folder", import.messages_linked},

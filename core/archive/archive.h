@@ -137,6 +137,7 @@ struct AccountFetchReport {
     std::string account;
     ImportReport import;
     std::uint64_t folders = 0;
+    std::uint64_t reconnections = 0;  ///< times the server dropped the connection and it was made again
     std::uint64_t removed_from_server = 0;  ///< deleted or moved by the account's cleanup rule
     /// With cleanup_dry_run: what the rule would remove ("folder: UID n, date, subject").
     std::vector<std::string> cleanup_candidates;

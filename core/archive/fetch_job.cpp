@@ -154,6 +154,7 @@ Result<FetchReport> Archive::fetch(const std::vector<std::string>& names, const 
             import_options.worker_threads = options.worker_threads;
             account.import = CAIRN_TRY(run_import(*m_impl, source, import_options, observer, cancel));
             account.folders = summary.folders;
+            account.reconnections = summary.reconnections;
             if (account.import.fatal_error)
                 return std::unexpected(*account.import.fatal_error);
             if (summary.error)
