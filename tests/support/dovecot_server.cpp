@@ -211,6 +211,8 @@ void DovecotServer::start() {
     if (pid < 0)
         throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
     if (pid == 0) {
+        // Its own process group, so stop() can also end the mail processes it forked.
+        ::setpgid(0, 0);
         int output = ::open((m_directory.path() / "dovecot.stderr").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
         if (output >= 0) {
             ::dup2(output, STDOUT_FILENO);
@@ -253,6 +255,9 @@ void DovecotServer::stop() {
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
+    // Mail processes may outlive the master to finish a command; a stop is a hard drop for
+    // the clients, as a crash or a network failure would be.
+    ::kill(-m_pid, SIGKILL);
     m_pid = -1;
     // The master leaves master.pid behind only when killed; a stale one would stop a restart.
     std::error_code ignored;
@@ -353,7 +358,7 @@ std::string DovecotServer::served_form(std::string_view bytes) {
     for (std::size_t index = 0; index < bytes.size(); ++index) {
         if (bytes[index] == '\n' && (index == 0 || bytes[index - 1] != '\r'))
             served += '\r';
-        served += bytes[index];
+        served += bytes[index] == '\0' ? '\x80' : bytes[index];
     }
     return served;
 }

@@ -24,8 +24,9 @@ namespace cairn::testing {
 /// by put_message() are chown'ed; as another user, everything runs as that user.
 ///
 /// Line endings: messages are written straight into maildir files. Dovecot serves a stored
-/// bare LF as CRLF (and counts RFC822.SIZE that way); bytes already CRLF, 8-bit bytes and NULs
-/// come back unchanged. served_form() gives what the server will send for stored bytes.
+/// bare LF as CRLF (and counts RFC822.SIZE that way) and a NUL byte as 0x80 (BODY[] may not
+/// carry NULs); CRLF, a lone CR and other 8-bit bytes come back unchanged. served_form() gives
+/// what the server sends for stored bytes: the IMAP client's fidelity is checked against that.
 class DovecotServer {
 public:
     struct Options {
@@ -70,7 +71,7 @@ public:
     /// Dovecot's log so far.
     std::string log() const;
 
-    /// What Dovecot sends for BYTES stored in a maildir file: bare LF becomes CRLF.
+    /// What Dovecot sends for BYTES stored in a maildir file: bare LF becomes CRLF, NUL 0x80.
     static std::string served_form(std::string_view bytes);
     /// Modified UTF-7 (RFC 3501 §5.1.3) for a UTF-8 folder name, as Dovecot stores it.
     static std::string encode_modified_utf7(std::string_view utf8);

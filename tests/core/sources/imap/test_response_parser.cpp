@@ -117,7 +117,7 @@ TEST_CASE("quoted strings: escapes, UTF-8 and NIL versus \"NIL\"") {
 }
 
 TEST_CASE("a literal may hold ')', CRLF, '{5}' and NUL bytes: its bytes are kept exactly") {
-    std::string body("a)b\r\n{5}\r\nc\0d\r\n", 17);
+    std::string body("a)b\r\n{5}\r\nc\0d\r\n", 15);
     std::string stream = "* 1 FETCH (UID 7 BODY[] {" + std::to_string(body.size()) + "}\r\n" + body + " FLAGS (\\Seen))\r\n";
     Response response = parse_ok(stream);
     FetchAttributes attributes;
