@@ -23,7 +23,7 @@ struct BrowserSignIn {
     /// Pre-fills the account on the provider's page (an e-mail address); optional.
     std::string login_hint;
     /// How long the user has to finish in the browser.
-    std::chrono::seconds timeout = std::chrono::minutes(5);
+    std::chrono::milliseconds timeout = std::chrono::minutes(5);
     const CancellationToken* cancellation = nullptr;
 };
 
