@@ -30,7 +30,7 @@ struct BrowserSignIn {
 /// Runs the browser sign-in to the end: listens on 127.0.0.1, hands the authorization URL to
 /// open_browser, waits for the redirect (checking `state`), answers the browser with a page that
 /// says it can be closed, and exchanges the code (with the PKCE verifier) for tokens.
-/// `account` names the account in messages.
+/// `account` names the account in messages. Blocks until done: call it from a worker thread.
 /// Errors: InvalidArgument (no client id), PermissionDenied (the user declined, or the provider
 /// refused the code), InvalidData (a redirect that does not belong to this sign-in, CSRF),
 /// LimitExceeded (the browser did not come back in time), Unavailable (network), Cancelled.
@@ -61,7 +61,7 @@ struct DeviceSignIn {
 };
 
 /// Asks for a device code, shows it, then polls the token endpoint at the interval the provider
-/// asks for until the user has signed in, declined, or the code expired.
+/// asks for until the user has signed in, declined, or the code expired. Blocks until done.
 /// Errors: InvalidArgument (no client id), PermissionDenied (declined), LimitExceeded (the code
 /// expired), Unavailable (network), Unsupported (the provider does not allow this flow for the scope),
 /// Cancelled (promptly, also while waiting between polls).
