@@ -226,6 +226,29 @@ Result<std::string> from_base64(std::string_view text) {
     return out;
 }
 
+std::string to_base64url(std::string_view bytes) {
+    std::string text = to_base64(bytes);
+    while (!text.empty() && text.back() == '=') text.pop_back();
+    for (char& character : text) {
+        if (character == '+') character = '-';
+        else if (character == '/') character = '_';
+    }
+    return text;
+}
+
+Result<std::string> from_base64url(std::string_view text) {
+    std::string standard(text);
+    for (char& character : standard) {
+        if (character == '-') character = '+';
+        else if (character == '_') character = '/';
+        else if (character == '+' || character == '/') return make_error(ErrorCode::InvalidData, "not base64url");
+    }
+    // One leftover character cannot encode a whole byte.
+    if (standard.size() % 4 == 1) return make_error(ErrorCode::InvalidData, "not base64url");
+    while (standard.size() % 4 != 0) standard.push_back('=');
+    return from_base64(standard);
+}
+
 void wipe(std::span<std::uint8_t> secret) { OPENSSL_cleanse(secret.data(), secret.size()); }
 
 }  // namespace cairn::crypto

@@ -72,6 +72,11 @@ inline std::string to_hex(std::string_view bytes) {
 Result<std::string> from_hex(std::string_view hex);
 std::string to_base64(std::string_view bytes);
 Result<std::string> from_base64(std::string_view text);
+/// The URL- and file-name-safe alphabet of RFC 4648 §5 ('-' and '_'), without '=' padding:
+/// the form PKCE (RFC 7636) and JSON Web Tokens use.
+std::string to_base64url(std::string_view bytes);
+/// Accepts base64url with or without padding.
+Result<std::string> from_base64url(std::string_view text);
 
 /// Overwrites a secret before its memory is released.
 void wipe(std::span<std::uint8_t> secret);

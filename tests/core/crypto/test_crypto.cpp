@@ -86,4 +86,17 @@ TEST_CASE("hex and base64 round-trip and reject garbage") {
         CHECK(*crypto::from_base64(crypto::to_base64(text)) == text);
     CHECK_FALSE(crypto::from_base64("@@@@"));
 }
+
+TEST_CASE("base64url uses '-' and '_' and no padding, and decodes with or without padding") {
+    // RFC 4648 §10 vectors, padding removed.
+    CHECK(crypto::to_base64url("f") == "Zg");
+    CHECK(crypto::to_base64url("fo") == "Zm8");
+    CHECK(crypto::to_base64url("foobar") == "Zm9vYmFy");
+    CHECK(crypto::to_base64url(std::string("\xfb\xff\xbf", 3)) == "-_-_");
+    CHECK(*crypto::from_base64url("-_-_") == std::string("\xfb\xff\xbf", 3));
+    CHECK(*crypto::from_base64url("Zm8") == "fo");
+    CHECK(*crypto::from_base64url("Zm8=") == "fo");
+    CHECK_FALSE(crypto::from_base64url("Zm8+"));
+    CHECK_FALSE(crypto::from_base64url("Z"));
+}
 }
