@@ -96,6 +96,10 @@ Result<accounts::AccountSettings> settings_from(const AccountAddArguments& argum
         settings.cleanup.move_to = arguments.move_to;
     } else if (!arguments.move_to.empty()) {
         return make_error(ErrorCode::InvalidArgument, "--move-to needs --move-after DAYS");
+    } else if (arguments.journal && !arguments.keep_on_server) {
+        // What a journal mailbox is for: emptied into the archive, message by verified message.
+        settings.cleanup.action = accounts::ServerCleanup::Action::Delete;
+        settings.cleanup.older_than_days = 0;
     }
     CAIRN_TRY_VOID(accounts::validate(settings));
     return settings;
@@ -105,6 +109,8 @@ std::string cleanup_text(const accounts::ServerCleanup& cleanup) {
     switch (cleanup.action) {
     case accounts::ServerCleanup::Action::Keep: return "keep";
     case accounts::ServerCleanup::Action::Delete:
+        if (cleanup.older_than_days == 0)
+            return "delete once archived and verified";
         return fmt::format("delete after {} days", cleanup.older_than_days);
     case accounts::ServerCleanup::Action::Move:
         return fmt::format("move to {} after {} days", cleanup.move_to, cleanup.older_than_days);

@@ -81,11 +81,18 @@ int run_show(const Context& context, const ShowArguments& arguments) {
     auto places = archive->list(filter);
     if (!places)
         return context.fail(places.error());
+    auto envelope = archive->envelope(arguments.id);
+    if (!envelope)
+        return context.fail(envelope.error());
     if (context.options.json) {
         nlohmann::json folders = nlohmann::json::array();
         for (const auto& item : *places)
             folders.push_back(listing_json(item));
-        context.print_json({{"id", arguments.id}, {"size", bytes->size()}, {"placements", folders}});
+        nlohmann::json envelope_json = nlohmann::json::array();
+        for (const auto& address : *envelope)
+            envelope_json.push_back({{"address", address.address}, {"kind", address.kind}, {"note", address.note}});
+        context.print_json(
+            {{"id", arguments.id}, {"size", bytes->size()}, {"placements", folders}, {"envelope", envelope_json}});
         return ExitSuccess;
     }
     if (!places->empty()) {
@@ -94,6 +101,9 @@ int run_show(const Context& context, const ShowArguments& arguments) {
                    format_date(first.date), first.from, first.to, first.subject, format_bytes(bytes->size()));
         for (const auto& item : *places)
             fmt::print("Folder:   {} / {}{}\n", item.user, item.folder, item.flags.empty() ? "" : " (" + item.flags + ")");
+        // From a journal report: who really received it (Bcc and list members included).
+        for (const auto& address : *envelope)
+            fmt::print("Envelope: {} {}{}\n", address.kind, address.address, address.note.empty() ? "" : " (" + address.note + ")");
     }
     // The header block as stored; --raw gives the whole message.
     auto header_end = bytes->find("\n\n");

@@ -98,6 +98,7 @@ struct AccountAddArguments {
     std::vector<std::string> exclude_folders;
     bool keep_trash_and_junk = false;
     bool journal = false;
+    bool keep_on_server = false;  ///< a journal mailbox is otherwise emptied as it is archived
     bool allow_plaintext_password = false;
     std::uint32_t delete_older_than_days = 0;
     std::uint32_t move_older_than_days = 0;

@@ -219,7 +219,10 @@ int main_with_arguments(int argc, char** argv) {
         ->type_name("PATTERN");
     account_add_command->add_flag("--keep-trash", account_add.keep_trash_and_junk, "Also archive the trash and junk folders");
     account_add_command->add_flag("--journal", account_add.journal,
-                                  "A journal mailbox: unwrap Exchange journal reports, archive the messages inside");
+                                  "A journal mailbox: unwrap Exchange journal reports, archive the messages inside, "
+                                  "and delete each from the server once archived and verified");
+    account_add_command->add_flag("--keep-on-server", account_add.keep_on_server,
+                                  "With --journal: leave the journal mailbox as it is");
     account_add_command->add_option("--delete-after", account_add.delete_older_than_days,
                                     "Delete messages from the server once archived, verified and older than DAYS")
         ->type_name("DAYS");

@@ -139,9 +139,11 @@ Result<void> validate(const AccountSettings& settings) {
             }))
             return invalid("a trusted certificate is given by its SHA-256 fingerprint: 64 hex digits");
     }
-    if (settings.cleanup.action != ServerCleanup::Action::Keep && settings.cleanup.older_than_days == 0)
-        return invalid("a delete or move rule needs an age (--older-than DAYS, at least 1): Cairn never removes "
-                       "mail the moment it is archived");
+    // A journal mailbox exists to be emptied into the archive; a person's mailbox is not.
+    if (settings.cleanup.action != ServerCleanup::Action::Keep && settings.cleanup.older_than_days == 0 &&
+        !settings.journal)
+        return invalid("a delete or move rule needs an age of at least 1 day (--delete-after DAYS): Cairn removes "
+                       "mail the moment it is archived only from journal mailboxes");
     if (settings.cleanup.action == ServerCleanup::Action::Move) {
         if (settings.cleanup.move_to.empty())
             return invalid("a move rule needs the server folder to move to");

@@ -243,6 +243,10 @@ Result<ImportReport> Archive::import(const std::vector<std::filesystem::path>& p
 
 Result<std::vector<MessageListing>> Archive::list(const ListFilter& filter) { return m_impl->catalog->list(filter); }
 
+Result<std::vector<store::Catalog::EnvelopeAddress>> Archive::envelope(std::int64_t message_id) {
+    return m_impl->catalog->envelope_addresses(message_id);
+}
+
 Result<std::string> Archive::message_bytes(std::int64_t message_id) {
     store::MessageReader reader(*m_impl->catalog, m_impl->directory, m_impl->keys);
     return reader.read(message_id);

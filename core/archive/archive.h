@@ -206,6 +206,8 @@ public:
                                 ProgressObserver* observer, const CancellationToken* cancel);
 
     Result<std::vector<MessageListing>> list(const ListFilter& filter);
+    /// The envelope a journal report gave for the message (empty for other messages).
+    Result<std::vector<store::Catalog::EnvelopeAddress>> envelope(std::int64_t message_id);
     /// The exact original bytes (SHA-256 checked).
     Result<std::string> message_bytes(std::int64_t message_id);
     Result<ExportReport> export_messages(const ExportOptions& options, ProgressObserver* observer,

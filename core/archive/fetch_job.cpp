@@ -45,6 +45,17 @@ public:
                                                   : CAIRN_TRY(catalog.ensure_remote_folder(m_account_id, reached->server_name));
             return catalog.set_remote_folder_position(id, reached->uid_validity, reached->highest_uid);
         }
+        if (const auto* envelope = std::any_cast<imap::JournalEnvelope>(&position)) {
+            // It follows the message it belongs to; a message that was not placed has no row.
+            if (envelope->source_path != m_last_source_path || envelope->uid != m_last_uid)
+                return {};
+            if (!envelope->sender.empty())
+                CAIRN_TRY_VOID(catalog.record_envelope_address(m_last_message_id, envelope->sender, "sender", ""));
+            for (const auto& recipient : envelope->recipients)
+                CAIRN_TRY_VOID(catalog.record_envelope_address(m_last_message_id, recipient.address, recipient.kind,
+                                                               recipient.note));
+            return {};
+        }
         return {};
     }
 
@@ -52,6 +63,9 @@ public:
         auto found = m_folders_by_source.find(origin.source_path);
         if (found == m_folders_by_source.end())
             return make_error(ErrorCode::Internal, "a fetched message came before its folder", origin.source_path);
+        m_last_source_path = origin.source_path;
+        m_last_uid = static_cast<std::uint32_t>(origin.offset);
+        m_last_message_id = added.message_id;
         return catalog.record_remote_message(found->second.first, found->second.second, std::to_string(origin.offset),
                                              added.message_id);
     }
@@ -60,6 +74,9 @@ private:
     std::int64_t m_account_id;
     std::map<std::string, std::pair<std::int64_t, std::uint32_t>> m_folders_by_source;
     std::map<std::string, std::int64_t> m_folder_ids;
+    std::string m_last_source_path;
+    std::uint32_t m_last_uid = 0;
+    std::int64_t m_last_message_id = 0;
 };
 
 std::string fetch_summary_text(const AccountFetchReport& report) {
@@ -95,6 +112,7 @@ Result<sources::imap::AccountReadOptions> imap_read_options(const accounts::Acco
         return accounts::is_folder_included(settings, folder.display_path, special_use);
     };
     options.source_name = fmt::format("imap://{}@{}", settings.login, settings.host);
+    options.unwrap_journal_reports = settings.journal;
     options.reconnect_seconds = reconnect_seconds;
     if (const char* pause = std::getenv("CAIRN_TEST_RECONNECT_PAUSE"); pause && *pause)
         options.first_reconnect_pause_seconds = std::atof(pause);

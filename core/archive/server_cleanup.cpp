@@ -62,7 +62,8 @@ Result<void> clean_up_server(Archive::Impl& archive, std::int64_t account_id, co
         if (status.uid_validity != row->second.uid_validity)
             continue;
         std::vector<std::uint32_t> verified;
-        for (auto uid : CAIRN_TRY(client->uids_before(before))) {
+        auto old_enough = rule.older_than_days == 0 ? CAIRN_TRY(client->uids_from(1)) : CAIRN_TRY(client->uids_before(before));
+        for (auto uid : old_enough) {
             if (uid > row->second.highest_uid)
                 continue;
             auto message_id = CAIRN_TRY(

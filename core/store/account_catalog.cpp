@@ -145,4 +145,22 @@ Result<void> Catalog::forget_remote_message(std::int64_t remote_folder_id, std::
     return erase->run();
 }
 
+Result<void> Catalog::record_envelope_address(std::int64_t message_id, const std::string& address,
+                                              const std::string& kind, const std::string& note) {
+    auto insert = CAIRN_TRY(statement(
+        "INSERT OR IGNORE INTO envelope_recipients(message_id, address, kind, note) VALUES(?, ?, ?, ?)"));
+    insert->bind(1, message_id).bind(2, address).bind(3, kind).bind(4, note);
+    return insert->run();
+}
+
+Result<std::vector<Catalog::EnvelopeAddress>> Catalog::envelope_addresses(std::int64_t message_id) {
+    auto query = CAIRN_TRY(statement(
+        "SELECT address, kind, note FROM envelope_recipients WHERE message_id = ? ORDER BY kind, address"));
+    query->bind(1, message_id);
+    std::vector<EnvelopeAddress> rows;
+    while (CAIRN_TRY(query->step()))
+        rows.push_back({query->column_text(0), query->column_text(1), query->column_text(2)});
+    return rows;
+}
+
 }  // namespace cairn::store

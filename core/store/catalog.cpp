@@ -128,6 +128,14 @@ CREATE TABLE IF NOT EXISTS remote_messages(
   remote_key TEXT NOT NULL,
   message_id INTEGER NOT NULL REFERENCES messages(id),
   PRIMARY KEY(remote_folder_id, uid_validity, remote_key)) WITHOUT ROWID;
+-- The envelope an Exchange journal report gave for a message it carried: the sender and every
+-- recipient, Bcc and distribution-list members included (kind: sender, to, cc, bcc, recipient).
+CREATE TABLE IF NOT EXISTS envelope_recipients(
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  address TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY(message_id, address, kind)) WITHOUT ROWID;
 )sql";
 
 ContentKey key_from(const std::string& bytes) {

@@ -227,6 +227,14 @@ public:
     Result<void> forget_remote_message(std::int64_t remote_folder_id, std::uint32_t uid_validity,
                                        const std::string& remote_key);
 
+    /// From a journal report: one of the message's envelope addresses (kept once per kind).
+    Result<void> record_envelope_address(std::int64_t message_id, const std::string& address, const std::string& kind,
+                                         const std::string& note);
+    struct EnvelopeAddress {
+        std::string address, kind, note;
+    };
+    Result<std::vector<EnvelopeAddress>> envelope_addresses(std::int64_t message_id);
+
     // -- reading
     Result<std::vector<MessageListing>> list(const ListFilter& filter);
     /// How many rows list() would give without a limit.

@@ -396,3 +396,46 @@ TEST_CASE("a damaged archived copy keeps the message on the server") {
                                                  entry.path().parent_path().filename() == "new");
     CHECK(on_server == 3);
 }
+
+TEST_CASE("a journal mailbox: reports are unwrapped, envelopes kept, and the mailbox emptied once verified") {
+    FetchWorkspace workspace;
+    auto original = [](int number) {
+        return "From: Ann <ann@example.org>\r\nTo: bob@example.org\r\nSubject: journaled " + std::to_string(number) +
+               "\r\nMessage-ID: <journaled-" + std::to_string(number) +
+               "@example.org>\r\nDate: Tue, 3 Mar 2026 09:00:00 +0000\r\n\r\nBody " + std::to_string(number) + ".\r\n";
+    };
+    auto report = [&](int number) {
+        return "From: Microsoft Outlook <postmaster@example.org>\r\nTo: journal@example.org\r\nSubject: journaled " +
+               std::to_string(number) +
+               "\r\nX-MS-Journal-Report:\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n"
+               "Content-Type: text/plain\r\n\r\nSender: ann@example.org\r\nTo: bob@example.org\r\n"
+               "Bcc: carol@example.org\r\n\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n" +
+               original(number) + "\r\n--b--\r\n";
+    };
+    workspace.server.put_message("alice", "INBOX", report(1));
+    workspace.server.put_message("alice", "INBOX", report(2));
+    const std::string plain = synthetic_message("always-bcc-copy");
+    workspace.server.put_message("alice", "INBOX", plain);
+    workspace.init_and_add_account({"--journal"});
+
+    const json fetched = workspace.json_of({"fetch"});
+    CHECK(fetched["accounts"][0]["messages_stored"] == 3);
+    CHECK(fetched["accounts"][0]["removed_from_server"] == 3);
+    workspace.served["INBOX"] = {DovecotServer::served_form(original(1)), DovecotServer::served_form(original(2)),
+                                 DovecotServer::served_form(plain)};
+    CHECK(workspace.archived() == workspace.expected());
+
+    bool found_bcc = false;
+    const json listed = workspace.json_of({"list"});
+    for (const json& message : listed["messages"]) {
+        const json shown = workspace.json_of({"show", std::to_string(message["id"].get<std::int64_t>())});
+        for (const json& address : shown["envelope"])
+            found_bcc = found_bcc || (address["kind"] == "bcc" && address["address"] == "carol@example.org");
+    }
+    CHECK(found_bcc);
+    int left_on_server = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(workspace.server.maildir("alice")))
+        left_on_server += entry.is_regular_file() && (entry.path().parent_path().filename() == "cur" ||
+                                                      entry.path().parent_path().filename() == "new");
+    CHECK(left_on_server == 0);
+}

@@ -261,10 +261,19 @@ AccountReadSummary read_imap_account(const AccountReadOptions& options, MessageS
                         raw.received_time = message.internal_date;
                         raw.flags = normalised_flags(message.flags);
                         const auto uid = message.uid;
+                        std::optional<mime::JournalReport> journal;
+                        if (options.unwrap_journal_reports) {
+                            journal = mime::parse_journal_report(raw.bytes);
+                            if (journal)
+                                raw.bytes = std::move(journal->original_message);
+                        }
                         if (!sink.on_message(std::move(raw))) {
                             stopped = true;
                             return false;
                         }
+                        if (journal)
+                            sink.on_checkpoint(JournalEnvelope{source_path, uid, std::move(journal->sender),
+                                                               std::move(journal->recipients)});
                         progress.mark_passed(uid);
                         ++summary.messages;
                         if (++since_position >= MessagesPerPosition) {

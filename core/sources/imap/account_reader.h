@@ -10,6 +10,7 @@
 
 #include "core/base/progress.h"
 #include "core/base/result.h"
+#include "core/mime/journal_report.h"
 #include "core/sources/common/raw_message.h"
 #include "core/sources/imap/imap_client.h"
 
@@ -40,6 +41,15 @@ struct FolderPosition {
     std::uint32_t highest_uid = 0;
 };
 
+/// Checkpoint, right after a message that was unwrapped from an Exchange journal report: the
+/// envelope the report gave for it (sender, every recipient including Bcc).
+struct JournalEnvelope {
+    std::string source_path;
+    std::uint32_t uid = 0;
+    std::string sender;
+    std::vector<mime::EnvelopeRecipient> recipients;
+};
+
 struct AccountReadOptions {
     ConnectOptions connect;
     /// Asked at every (re)connection, so an OAuth access token can be refreshed in between.
@@ -55,6 +65,9 @@ struct AccountReadOptions {
     /// Pauses between reconnection attempts start here and double up to 30 s (tests shorten it).
     double first_reconnect_pause_seconds = 1;
     FetchOptions fetch;
+    /// A journal mailbox: journal reports are replaced by the message they carry (followed by a
+    /// JournalEnvelope checkpoint); other messages are archived as they are.
+    bool unwrap_journal_reports = false;
 };
 
 struct AccountReadSummary {
