@@ -132,7 +132,7 @@ std::size_t MultiLineDecoder::feed(std::string_view bytes) {
         auto line_feed = rest.find('\n');
         if (line_feed == std::string_view::npos) {
             // The held part may itself be too long for any response: fail early.
-            if (m_partial_line.size() + rest.size() > m_limits.max_multi_line_bytes) {
+            if (m_content.size() + m_partial_line.size() + rest.size() > m_limits.max_multi_line_bytes) {
                 fail("a multi-line response longer than " + std::to_string(m_limits.max_multi_line_bytes) + " bytes");
                 return bytes.size();
             }
