@@ -10,6 +10,7 @@
 
 #include "core/archive/account_secrets.h"
 #include "core/archive/archive_impl.h"
+#include "core/archive/pop3_fetch.h"
 #include "core/archive/server_cleanup.h"
 #include "core/sources/imap/account_reader.h"
 
@@ -148,9 +149,8 @@ Result<FetchReport> Archive::fetch(const std::vector<std::string>& names, const 
         auto outcome = [&]() -> Result<void> {
             auto settings = CAIRN_TRY(accounts::from_json(row.settings));
             auto secret = CAIRN_TRY(open_account_secret(m_impl->keys, row.name, row.sealed_secret));
-            if (settings.protocol != accounts::Protocol::Imap)
-                return make_error(ErrorCode::Unsupported, "POP3 accounts cannot be fetched by this version of Cairn yet",
-                                  row.name);
+            if (settings.protocol == accounts::Protocol::Pop3)
+                return fetch_pop3_account(*m_impl, row.id, settings, secret, options, account, observer, cancel);
             auto read_options = CAIRN_TRY(imap_read_options(settings, secret, options.reconnect_seconds));
             for (const auto& folder : CAIRN_TRY(m_impl->catalog->remote_folders(row.id)))
                 read_options.known_folders[folder.server_name] = {folder.uid_validity, folder.highest_uid};

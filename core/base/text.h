@@ -3,7 +3,9 @@
 // parsers compiled on their own for the libFuzzer targets can use them.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace cairn {
 
@@ -37,6 +39,26 @@ constexpr int hex_digit_value(char character) {
     if (character >= 'A' && character <= 'F')
         return character - 'A' + 10;
     return -1;
+}
+
+/// BYTES in base64 (RFC 4648, with padding): SASL responses of the mail clients.
+inline std::string base64_encode(std::string_view bytes) {
+    static constexpr char Alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string encoded;
+    encoded.reserve((bytes.size() + 2) / 3 * 4);
+    for (std::size_t index = 0; index < bytes.size(); index += 3) {
+        const std::size_t available = bytes.size() - index;
+        std::uint32_t group = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[index])) << 16;
+        if (available > 1)
+            group |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[index + 1])) << 8;
+        if (available > 2)
+            group |= static_cast<unsigned char>(bytes[index + 2]);
+        encoded += Alphabet[group >> 18];
+        encoded += Alphabet[(group >> 12) & 63];
+        encoded += available > 1 ? Alphabet[(group >> 6) & 63] : '=';
+        encoded += available > 2 ? Alphabet[group & 63] : '=';
+    }
+    return encoded;
 }
 
 }  // namespace cairn

@@ -121,8 +121,11 @@ Result<void> Catalog::set_remote_folder_position(std::int64_t remote_folder_id, 
 
 Result<void> Catalog::record_remote_message(std::int64_t remote_folder_id, std::uint32_t uid_validity,
                                             const std::string& remote_key, std::int64_t message_id) {
+    // A message fetched again keeps the time it was first fetched: POP3 cleanup counts age from it.
     auto insert = CAIRN_TRY(statement(
-        "INSERT OR REPLACE INTO remote_messages(remote_folder_id, uid_validity, remote_key, message_id) VALUES(?,?,?,?)"));
+        "INSERT INTO remote_messages(remote_folder_id, uid_validity, remote_key, message_id, fetched) "
+        "VALUES(?,?,?,?,unixepoch()) ON CONFLICT(remote_folder_id, uid_validity, remote_key) "
+        "DO UPDATE SET message_id = excluded.message_id"));
     insert->bind(1, remote_folder_id).bind(2, static_cast<std::int64_t>(uid_validity)).bind(3, remote_key).bind(4, message_id);
     return insert->run();
 }
@@ -135,6 +138,22 @@ Result<std::optional<std::int64_t>> Catalog::remote_message(std::int64_t remote_
     if (!CAIRN_TRY(query->step()))
         return std::optional<std::int64_t>();
     return std::optional<std::int64_t>(query->column_int(0));
+}
+
+Result<std::vector<Catalog::RemoteMessageRow>> Catalog::remote_messages(std::int64_t remote_folder_id,
+                                                                       std::uint32_t uid_validity) {
+    auto query = CAIRN_TRY(statement(
+        "SELECT remote_key, message_id, fetched FROM remote_messages WHERE remote_folder_id = ? AND uid_validity = ? "
+        "ORDER BY remote_key"));
+    query->bind(1, remote_folder_id).bind(2, static_cast<std::int64_t>(uid_validity));
+    std::vector<RemoteMessageRow> rows;
+    while (CAIRN_TRY(query->step())) {
+        RemoteMessageRow row{query->column_text(0), query->column_int(1), std::nullopt};
+        if (!query->column_is_null(2))
+            row.fetched = query->column_int(2);
+        rows.push_back(std::move(row));
+    }
+    return rows;
 }
 
 Result<void> Catalog::forget_remote_message(std::int64_t remote_folder_id, std::uint32_t uid_validity,

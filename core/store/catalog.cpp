@@ -121,12 +121,15 @@ CREATE TABLE IF NOT EXISTS remote_folders(
   highest_uid INTEGER NOT NULL DEFAULT 0,
   UNIQUE(account_id, server_name));
 -- Which archived message a server message is (IMAP: the UID under uid_validity; POP3: the
--- UIDL): what delete-after-archive rules check before anything leaves the server.
+-- UIDL, uid_validity 0): what delete-after-archive rules check before anything leaves the
+-- server. fetched: when it was first archived from the server (epoch seconds), the age POP3
+-- cleanup goes by since POP3 servers give no dates; NULL in rows older than the column.
 CREATE TABLE IF NOT EXISTS remote_messages(
   remote_folder_id INTEGER NOT NULL REFERENCES remote_folders(id),
   uid_validity INTEGER NOT NULL,
   remote_key TEXT NOT NULL,
   message_id INTEGER NOT NULL REFERENCES messages(id),
+  fetched INTEGER,
   PRIMARY KEY(remote_folder_id, uid_validity, remote_key)) WITHOUT ROWID;
 -- The envelope an Exchange journal report gave for a message it carried: the sender and every
 -- recipient, Bcc and distribution-list members included (kind: sender, to, cc, bcc, recipient).
@@ -199,6 +202,14 @@ Result<Catalog> Catalog::open(const std::filesystem::path& path, db::OpenMode mo
 
 Result<void> Catalog::migrate() {
     CAIRN_TRY_VOID(m_database.execute(Schema));
+    // Added after schema 1 shipped in development builds: an additive column, so the schema
+    // version stays (an older Cairn names its columns and leaves this one NULL).
+    {
+        auto has_fetched = CAIRN_TRY(
+            m_database.prepare("SELECT COUNT(*) FROM pragma_table_info('remote_messages') WHERE name = 'fetched'"));
+        if (CAIRN_TRY(has_fetched.step()) && has_fetched.column_int(0) == 0)
+            CAIRN_TRY_VOID(m_database.execute("ALTER TABLE remote_messages ADD COLUMN fetched INTEGER"));
+    }
     auto version = CAIRN_TRY(setting("schema_version"));
     if (!version)
         return set_setting("schema_version", std::to_string(CatalogSchemaVersion));

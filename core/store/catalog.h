@@ -223,6 +223,14 @@ public:
     /// The archived message a server message was stored as, if it was.
     Result<std::optional<std::int64_t>> remote_message(std::int64_t remote_folder_id, std::uint32_t uid_validity,
                                                        const std::string& remote_key);
+    struct RemoteMessageRow {
+        std::string remote_key;  ///< IMAP: the UID; POP3: the UIDL
+        std::int64_t message_id = 0;
+        /// When it was first fetched (epoch seconds); unknown for rows from before it was kept.
+        std::optional<std::int64_t> fetched;
+    };
+    /// Every server message of a remote folder recorded as archived, by remote key.
+    Result<std::vector<RemoteMessageRow>> remote_messages(std::int64_t remote_folder_id, std::uint32_t uid_validity);
     /// After the server deleted it: the mapping goes, the archived message stays.
     Result<void> forget_remote_message(std::int64_t remote_folder_id, std::uint32_t uid_validity,
                                        const std::string& remote_key);
