@@ -103,6 +103,8 @@ RunResult run_cairn(const std::vector<std::string>& arguments, const RunOptions&
                 --open_count;
             } else {
                 (i == 0 ? out : err).append(buffer, static_cast<std::size_t>(n));
+                if (i == 1 && options.on_error_output)
+                    options.on_error_output(err);
             }
         }
     }

@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,6 +24,9 @@ struct RunOptions {
     std::optional<std::uint64_t> file_size_limit;     ///< RLIMIT_FSIZE for the child
     std::string standard_input;
     std::string working_directory;  ///< the child's, when not empty
+    /// Called with all of stderr so far whenever more arrives, while the child runs (to answer
+    /// what it prints, as a user would: open a sign-in address it shows).
+    std::function<void(const std::string& error_output)> on_error_output;
 };
 
 /// Runs the real cairn binary with the given arguments and waits for it.
