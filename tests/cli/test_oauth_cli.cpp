@@ -50,7 +50,8 @@ struct OAuthWorkspace {
     DovecotServer server;
     std::vector<RunResult> runs;  ///< every run's output, checked for leaked tokens
 
-    RunResult cairn(std::vector<std::string> arguments, RunOptions options = {}) {
+    RunResult cairn(std::vector<std::string> arguments, RunOptions options = {},
+                    const ErrorOutputWatcher& on_error_output = {}) {
         arguments.insert(arguments.begin(), {"--archive", (temp.path() / "archive").string()});
         // Hermetic: no default client ids from the caller's environment, no browser.
         std::map<std::string, std::string> environment = {
@@ -61,7 +62,7 @@ struct OAuthWorkspace {
         for (auto& [key, value] : options.environment)
             environment[key] = value;
         options.environment = environment;
-        RunResult result = run_cairn(arguments, options);
+        RunResult result = run_cairn(arguments, options, on_error_output);
         runs.push_back(result);
         return result;
     }
@@ -226,8 +227,7 @@ TEST_CASE("a gmail account signs in through the browser address it prints with -
     // provider's redirect back to Cairn's loopback listener.
     bool visited = false;
     int browser_status = 0;
-    RunOptions options;
-    options.on_error_output = [&](const std::string& error_output) {
+    auto play_browser = [&](const std::string& error_output) {
         std::size_t start = error_output.find(workspace.mock.base_url() + "/google/auth?");
         if (visited || start == std::string::npos)
             return;
@@ -237,7 +237,7 @@ TEST_CASE("a gmail account signs in through the browser address it prints with -
         visited = true;
         browser_status = browse(error_output.substr(start, end - start)).status;
     };
-    RunResult added = workspace.cairn(arguments, options);
+    RunResult added = workspace.cairn(arguments, {}, play_browser);
     INFO(added.err);
     REQUIRE(added.exit_code == 0);
     CHECK(visited);
