@@ -183,7 +183,8 @@ TEST_CASE("an expiring access token is refreshed silently and the rotated refres
         RunResult fetched = workspace.cairn({"--json", "fetch"}, with_default_client);
         INFO(fetched.err);
         REQUIRE(fetched.exit_code == 0);
-        const json& account = json::parse(fetched.out)["accounts"][0];
+        const json report = json::parse(fetched.out);
+        const json& account = report["accounts"][0];
         CHECK(account["messages_stored"] == (round == 0 ? 2 : 1));
         CHECK(workspace.mock.token_requests() == token_requests + 1);
     }
