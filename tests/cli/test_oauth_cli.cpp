@@ -191,6 +191,27 @@ TEST_CASE("an expiring access token is refreshed silently and the rotated refres
     workspace.check_no_token_leaked();
 }
 
+TEST_CASE("a token too short-lived for the connection is refreshed on the reader thread and stored after the run") {
+    OAuthWorkspace workspace;
+    // Under the minute Cairn wants left at a connection: the token refreshed before the run is
+    // refreshed again when the reader connects, in memory, and stored once the run is over.
+    workspace.mock.set_access_token_lifetime(std::chrono::seconds(30));
+    workspace.mock.set_refresh_tokens_single_use(true);
+    workspace.server.put_message(MockOAuthProvider::UserEmail, "INBOX", message("short"));
+    workspace.init();
+    REQUIRE(workspace.add_m365("work", {"--oauth-client-id", MockOAuthProvider::MicrosoftClientId}).exit_code == 0);
+    for (int round = 0; round < 2; ++round) {
+        CAPTURE(round);
+        int token_requests = workspace.mock.token_requests();
+        const json fetched = workspace.fetch_json();
+        CHECK(fetched["accounts"][0]["messages_stored"] == (round == 0 ? 1 : 0));
+        // Before the run, then at the connection; the second round works only if the last
+        // rotated refresh token was stored.
+        CHECK(workspace.mock.token_requests() == token_requests + 2);
+    }
+    workspace.check_no_token_leaked();
+}
+
 TEST_CASE("a revoked sign-in stops the fetch with exit 3 and `cairn account login` signs in again") {
     OAuthWorkspace workspace;
     workspace.mock.set_access_token_lifetime(std::chrono::seconds(90));
