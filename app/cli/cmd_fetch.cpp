@@ -19,6 +19,7 @@ int run_fetch(const Context& context, const FetchArguments& arguments) {
     FetchOptions options;
     options.worker_threads = arguments.workers;
     options.cleanup_dry_run = arguments.dry_run;
+    options.oauth_clients = oauth_client_defaults_from_environment();
     ProgressPrinter progress("fetch", context.options.quiet);
     auto report = archive->fetch(arguments.accounts, options, &progress, context.cancel);
     if (!report)

@@ -105,8 +105,32 @@ struct AccountAddArguments {
     std::string move_to;
     std::string oauth_client_id;
     std::string oauth_tenant;
+    std::string oauth_client_secret;
+    /// Hidden: endpoint overrides for tests and sovereign clouds.
+    std::string oauth_authorization_url;
+    std::string oauth_token_url;
+    std::string oauth_device_url;
+    bool no_browser = false;  ///< gmail: print the sign-in address only
 };
 int run_account_add(const Context& context, const AccountAddArguments& arguments);
+
+/// `cairn account login NAME`: signs in to a gmail or m365 account again; the options given
+/// replace the account's.
+struct AccountLoginArguments {
+    std::string name;
+    std::optional<std::string> oauth_client_id;
+    std::optional<std::string> oauth_client_secret;
+    std::optional<std::string> oauth_tenant;
+    std::optional<std::string> oauth_authorization_url;
+    std::optional<std::string> oauth_token_url;
+    std::optional<std::string> oauth_device_url;
+    bool no_browser = false;
+};
+int run_account_login(const Context& context, const AccountLoginArguments& arguments);
+
+/// The OAuth clients for accounts without their own: CAIRN_GOOGLE_CLIENT_ID,
+/// CAIRN_GOOGLE_CLIENT_SECRET and CAIRN_MICROSOFT_CLIENT_ID.
+OAuthClientDefaults oauth_client_defaults_from_environment();
 int run_account_list(const Context& context);
 int run_account_remove(const Context& context, const std::string& name);
 

@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <tuple>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -238,6 +239,40 @@ int main_with_arguments(int argc, char** argv) {
     account_add_command->add_option("--tenant", account_add.oauth_tenant,
                                     "m365: common (default), organizations, consumers or a tenant id")
         ->type_name("TENANT");
+    account_add_command->add_option("--oauth-client-secret", account_add.oauth_client_secret,
+                                    "gmail: the secret of your Desktop app client (not confidential; see docs/accounts.md)")
+        ->type_name("SECRET");
+    account_add_command->add_flag("--no-browser", account_add.no_browser,
+                                  "gmail: print the sign-in address instead of opening a browser");
+    // Hidden (no group): endpoint overrides for tests and sovereign clouds, documented in docs/accounts.md.
+    account_add_command->add_option("--oauth-authorization-url", account_add.oauth_authorization_url)->group("");
+    account_add_command->add_option("--oauth-token-url", account_add.oauth_token_url)->group("");
+    account_add_command->add_option("--oauth-device-url", account_add.oauth_device_url)->group("");
+
+    AccountLoginArguments account_login;
+    std::string login_oauth_client_id, login_oauth_client_secret, login_oauth_tenant, login_oauth_authorization_url,
+        login_oauth_token_url, login_oauth_device_url;
+    auto* account_login_command =
+        account_command->add_subcommand("login", "Sign in to a gmail or m365 account again (after a revoked or expired sign-in)");
+    account_login_command->add_option("name", account_login.name, "The account")->required()->type_name("NAME");
+    auto* login_client_id_option = account_login_command->add_option("--oauth-client-id", login_oauth_client_id,
+                                                                     "Use this OAuth client id from now on")
+                                       ->type_name("ID");
+    auto* login_client_secret_option =
+        account_login_command->add_option("--oauth-client-secret", login_oauth_client_secret,
+                                          "gmail: the secret of that client")
+            ->type_name("SECRET");
+    auto* login_tenant_option =
+        account_login_command->add_option("--tenant", login_oauth_tenant, "m365: the tenant from now on")
+            ->type_name("TENANT");
+    account_login_command->add_flag("--no-browser", account_login.no_browser,
+                                    "gmail: print the sign-in address instead of opening a browser");
+    auto* login_authorization_url_option =
+        account_login_command->add_option("--oauth-authorization-url", login_oauth_authorization_url)->group("");
+    auto* login_token_url_option =
+        account_login_command->add_option("--oauth-token-url", login_oauth_token_url)->group("");
+    auto* login_device_url_option =
+        account_login_command->add_option("--oauth-device-url", login_oauth_device_url)->group("");
     auto* account_list_command = account_command->add_subcommand("list", "List the mail accounts and their last fetch");
     auto* account_remove_command = account_command->add_subcommand("remove", "Remove an account (its archived mail stays)");
     account_remove_command->add_option("name", account_remove_name, "The account")->required()->type_name("NAME");
@@ -287,6 +322,18 @@ int main_with_arguments(int argc, char** argv) {
     if (*change_recovery_option)
         change.recovery_key = change_recovery_key;
 
+    // Only the options given replace the account's settings.
+    for (auto [option, given, value] :
+         {std::tuple{login_client_id_option, &login_oauth_client_id, &account_login.oauth_client_id},
+          std::tuple{login_client_secret_option, &login_oauth_client_secret, &account_login.oauth_client_secret},
+          std::tuple{login_tenant_option, &login_oauth_tenant, &account_login.oauth_tenant},
+          std::tuple{login_authorization_url_option, &login_oauth_authorization_url,
+                     &account_login.oauth_authorization_url},
+          std::tuple{login_token_url_option, &login_oauth_token_url, &account_login.oauth_token_url},
+          std::tuple{login_device_url_option, &login_oauth_device_url, &account_login.oauth_device_url}})
+        if (*option)
+            *value = *given;
+
     install_signal_handlers();
     if (*init_command)
         return run_init(context, init);
@@ -314,6 +361,8 @@ int main_with_arguments(int argc, char** argv) {
         return run_fetch(context, fetch);
     if (*account_add_command)
         return run_account_add(context, account_add);
+    if (*account_login_command)
+        return run_account_login(context, account_login);
     if (*account_list_command)
         return run_account_list(context);
     if (*account_remove_command)

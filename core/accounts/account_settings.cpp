@@ -171,6 +171,10 @@ std::string to_json(const AccountSettings& settings) {
         {"journal", settings.journal},
         {"oauth_client_id", settings.oauth_client_id},
         {"oauth_tenant", settings.oauth_tenant},
+        {"oauth_client_secret", settings.oauth_client_secret},
+        {"oauth_authorization_url", settings.oauth_authorization_url},
+        {"oauth_token_url", settings.oauth_token_url},
+        {"oauth_device_url", settings.oauth_device_url},
     };
     if (settings.trusted_certificate_sha256)
         json["trusted_certificate_sha256"] = *settings.trusted_certificate_sha256;
@@ -207,6 +211,10 @@ Result<AccountSettings> from_json(std::string_view text) {
         settings.journal = json.value("journal", false);
         settings.oauth_client_id = json.value("oauth_client_id", std::string());
         settings.oauth_tenant = json.value("oauth_tenant", std::string());
+        settings.oauth_client_secret = json.value("oauth_client_secret", std::string());
+        settings.oauth_authorization_url = json.value("oauth_authorization_url", std::string());
+        settings.oauth_token_url = json.value("oauth_token_url", std::string());
+        settings.oauth_device_url = json.value("oauth_device_url", std::string());
         if (json.contains("cleanup")) {
             const auto& cleanup = json["cleanup"];
             auto action = cleanup.value("action", std::string("keep"));

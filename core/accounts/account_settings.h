@@ -64,6 +64,14 @@ struct AccountSettings {
     /// OAuth client registration (see docs/accounts.md); empty: the documented default.
     std::string oauth_client_id;
     std::string oauth_tenant;  ///< Microsoft: common, organizations, consumers or a tenant id
+    /// Google "Desktop app" clients come with a secret that is not confidential (it ships with
+    /// the program) but that Google's token endpoint requires; empty: the documented default.
+    std::string oauth_client_secret;
+    /// Replacements for the provider's endpoint URLs (empty: the provider's own). For tests,
+    /// which point them at a local mock, and for sovereign clouds (login.microsoftonline.us...).
+    std::string oauth_authorization_url;
+    std::string oauth_token_url;
+    std::string oauth_device_url;
 };
 
 std::string_view protocol_name(Protocol protocol);

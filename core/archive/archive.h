@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -13,6 +14,7 @@
 #include "core/base/progress.h"
 #include "core/base/result.h"
 #include "core/export/export_writer.h"
+#include "core/oauth/sign_in.h"
 #include "core/search/search_index.h"
 #include "core/store/catalog.h"
 
@@ -117,6 +119,36 @@ struct AccountSecret {
     std::int64_t access_token_expires = 0;  ///< seconds since the epoch
 };
 
+/// The OAuth clients used for Google and Microsoft accounts that name none of their own
+/// (AccountSettings::oauth_client_id empty). Core reads no configuration: the front end fills
+/// this in (the CLI from CAIRN_GOOGLE_CLIENT_ID, CAIRN_GOOGLE_CLIENT_SECRET and
+/// CAIRN_MICROSOFT_CLIENT_ID). Empty fields mean no default: signing in then stops with an
+/// InvalidArgument error that says how to configure one.
+struct OAuthClientDefaults {
+    std::string google_client_id;
+    std::string google_client_secret;
+    std::string microsoft_client_id;
+};
+
+enum class SignInFlow {
+    Browser,     ///< authorization code with PKCE and a loopback redirect (Google and Microsoft)
+    DeviceCode,  ///< a code entered on any device (Microsoft only: Google refuses it for mail)
+};
+
+/// How Archive::sign_in_account talks to the user; the front end supplies the interaction.
+struct AccountSignInOptions {
+    SignInFlow flow = SignInFlow::Browser;
+    OAuthClientDefaults client_defaults;
+    /// Browser: shows the provider's page (opens a browser, or prints the URL) and returns at
+    /// once; the sign-in then waits for the browser's visit to the loopback address.
+    std::function<Result<void>(const std::string& url)> open_browser;
+    /// Browser: how long the user has to finish.
+    std::chrono::milliseconds browser_timeout = std::chrono::minutes(5);
+    /// DeviceCode: shows the code and the address to enter it at; called once before polling.
+    std::function<void(const oauth::DeviceCodePrompt& prompt)> show_code;
+    const CancellationToken* cancellation = nullptr;
+};
+
 struct AccountSummary {
     accounts::AccountSettings settings;
     bool has_secret = false;
@@ -130,6 +162,8 @@ struct FetchOptions {
     bool cleanup_dry_run = false;
     /// Seconds to keep trying when a server drops the connection (reconnecting with backoff).
     double reconnect_seconds = 60;
+    /// For Google and Microsoft accounts that name no OAuth client of their own.
+    OAuthClientDefaults oauth_clients;
 };
 
 /// One account's fetch.
@@ -233,6 +267,19 @@ public:
     /// Mail accounts (DESIGN.md §4 sources). The secret is sealed in the archive.
     Result<void> add_account(const accounts::AccountSettings& settings, const AccountSecret& secret);
     Result<std::vector<AccountSummary>> accounts();
+    /// Replaces an account's settings (found by settings.name; InvalidArgument when invalid,
+    /// NotFound when there is no such account). The secret and sync positions stay.
+    Result<void> update_account(const accounts::AccountSettings& settings);
+    /// Replaces the secret of an account (a password, or OAuth tokens), sealed. NotFound when
+    /// there is no such account.
+    Result<void> set_account_secret(const std::string& name, const AccountSecret& secret);
+    /// Signs in to a Google or Microsoft account (core/oauth's browser or device-code flow) and
+    /// keeps the tokens sealed in the archive, replacing any earlier sign-in. Blocks until the
+    /// user has finished (or declined, or the time ran out), holding the writer lock; call it
+    /// from a worker thread in a GUI. Errors: NotFound (no such account), InvalidArgument (not
+    /// an OAuth account, or no client id configured: the message says how), and the errors of
+    /// oauth::sign_in_with_browser / sign_in_with_device_code. Never puts a token in an error.
+    Result<void> sign_in_account(const std::string& name, const AccountSignInOptions& options);
     /// The account's definition and sync positions go; the mail archived from it stays.
     Result<void> remove_account(const std::string& name);
     /// Fetches new mail from the named accounts (all when NAMES is empty) and applies their

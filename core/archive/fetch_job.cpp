@@ -10,6 +10,7 @@
 
 #include "core/archive/account_secrets.h"
 #include "core/archive/archive_impl.h"
+#include "core/archive/oauth_accounts.h"
 #include "core/archive/pop3_fetch.h"
 #include "core/archive/server_cleanup.h"
 #include "core/sources/imap/account_reader.h"
@@ -93,16 +94,13 @@ std::string fetch_summary_text(const AccountFetchReport& report) {
 
 Result<sources::imap::AccountReadOptions> imap_read_options(const accounts::AccountSettings& settings,
                                                             const AccountSecret& secret, double reconnect_seconds) {
-    if (settings.sign_in != accounts::SignIn::Password)
-        return make_error(ErrorCode::Unsupported,
-                          "signing in with Google or Microsoft is not available in this version of Cairn yet",
-                          settings.name);
     imap::AccountReadOptions options;
     options.connect.host = settings.host;
     options.connect.port = accounts::effective_port(settings);
     options.connect.security = imap_security(settings.security);
     options.connect.tls.trusted_certificate_sha256 = settings.trusted_certificate_sha256;
     options.connect.allow_plaintext = settings.allow_plaintext_password;
+    // Google and Microsoft accounts get theirs from an OAuthSession (use_oauth_credentials).
     options.credentials = [login = settings.login, password = secret.password]() -> Result<imap::Credentials> {
         return imap::Credentials{login, password, imap::AuthMechanism::Automatic};
     };
@@ -118,6 +116,21 @@ Result<sources::imap::AccountReadOptions> imap_read_options(const accounts::Acco
     if (const char* pause = std::getenv("CAIRN_TEST_RECONNECT_PAUSE"); pause && *pause)
         options.first_reconnect_pause_seconds = std::atof(pause);
     return options;
+}
+
+/// For a Google or Microsoft account: refreshes its access token now (storing the new tokens)
+/// and lets every (re)connection of the run take a current token from the session. Null for a
+/// password account.
+Result<std::shared_ptr<OAuthSession>> use_oauth_credentials(Archive::Impl& archive, std::int64_t account_id,
+                                                            const accounts::AccountSettings& settings,
+                                                            const AccountSecret& secret, const FetchOptions& options,
+                                                            imap::AccountReadOptions& read_options,
+                                                            const CancellationToken* cancel) {
+    if (settings.sign_in == accounts::SignIn::Password)
+        return std::shared_ptr<OAuthSession>();
+    auto session = CAIRN_TRY(OAuthSession::start(archive, account_id, settings, secret, options.oauth_clients, cancel));
+    read_options.credentials = [session] { return session->credentials(); };
+    return session;
 }
 
 }  // namespace
@@ -146,12 +159,15 @@ Result<FetchReport> Archive::fetch(const std::vector<std::string>& names, const 
         }
         AccountFetchReport account;
         account.account = row.name;
+        std::shared_ptr<OAuthSession> oauth_session;
         auto outcome = [&]() -> Result<void> {
             auto settings = CAIRN_TRY(accounts::from_json(row.settings));
             auto secret = CAIRN_TRY(open_account_secret(m_impl->keys, row.name, row.sealed_secret));
             if (settings.protocol == accounts::Protocol::Pop3)
                 return fetch_pop3_account(*m_impl, row.id, settings, secret, options, account, observer, cancel);
             auto read_options = CAIRN_TRY(imap_read_options(settings, secret, options.reconnect_seconds));
+            oauth_session =
+                CAIRN_TRY(use_oauth_credentials(*m_impl, row.id, settings, secret, options, read_options, cancel));
             for (const auto& folder : CAIRN_TRY(m_impl->catalog->remote_folders(row.id)))
                 read_options.known_folders[folder.server_name] = {folder.uid_validity, folder.highest_uid};
 
@@ -183,6 +199,11 @@ Result<FetchReport> Archive::fetch(const std::vector<std::string>& names, const 
         }();
         if (!outcome)
             account.error = outcome.error();
+        // Tokens refreshed during the run are stored whatever became of it: the old refresh
+        // token may no longer work.
+        if (oauth_session)
+            if (auto stored = oauth_session->store_rotated(*m_impl); !stored && !account.error)
+                account.error = stored.error();
         if (account.import.cancelled)
             report.cancelled = true;
         auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());

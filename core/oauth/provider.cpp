@@ -35,19 +35,21 @@ Provider microsoft_provider(std::string client_id, std::string_view tenant) {
 }
 
 Result<void> check_configured(const Provider& provider) {
-    std::string_view setting = provider.kind == ProviderKind::Google ? "google" : "microsoft";
+    bool google = provider.kind == ProviderKind::Google;
     if (provider.client_id.empty())
         return make_error(ErrorCode::InvalidArgument,
-                          fmt::format("no OAuth client id configured for {}: set `client_id` in the [oauth.{}] "
-                                      "section of cairn.toml to the id of a client you registered (see "
-                                      "docs/accounts.md)",
-                                      provider.name, setting));
+                          fmt::format("no OAuth client id configured for {}: register a client (see "
+                                      "docs/accounts.md) and give its id with --oauth-client-id on `cairn account "
+                                      "add` or `cairn account login`, or set {} as the default for all accounts",
+                                      provider.name,
+                                      google ? "CAIRN_GOOGLE_CLIENT_ID (and CAIRN_GOOGLE_CLIENT_SECRET)"
+                                             : "CAIRN_MICROSOFT_CLIENT_ID"));
     if (provider.token_endpoint.empty() || provider.authorization_endpoint.empty() ||
         provider.device_authorization_endpoint.empty())
         return make_error(ErrorCode::InvalidArgument,
-                          fmt::format("an OAuth endpoint URL for {} is empty: remove the override from the "
-                                      "[oauth.{}] section of cairn.toml to use the default",
-                                      provider.name, setting));
+                          fmt::format("an OAuth endpoint URL for {} is empty: sign in again with `cairn account "
+                                      "login` without the endpoint options to use the provider's own",
+                                      provider.name));
     return {};
 }
 

@@ -13,8 +13,10 @@
 /// registered by whoever publishes the application. Cairn ships none (a client id baked into an
 /// open-source program can be copied and abused, and Google requires a verified app for the
 /// mail scope), so the defaults below are empty placeholders: until the user registers their
-/// own client with Google Cloud or Microsoft Entra and passes its id (docs/accounts.md), every
-/// sign-in stops with a clear InvalidArgument error saying so (check_configured).
+/// own client with Google Cloud or Microsoft Entra and passes its id (--oauth-client-id, or the
+/// CAIRN_GOOGLE_CLIENT_ID / CAIRN_MICROSOFT_CLIENT_ID defaults the front end reads; see
+/// docs/accounts.md), every sign-in stops with a clear InvalidArgument error saying so
+/// (check_configured).
 namespace cairn::oauth {
 
 enum class ProviderKind { Google, Microsoft };

@@ -13,7 +13,7 @@
 namespace cairn::oauth {
 
 /// What a sign-in or a refresh gives. Secrets: never log them, never put them in an Error; the
-/// caller keeps them in the keychain (core/platform), not in cairn.toml.
+/// caller keeps them sealed (core/archive keeps them encrypted in the archive), never in plain text.
 struct Tokens {
     std::string access_token;
     /// Keep this one: it gets new access tokens without the user. A refresh can replace it

@@ -62,6 +62,12 @@ Result<void> Catalog::set_account_secret(std::int64_t account_id, const std::str
     return update->run();
 }
 
+Result<void> Catalog::set_account_settings(std::int64_t account_id, const std::string& settings) {
+    auto update = CAIRN_TRY(statement("UPDATE accounts SET settings = ? WHERE id = ?"));
+    update->bind(1, settings).bind(2, account_id);
+    return update->run();
+}
+
 Result<void> Catalog::record_account_fetch(std::int64_t account_id, std::int64_t time, const std::string& summary) {
     auto update = CAIRN_TRY(statement("UPDATE accounts SET last_fetch = ?, last_fetch_summary = ? WHERE id = ?"));
     update->bind(1, time).bind(2, summary).bind(3, account_id);

@@ -203,6 +203,8 @@ public:
     Result<std::vector<AccountRow>> accounts();
     Result<std::optional<AccountRow>> account(const std::string& name);
     Result<void> set_account_secret(std::int64_t account_id, const std::string& sealed_secret);
+    /// Replaces the account's settings (JSON); the name stays.
+    Result<void> set_account_settings(std::int64_t account_id, const std::string& settings);
     Result<void> record_account_fetch(std::int64_t account_id, std::int64_t time, const std::string& summary);
     /// Removes the account and its sync positions; the mail archived from it stays. False when
     /// there is no such account.

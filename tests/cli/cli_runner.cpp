@@ -75,7 +75,8 @@ RunResult status_to_result(int status) {
 
 }  // namespace
 
-RunResult run_cairn(const std::vector<std::string>& arguments, const RunOptions& options) {
+RunResult run_cairn(const std::vector<std::string>& arguments, const RunOptions& options,
+                    const ErrorOutputWatcher& on_error_output) {
     int in_pipe[2], out_pipe[2], err_pipe[2];
     if (::pipe(in_pipe) || ::pipe(out_pipe) || ::pipe(err_pipe))
         throw std::runtime_error("pipe failed");
@@ -103,6 +104,8 @@ RunResult run_cairn(const std::vector<std::string>& arguments, const RunOptions&
                 --open_count;
             } else {
                 (i == 0 ? out : err).append(buffer, static_cast<std::size_t>(n));
+                if (i == 1 && on_error_output)
+                    on_error_output(err);
             }
         }
     }

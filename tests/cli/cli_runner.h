@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,8 +26,13 @@ struct RunOptions {
     std::string working_directory;  ///< the child's, when not empty
 };
 
+/// Called with all of stderr so far whenever more arrives, while the child runs (to answer what
+/// it prints, as a user would: open a sign-in address it shows).
+using ErrorOutputWatcher = std::function<void(const std::string& error_output)>;
+
 /// Runs the real cairn binary with the given arguments and waits for it.
-RunResult run_cairn(const std::vector<std::string>& arguments, const RunOptions& options = {});
+RunResult run_cairn(const std::vector<std::string>& arguments, const RunOptions& options = {},
+                    const ErrorOutputWatcher& on_error_output = {});
 
 /// Starts cairn without waiting; its output goes to /dev/null. Returns the process id.
 pid_t start_cairn(const std::vector<std::string>& arguments, const RunOptions& options = {});

@@ -169,7 +169,8 @@ void DovecotServer::write_configuration() {
     config += "ssl_cert = <" + m_certificate.string() + "\n";
     config += "ssl_key = <" + m_key.string() + "\n";
     config += "disable_plaintext_auth = no\n";
-    config += "auth_mechanisms = plain login\n";
+    bool oauth2 = !m_options.oauth2_introspection_url.empty();
+    config += oauth2 ? "auth_mechanisms = plain login xoauth2 oauthbearer\n" : "auth_mechanisms = plain login\n";
     config += "auth_failure_delay = 0\n";
     config += "first_valid_uid = 1\nfirst_valid_gid = 0\n";
     config += "mail_uid = " + std::to_string(m_mail_uid) + "\n";
@@ -185,7 +186,21 @@ void DovecotServer::write_configuration() {
         config += "service imap-login {\n  chroot =\n}\n";
         config += "service pop3-login {\n  chroot =\n}\n";
     }
-    config += "passdb {\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u " + directory + "/users\n}\n";
+    config += "passdb {\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u " + directory + "/users\n" +
+              (oauth2 ? "  mechanisms = plain login\n" : "") + "}\n";
+    if (oauth2) {
+        // Dovecot 2.3's oauth2 passdb (doc.dovecot.org, "Open Authentication v2.0 database"):
+        // no tokeninfo URL, so every token goes to the introspection endpoint; the user must be
+        // the one the token belongs to (username_attribute), and the token must be active.
+        write_file(m_directory.path() / "dovecot-oauth2.conf.ext",
+                   "introspection_mode = post\n"
+                   "introspection_url = " + m_options.oauth2_introspection_url + "\n"
+                   "username_attribute = email\n"
+                   "active_attribute = active\n"
+                   "active_value = true\n");
+        config += "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = " + directory +
+                  "/dovecot-oauth2.conf.ext\n}\n";
+    }
     config += "userdb {\n  driver = passwd-file\n  args = username_format=%u " + directory + "/users\n}\n";
     config += "service imap-login {\n  inet_listener imap {\n    port = " + std::to_string(m_imap_port) +
               "\n  }\n  inet_listener imaps {\n    port = " + std::to_string(m_imaps_port) +

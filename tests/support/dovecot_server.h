@@ -34,6 +34,11 @@ public:
         /// to test clients against servers that lack them. The commands still work in Dovecot;
         /// only the advertisement changes, which is what a client goes by.
         std::vector<std::string> removed_capabilities;
+        /// When set, Dovecot also accepts OAuth access tokens (SASL XOAUTH2 and OAUTHBEARER)
+        /// through its oauth2 passdb, which asks this RFC 7662 introspection endpoint
+        /// (form POST token=...) and signs in the user named by the answer's "email" when it
+        /// says {"active": true}. Passwords keep working alongside.
+        std::string oauth2_introspection_url;
     };
 
     DovecotServer();

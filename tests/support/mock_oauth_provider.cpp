@@ -195,6 +195,48 @@ void MockOAuthProvider::revoke_refresh_tokens() {
     m_refresh_tokens.clear();
 }
 
+void MockOAuthProvider::set_access_token_lifetime(std::chrono::seconds lifetime) {
+    std::lock_guard lock(m_mutex);
+    m_access_token_lifetime = lifetime;
+}
+
+void MockOAuthProvider::set_refresh_tokens_single_use(bool single_use) {
+    std::lock_guard lock(m_mutex);
+    m_refresh_tokens_single_use = single_use;
+}
+
+int MockOAuthProvider::active_introspections() const {
+    std::lock_guard lock(m_mutex);
+    return m_active_introspections;
+}
+
+std::vector<std::string> MockOAuthProvider::issued_secrets() const {
+    std::lock_guard lock(m_mutex);
+    return m_issued_secrets;
+}
+
+HttpResponse MockOAuthProvider::introspect(const HttpRequest& request) {
+    std::string token;
+    if (request.method == "POST")
+        token = parse_form(request.body)["token"];
+    if (token.empty())
+        token = parse_form(request.query)["token"];
+    if (token.empty() && request.headers.contains("authorization") &&
+        request.headers.at("authorization").starts_with("Bearer "))
+        token = request.headers.at("authorization").substr(7);
+    auto found = m_access_tokens.find(token);
+    auto now = std::chrono::system_clock::now();
+    // RFC 7662 §2.2: anything not currently valid is just inactive, with no reason given.
+    if (found == m_access_tokens.end() || found->second <= now)
+        return json_response(200, {{"active", false}});
+    ++m_active_introspections;
+    return json_response(200, {{"active", true},
+                               {"email", UserEmail},
+                               {"token_type", "Bearer"},
+                               {"exp", std::chrono::duration_cast<std::chrono::seconds>(
+                                           found->second.time_since_epoch()).count()}});
+}
+
 int MockOAuthProvider::token_requests() const {
     std::lock_guard lock(m_mutex);
     return m_token_requests;
@@ -212,6 +254,7 @@ HttpResponse MockOAuthProvider::handle(const HttpRequest& request) {
     const std::string& path = request.path;
     bool is_post_form = request.method == "POST" && request.headers.contains("content-type") &&
                         request.headers.at("content-type").starts_with("application/x-www-form-urlencoded");
+    if (path == "/introspect") return introspect(request);
     if (path == "/google/auth" && request.method == "GET") return authorize(google, request);
     if (path == "/google/token" && is_post_form) return token(google, request);
     if (path == "/google/device/code" && is_post_form) return device_authorization(google, request);
@@ -268,15 +311,21 @@ HttpResponse MockOAuthProvider::authorize(const Issuer& issuer, const HttpReques
 HttpResponse MockOAuthProvider::grant_tokens(const Issuer& issuer, const std::string& client_id,
                                              const std::string& scope, bool with_refresh_token) {
     std::string granted_scope = scope.substr(0, scope.find(" (online)"));
-    nlohmann::json body{{"access_token", random_token(issuer.google ? "ya29." : "EwB")},
+    std::string access_token = random_token(issuer.google ? "ya29." : "EwB");
+    m_access_tokens[access_token] = std::chrono::system_clock::now() + m_access_token_lifetime;
+    m_issued_secrets.push_back(access_token);
+    // Google says 3599 for its hour.
+    auto expires_in = m_access_token_lifetime.count() - (issuer.google && m_access_token_lifetime.count() > 1 ? 1 : 0);
+    nlohmann::json body{{"access_token", access_token},
                         {"token_type", "Bearer"},
-                        {"expires_in", issuer.google ? 3599 : 3600},
+                        {"expires_in", expires_in},
                         {"scope", granted_scope}};
     if (!issuer.google) body["ext_expires_in"] = 3600;
     bool offline = issuer.google ? scope.find(" (online)") == std::string::npos : has_scope(scope, "offline_access");
     if (with_refresh_token && offline) {
         std::string refresh_token = random_token(issuer.google ? "1//0g" : "M.R3_");
         m_refresh_tokens[refresh_token] = client_id;
+        m_issued_secrets.push_back(refresh_token);
         body["refresh_token"] = refresh_token;
     }
     if (has_scope(scope, "openid") || (issuer.google && has_scope(scope, "email")))
@@ -328,6 +377,8 @@ HttpResponse MockOAuthProvider::token(const Issuer& issuer, const HttpRequest& r
                                                "expired due to inactivity.");
         // Microsoft rotates refresh tokens; Google keeps the one it gave.
         std::string scope = issuer.google ? "https://mail.google.com/" : form["scope"];
+        if (!issuer.google && m_refresh_tokens_single_use)
+            m_refresh_tokens.erase(found);
         return grant_tokens(issuer, form["client_id"], scope, !issuer.google);
     }
     if (grant_type == "urn:ietf:params:oauth:grant-type:device_code") {

@@ -17,7 +17,9 @@
 /// Google, and the device flow answering authorization_pending, slow_down and expired_token.
 ///
 /// Paths: /google/auth, /google/token, /google/device/code and
-/// /microsoft/{tenant}/oauth2/v2.0/{authorize,token,devicecode}.
+/// /microsoft/{tenant}/oauth2/v2.0/{authorize,token,devicecode}; and /introspect, an RFC 7662
+/// token introspection endpoint for the mail server (Dovecot's oauth2 passdb) to check the
+/// access tokens it is shown.
 namespace cairn::testing {
 
 class MockOAuthProvider {
@@ -57,6 +59,19 @@ public:
 
     /// Every refresh token issued so far stops working (the user revoked access).
     void revoke_refresh_tokens();
+    /// expires_in of the access tokens issued from now on (default: an hour, as both providers).
+    void set_access_token_lifetime(std::chrono::seconds lifetime);
+    /// A refresh token is spent when a rotated one replaces it (Microsoft only rotates), so a
+    /// client that forgets to store the new one is caught.
+    void set_refresh_tokens_single_use(bool single_use);
+    /// The introspection endpoint: POST token=... (also GET ?token=... or a Bearer header)
+    /// answers {"active": true, "email": UserEmail, "exp": ...} for an issued access token that
+    /// has not expired, else {"active": false}.
+    std::string introspection_url() const { return base_url() + "/introspect"; }
+    /// Answers of the introspection endpoint that said active.
+    int active_introspections() const;
+    /// Every token and code handed out so far (to check that none leaks into files or output).
+    std::vector<std::string> issued_secrets() const;
     /// Requests that reached the token endpoint, of any grant type.
     int token_requests() const;
     /// The last authorization code handed out through a redirect.
@@ -85,6 +100,7 @@ private:
     HttpResponse authorize(const Issuer& issuer, const HttpRequest& request);
     HttpResponse token(const Issuer& issuer, const HttpRequest& request);
     HttpResponse device_authorization(const Issuer& issuer, const HttpRequest& request);
+    HttpResponse introspect(const HttpRequest& request);
     HttpResponse grant_tokens(const Issuer& issuer, const std::string& client_id, const std::string& scope,
                               bool with_refresh_token);
 
@@ -97,6 +113,11 @@ private:
     std::vector<std::chrono::steady_clock::time_point> m_device_poll_times;
     int m_device_polls_too_early = 0;
     int m_token_requests = 0;
+    std::chrono::seconds m_access_token_lifetime = std::chrono::hours(1);
+    bool m_refresh_tokens_single_use = false;
+    std::map<std::string, std::chrono::system_clock::time_point> m_access_tokens;  ///< token -> expiry
+    std::vector<std::string> m_issued_secrets;
+    int m_active_introspections = 0;
     int m_serial = 0;
     std::string m_last_code;
     // Last: the server thread calls back into the members above until it is destroyed.

@@ -331,6 +331,10 @@ Result<void> ImapClient::authenticate(const Credentials& credentials) {
     AuthMechanism mechanism = credentials.mechanism;
     if (mechanism == AuthMechanism::Automatic)
         mechanism = has_capability("AUTH=PLAIN") ? AuthMechanism::Plain : AuthMechanism::Login;
+    // Google and Microsoft speak XOAUTH2; a server offering only the standard OAUTHBEARER gets
+    // that, with the same token.
+    if (mechanism == AuthMechanism::XOAuth2 && !has_capability("AUTH=XOAUTH2") && has_capability("AUTH=OAUTHBEARER"))
+        mechanism = AuthMechanism::OAuthBearer;
     Result<void> outcome;
     switch (mechanism) {
     case AuthMechanism::Automatic:

@@ -51,7 +51,7 @@ enum class AuthMechanism {
     Automatic,    ///< AUTHENTICATE PLAIN when advertised, else LOGIN
     Plain,        ///< SASL PLAIN (RFC 4616), with SASL-IR (RFC 4959) when advertised
     Login,        ///< the LOGIN command
-    XOAuth2,      ///< Google/Microsoft XOAUTH2 with an OAuth access token
+    XOAuth2,      ///< Google/Microsoft XOAUTH2 with an OAuth access token (OAUTHBEARER when only that is offered)
     OAuthBearer,  ///< OAUTHBEARER (RFC 7628) with an OAuth access token
 };
 

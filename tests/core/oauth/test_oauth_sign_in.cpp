@@ -237,7 +237,7 @@ TEST_CASE("without a client id the sign-in stops with the configuration error an
     auto tokens = oauth::sign_in_with_browser(oauth::google_provider(), options, "gmail");
     REQUIRE_FALSE(tokens);
     CHECK(tokens.error().code == ErrorCode::InvalidArgument);
-    CHECK(tokens.error().message.starts_with("no OAuth client id configured for Google: set"));
+    CHECK(tokens.error().message.starts_with("no OAuth client id configured for Google: register a client"));
     CHECK(tokens.error().message.find("docs/accounts.md") != std::string::npos);
     CHECK_FALSE(opened);
     auto microsoft = oauth::check_configured(oauth::microsoft_provider());
