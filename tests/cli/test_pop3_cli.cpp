@@ -86,7 +86,8 @@ struct Pop3Workspace {
     /// SHA-256s of the archived messages of work/INBOX, read back through `cairn show --raw`.
     std::set<std::string> archived() const {
         std::set<std::string> digests;
-        for (const json& message : json_of({"list"})["messages"]) {
+        const json listed = json_of({"list"});  // kept: a loop over a temporary's member dangles
+        for (const json& message : listed["messages"]) {
             CHECK(message["folder"] == "work/INBOX");
             RunResult shown = cairn({"show", "--raw", std::to_string(message["id"].get<std::int64_t>())});
             REQUIRE(shown.exit_code == 0);
