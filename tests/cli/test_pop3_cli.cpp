@@ -181,6 +181,21 @@ TEST_CASE("pop3: a server restart during the fetch reconnects and the archive is
     CHECK(workspace.archived() == workspace.served);
 }
 
+TEST_CASE("pop3: an account on the plain port upgrades with STLS") {
+    Pop3Workspace workspace;
+    for (int i = 0; i < 3; ++i)
+        workspace.put(pop3_message("stls-" + std::to_string(i)));
+    REQUIRE(workspace.cairn({"init"}).exit_code == 0);
+    RunResult added = workspace.cairn({"account", "add", "pop3", "work", "--host", "127.0.0.1", "--port",
+                                       std::to_string(workspace.server.pop3_port()), "--security", "starttls",
+                                       "--trust-certificate", workspace.server.certificate_sha256(), "--login",
+                                       "alice"});
+    INFO(added.err);
+    REQUIRE(added.exit_code == 0);
+    CHECK(workspace.json_of({"fetch"})["accounts"][0]["messages_stored"] == 3);
+    CHECK(workspace.archived() == workspace.served);
+}
+
 TEST_CASE("pop3: a wrong password stops the account naming the login, never the password") {
     Pop3Workspace workspace;
     workspace.put(pop3_message("unreachable"));
