@@ -30,8 +30,9 @@ enum class SignIn {
 struct ServerCleanup {
     enum class Action { Keep, Delete, Move };
     Action action = Action::Keep;
-    /// Only messages whose server date (INTERNALDATE) is older than this many days; 0 (journal
-    /// mailboxes only): every archived message.
+    /// Only messages whose server date (IMAP INTERNALDATE) is older than this many days. POP3
+    /// servers give no dates: there it counts from when the message was first archived. 0
+    /// (journal mailboxes only): every archived message.
     std::uint32_t older_than_days = 0;
     /// The server folder messages are moved to (Action::Move).
     std::string move_to;

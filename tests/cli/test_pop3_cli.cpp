@@ -21,6 +21,18 @@
 using namespace cairn::testing;
 using nlohmann::json;
 
+namespace doctest {
+template <>
+struct StringMaker<std::set<std::string>> {
+    static String convert(const std::set<std::string>& digests) {
+        std::string text = std::to_string(digests.size()) + " messages:";
+        for (const auto& digest : digests)
+            text += " " + digest.substr(0, 12);
+        return text.c_str();
+    }
+};
+}  // namespace doctest
+
 namespace {
 
 constexpr const char* Password = "correct horse";
@@ -86,12 +98,14 @@ struct Pop3Workspace {
     /// SHA-256s of the archived messages of work/INBOX, read back through `cairn show --raw`.
     std::set<std::string> archived() const {
         std::set<std::string> digests;
-        const json listed = json_of({"list"});  // kept: a loop over a temporary's member dangles
+        const json listed = json_of({"list"});
         for (const json& message : listed["messages"]) {
             CHECK(message["folder"] == "work/INBOX");
             RunResult shown = cairn({"show", "--raw", std::to_string(message["id"].get<std::int64_t>())});
             REQUIRE(shown.exit_code == 0);
             digests.insert(sha256_hex(shown.out));
+            if (!served.count(sha256_hex(shown.out)))
+                MESSAGE("not as served: message " << message["id"] << ", " << shown.out.size() << " bytes, listed size " << message["size"] << ": " << shown.out.substr(0, 300));
         }
         return digests;
     }
@@ -146,8 +160,10 @@ TEST_CASE("pop3: fetch archives the maildrop byte for byte, a second run fetches
 
 TEST_CASE("pop3: a server restart during the fetch reconnects and the archive is complete") {
     Pop3Workspace workspace;
-    for (int i = 0; i < 1200; ++i)
-        workspace.put(pop3_message("restart-" + std::to_string(i), 30000));
+    // Few messages (each is read back through its own `cairn show`), but enough bytes for the
+    // restart to land mid-run.
+    for (int i = 0; i < 250; ++i)
+        workspace.put(pop3_message("restart-" + std::to_string(i), 200000));
     workspace.init_and_add_account();
 
     RunOptions options;
@@ -162,6 +178,21 @@ TEST_CASE("pop3: a server restart during the fetch reconnects and the archive is
 
     const json again = workspace.json_of({"fetch"});
     CHECK(again["accounts"][0]["messages_seen"] == 0);
+    CHECK(workspace.archived() == workspace.served);
+}
+
+TEST_CASE("pop3: an account on the plain port upgrades with STLS") {
+    Pop3Workspace workspace;
+    for (int i = 0; i < 3; ++i)
+        workspace.put(pop3_message("stls-" + std::to_string(i)));
+    REQUIRE(workspace.cairn({"init"}).exit_code == 0);
+    RunResult added = workspace.cairn({"account", "add", "pop3", "work", "--host", "127.0.0.1", "--port",
+                                       std::to_string(workspace.server.pop3_port()), "--security", "starttls",
+                                       "--trust-certificate", workspace.server.certificate_sha256(), "--login",
+                                       "alice"});
+    INFO(added.err);
+    REQUIRE(added.exit_code == 0);
+    CHECK(workspace.json_of({"fetch"})["accounts"][0]["messages_stored"] == 3);
     CHECK(workspace.archived() == workspace.served);
 }
 

@@ -6,6 +6,7 @@
 #include <deque>
 #include <unordered_map>
 
+#include "core/base/text.h"
 #include "core/sources/common/modified_utf7.h"
 #include "core/sources/imap/response_parser.h"
 
@@ -15,32 +16,6 @@ namespace {
 /// Search results for a million-message folder fit in a few megabytes; anything far longer is
 /// a broken or hostile server.
 constexpr ParserLimits Limits{};
-
-std::string base64(std::string_view bytes) {
-    static constexpr char Alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string encoded;
-    encoded.reserve((bytes.size() + 2) / 3 * 4);
-    std::size_t index = 0;
-    for (; index + 2 < bytes.size(); index += 3) {
-        std::uint32_t group = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[index])) << 16 |
-                              static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[index + 1])) << 8 |
-                              static_cast<unsigned char>(bytes[index + 2]);
-        encoded += Alphabet[group >> 18];
-        encoded += Alphabet[(group >> 12) & 63];
-        encoded += Alphabet[(group >> 6) & 63];
-        encoded += Alphabet[group & 63];
-    }
-    if (index < bytes.size()) {
-        std::uint32_t group = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[index])) << 16;
-        if (index + 1 < bytes.size())
-            group |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[index + 1])) << 8;
-        encoded += Alphabet[group >> 18];
-        encoded += Alphabet[(group >> 12) & 63];
-        encoded += index + 1 < bytes.size() ? Alphabet[(group >> 6) & 63] : '=';
-        encoded += '=';
-    }
-    return encoded;
-}
 
 /// Whether TEXT can go in a quoted string: 7-bit, no CR, LF or NUL.
 bool quotable(std::string_view text) {
@@ -353,7 +328,7 @@ Result<void> ImapClient::authenticate(const Credentials& credentials) {
                                     "n,a=" + credentials.user + ",\x01" "host=" + m_options.host + "\x01" "port=" +
                                         std::to_string(m_options.port) + "\x01" "auth=Bearer " + credentials.secret +
                                         "\x01\x01",
-                                    base64("\x01"), credentials);
+                                    base64_encode("\x01"), credentials);
         break;
     case AuthMechanism::Login: {
         if (has_capability("LOGINDISABLED"))
@@ -380,7 +355,7 @@ Result<void> ImapClient::authenticate(const Credentials& credentials) {
 Result<void> ImapClient::authenticate_sasl(std::string_view mechanism, const std::string& initial_response,
                                            std::string_view failure_reply, const Credentials& credentials) {
     std::string tag = next_tag();
-    std::string encoded = base64(initial_response);
+    std::string encoded = base64_encode(initial_response);
     bool initial_in_command = has_capability("SASL-IR");
     std::string command = tag + " AUTHENTICATE " + std::string(mechanism);
     if (initial_in_command)
