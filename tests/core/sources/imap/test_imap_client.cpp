@@ -307,7 +307,7 @@ TEST_CASE("store_deleted and uid_expunge remove exactly the given UIDs; move use
 }
 
 TEST_CASE("a server without UIDPLUS and MOVE: uid_expunge is Unsupported, move falls back to COPY") {
-    testing::DovecotServer server(testing::DovecotServer::Options{{"UIDPLUS", "MOVE"}});
+    testing::DovecotServer server(testing::DovecotServer::Options{{"UIDPLUS", "MOVE"}, {}});
     server.add_user(User, Password);
     server.create_folder(User, "Archive");
     for (int index = 0; index < 3; ++index)
