@@ -189,7 +189,7 @@ int main_with_arguments(int argc, char** argv) {
     std::string account_remove_name;
     auto* account_command = app.add_subcommand("account", "Mail accounts to archive from (IMAP, POP3, Gmail, Microsoft 365)");
     account_command->require_subcommand(1);
-    auto* account_add_command = account_command->add_subcommand("add", "Add a mail account (its password is kept encrypted in the archive)");
+    auto* account_add_command = account_command->add_subcommand("add", "Add a mail account (its password or sign-in is kept encrypted in the archive)");
     account_add_command->add_option("kind", account_add.kind, "imap, pop3, gmail or m365")
         ->required()
         ->check(CLI::IsMember({"imap", "pop3", "gmail", "m365"}))
