@@ -14,6 +14,7 @@
 #include "core/base/progress.h"
 #include "core/base/result.h"
 #include "core/export/export_writer.h"
+#include "core/mime/message_view.h"
 #include "core/oauth/sign_in.h"
 #include "core/search/search_index.h"
 #include "core/store/catalog.h"
@@ -244,6 +245,12 @@ public:
     Result<std::vector<store::Catalog::EnvelopeAddress>> envelope(std::int64_t message_id);
     /// The exact original bytes (SHA-256 checked).
     Result<std::string> message_bytes(std::int64_t message_id);
+    /// The message prepared for reading (decoded headers, text, HTML, attachments). Its `html`
+    /// is not safe to display as it is: pass it through mime::sanitize_html.
+    Result<mime::MessageView> message_view(std::int64_t message_id);
+    /// The decoded bytes of one attachment (index from MessageView::attachments); NotFound when
+    /// the message has no such attachment.
+    Result<std::string> attachment_data(std::int64_t message_id, std::size_t attachment_index);
     Result<ExportReport> export_messages(const ExportOptions& options, ProgressObserver* observer,
                                          const CancellationToken* cancel);
     Result<VerifyReport> verify(ProgressObserver* observer, const CancellationToken* cancel);
