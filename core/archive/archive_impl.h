@@ -37,6 +37,11 @@ struct ImportSource {
     std::function<Result<void>(store::Catalog& catalog, const std::any& position)> record_checkpoint;
 };
 
+/// The archive folder a source folder goes to under an import's folder prefix.
+std::string join_folder(const std::string& prefix, const std::string& folder);
+/// How a placement records a message's normalised flags ("seen flagged").
+std::string flags_text(const std::vector<std::string>& flags);
+
 Result<ImportReport> run_import(Archive::Impl& archive, const ImportSource& source, const ImportOptions& options,
                                 ProgressObserver* observer, const CancellationToken* cancel);
 

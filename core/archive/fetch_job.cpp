@@ -32,7 +32,8 @@ imap::ImapSecurity imap_security(accounts::Security security) {
 /// The archive's half of a fetch: which remote folder the messages in the queue come from.
 class RemoteFolderRecorder {
 public:
-    explicit RemoteFolderRecorder(std::int64_t account_id) : m_account_id(account_id) {}
+    RemoteFolderRecorder(std::int64_t account_id, std::string user, std::string folder_prefix)
+        : m_account_id(account_id), m_user(std::move(user)), m_folder_prefix(std::move(folder_prefix)) {}
 
     Result<void> record_checkpoint(store::Catalog& catalog, const std::any& position) {
         if (const auto* opened = std::any_cast<imap::FolderOpened>(&position)) {
@@ -46,6 +47,19 @@ public:
             auto id = found != m_folder_ids.end() ? found->second
                                                   : CAIRN_TRY(catalog.ensure_remote_folder(m_account_id, reached->server_name));
             return catalog.set_remote_folder_position(id, reached->uid_validity, reached->highest_uid);
+        }
+        if (const auto* labels = std::any_cast<imap::LabelPlacements>(&position)) {
+            // It follows the message it belongs to, like an envelope.
+            if (labels->source_path != m_last_source_path || labels->uid != m_last_uid)
+                return {};
+            auto user_id = CAIRN_TRY(catalog.ensure_user(m_user));
+            auto source_file_id = CAIRN_TRY(catalog.ensure_source_file(user_id, m_folder_prefix, labels->source_path));
+            for (const auto& folder : labels->folders) {
+                auto folder_id = CAIRN_TRY(catalog.ensure_folder(user_id, join_folder(m_folder_prefix, folder)));
+                CAIRN_TRY(catalog.insert_placement(
+                    {m_last_message_id, folder_id, m_last_flags, m_last_received_time, source_file_id, labels->uid}));
+            }
+            return {};
         }
         if (const auto* envelope = std::any_cast<imap::JournalEnvelope>(&position)) {
             // It follows the message it belongs to; a message that was not placed has no row.
@@ -68,12 +82,18 @@ public:
         m_last_source_path = origin.source_path;
         m_last_uid = static_cast<std::uint32_t>(origin.offset);
         m_last_message_id = added.message_id;
+        m_last_flags = flags_text(origin.flags);
+        m_last_received_time = origin.received_time;
         return catalog.record_remote_message(found->second.first, found->second.second, std::to_string(origin.offset),
                                              added.message_id);
     }
 
 private:
     std::int64_t m_account_id;
+    std::string m_user;
+    std::string m_folder_prefix;
+    std::string m_last_flags;
+    std::optional<std::int64_t> m_last_received_time;
     std::map<std::string, std::pair<std::int64_t, std::uint32_t>> m_folders_by_source;
     std::map<std::string, std::int64_t> m_folder_ids;
     std::string m_last_source_path;
@@ -112,9 +132,9 @@ Result<sources::imap::AccountReadOptions> imap_read_options(const accounts::Acco
     };
     options.source_name = fmt::format("imap://{}@{}", settings.login, settings.host);
     options.unwrap_journal_reports = settings.journal;
-    options.reconnect_seconds = reconnect_seconds;
+    options.reconnect.give_up_after_seconds = reconnect_seconds;
     if (const char* pause = std::getenv("CAIRN_TEST_RECONNECT_PAUSE"); pause && *pause)
-        options.first_reconnect_pause_seconds = std::atof(pause);
+        options.reconnect.first_pause_seconds = std::atof(pause);
     return options;
 }
 
@@ -171,7 +191,7 @@ Result<FetchReport> Archive::fetch(const std::vector<std::string>& names, const 
             for (const auto& folder : CAIRN_TRY(m_impl->catalog->remote_folders(row.id)))
                 read_options.known_folders[folder.server_name] = {folder.uid_validity, folder.highest_uid};
 
-            RemoteFolderRecorder recorder(row.id);
+            RemoteFolderRecorder recorder(row.id, settings.user, accounts::archive_folder(settings));
             imap::AccountReadSummary summary;
             ImportSource source;
             source.read = [&](sources::MessageSink& sink, const CancellationToken* stop) {

@@ -250,13 +250,6 @@ private:
     const CancellationToken* m_cancel;
 };
 
-std::string join_folder(const std::string& prefix, const std::string& folder) {
-    if (prefix.empty())
-        return folder;
-    if (folder.empty())
-        return prefix;
-    return prefix + "/" + folder;
-}
 
 /// About the bytes the sources will read under the paths: the import's progress is measured against it.
 std::uint64_t input_size(const std::vector<std::filesystem::path>& paths) {
@@ -303,6 +296,17 @@ Result<bool> index_added(search::SearchIndex& index, store::MessageReader& reade
     return true;
 }
 
+
+}  // namespace
+
+std::string join_folder(const std::string& prefix, const std::string& folder) {
+    if (prefix.empty())
+        return folder;
+    if (folder.empty())
+        return prefix;
+    return prefix + "/" + folder;
+}
+
 std::string flags_text(const std::vector<std::string>& flags) {
     std::string text;
     for (const auto& flag : flags) {
@@ -312,8 +316,6 @@ std::string flags_text(const std::vector<std::string>& flags) {
     }
     return text;
 }
-
-}  // namespace
 
 Result<ImportReport> run_file_import(Archive::Impl& archive, const std::vector<std::filesystem::path>& paths,
                                      const ImportOptions& options, ProgressObserver* observer,

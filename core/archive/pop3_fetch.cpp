@@ -47,9 +47,9 @@ Result<pop3::AccountReadOptions> pop3_read_options(const accounts::AccountSettin
         return pop3::Credentials{login, password, pop3::AuthMechanism::Automatic};
     };
     options.source_name = fmt::format("pop3://{}@{}", settings.login, settings.host);
-    options.reconnect_seconds = reconnect_seconds;
+    options.reconnect.give_up_after_seconds = reconnect_seconds;
     if (const char* pause = std::getenv("CAIRN_TEST_RECONNECT_PAUSE"); pause && *pause)
-        options.first_reconnect_pause_seconds = std::atof(pause);
+        options.reconnect.first_pause_seconds = std::atof(pause);
     return options;
 }
 

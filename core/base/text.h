@@ -9,6 +9,15 @@
 
 namespace cairn {
 
+/// TEXT with ASCII letters lower-cased (protocol keywords, header names); other bytes kept.
+inline std::string lower_ascii(std::string_view text) {
+    std::string lower(text);
+    for (char& character : lower)
+        if (character >= 'A' && character <= 'Z')
+            character = static_cast<char>(character - 'A' + 'a');
+    return lower;
+}
+
 /// Appends CODE_POINT as UTF-8; surrogates and values past U+10FFFF become U+FFFD.
 inline void append_utf8(std::string& text, char32_t code_point) {
     if ((code_point >= 0xD800 && code_point <= 0xDFFF) || code_point > 0x10FFFF)

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/crypto/crypto.h"
+#include "tests/cli/account_workspace.h"
 #include "tests/cli/cli_runner.h"
 #include "tests/support/dovecot_server.h"
 #include "tests/support/temp_dir.h"
@@ -21,39 +22,9 @@
 using namespace cairn::testing;
 using nlohmann::json;
 
-// Sets: the archive keeps identical content once per folder (two copies in one folder are one message).
-using FolderDigests = std::map<std::string, std::set<std::string>>;
-
-namespace doctest {
-template <>
-struct StringMaker<FolderDigests> {
-    static String convert(const FolderDigests& folders) {
-        std::string text;
-        for (const auto& [folder, digests] : folders) {
-            text += "\n  " + folder + ": " + std::to_string(digests.size()) + " messages";
-            for (const auto& digest : digests)
-                text += "\n    " + digest.substr(0, 16);
-        }
-        return text.c_str();
-    }
-};
-}  // namespace doctest
-
 namespace {
 
 constexpr const char* Password = "correct horse";
-
-std::string sha256_hex(const std::string& bytes) { return cairn::crypto::to_hex(std::string_view(
-    reinterpret_cast<const char*>(cairn::crypto::sha256(bytes).data()), 32)); }
-
-/// A message of its own: distinct content, a date, a body of about BODY_BYTES.
-std::string synthetic_message(const std::string& tag, std::size_t body_bytes = 400) {
-    std::string message = "From: Sender <sender@example.org>\r\nTo: alice@example.org\r\nSubject: message " + tag +
-                          "\r\nMessage-ID: <" + tag + "@example.org>\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\n\r\n";
-    while (message.size() < body_bytes)
-        message += "line of " + tag + " text\r\n";
-    return message;
-}
 
 /// Real messages from the public corpus, when it is there (loose files of several origins,
 /// some malformed on purpose).
@@ -75,33 +46,15 @@ std::vector<std::string> corpus_messages() {
 }
 
 /// An archive, a Dovecot with user alice, and an account "work" for her.
-struct FetchWorkspace {
-    explicit FetchWorkspace(DovecotServer::Options server_options = {}) : server(std::move(server_options)) {
+struct FetchWorkspace : AccountWorkspace {
+    explicit FetchWorkspace(DovecotServer::Options server_options = {})
+        : AccountWorkspace(Environment{{"CAIRN_TEST_RECONNECT_PAUSE", "0.2"}}), server(std::move(server_options)) {
         server.add_user("alice", Password);
     }
 
-    TempDir temp;
     DovecotServer server;
     /// What each folder holds on the server, as Dovecot serves it.
     std::map<std::string, std::vector<std::string>> served;
-
-    RunResult cairn(std::vector<std::string> arguments, std::map<std::string, std::string> environment = {}) const {
-        arguments.insert(arguments.begin(), {"--archive", (temp.path() / "archive").string()});
-        RunOptions options;
-        options.environment = {{"CAIRN_PASSPHRASE", "test passphrase"}, {"CAIRN_KEY_CACHE", "0"},
-                               {"CAIRN_TEST_RECONNECT_PAUSE", "0.2"}};
-        for (auto& [key, value] : environment)
-            options.environment[key] = value;
-        return run_cairn(arguments, options);
-    }
-
-    json json_of(std::vector<std::string> arguments, int expected_exit = 0) const {
-        arguments.insert(arguments.begin(), "--json");
-        RunResult result = cairn(arguments);
-        INFO(result.err);
-        REQUIRE(result.exit_code == expected_exit);
-        return json::parse(result.out);
-    }
 
     void put(const std::string& folder, const std::string& bytes, const std::string& flags = "",
              std::int64_t internal_date = 0) {
@@ -115,33 +68,9 @@ struct FetchWorkspace {
                                               std::to_string(server.imaps_port()), "--login", "alice",
                                               "--trust-certificate", server.certificate_sha256()};
         arguments.insert(arguments.end(), extra.begin(), extra.end());
-        arguments.insert(arguments.begin(), {"--archive", (temp.path() / "archive").string()});
-        RunOptions options;
-        options.environment = {{"CAIRN_PASSPHRASE", "test passphrase"}, {"CAIRN_KEY_CACHE", "0"},
-                               {"CAIRN_ACCOUNT_PASSWORD", Password}};
-        RunResult added = run_cairn(arguments, options);
+        RunResult added = cairn(arguments, {{"CAIRN_ACCOUNT_PASSWORD", Password}});
         INFO(added.err);
         REQUIRE(added.exit_code == 0);
-    }
-
-    /// folder -> SHA-256s of the archived messages, read back through `cairn export` (one
-    /// process: `show --raw` per message would pay the passphrase KDF each time).
-    FolderDigests archived() const {
-        auto out = temp.path() / ("export-" + std::to_string(++m_exports));
-        RunResult exported = cairn({"export", "--format", "eml", "--out", out.string()});
-        REQUIRE(exported.exit_code == 0);
-        std::map<std::string, std::string> digest_by_file;  // "<id>.eml" -> SHA-256
-        for (const auto& entry : std::filesystem::recursive_directory_iterator(out))
-            if (entry.is_regular_file())
-                digest_by_file[entry.path().filename().string()] = sha256_hex(read_file(entry.path()));
-        FolderDigests folders;
-        const json listed = json_of({"list"});
-        for (const json& message : listed["messages"]) {
-            auto found = digest_by_file.find(std::to_string(message["id"].get<std::int64_t>()) + ".eml");
-            REQUIRE(found != digest_by_file.end());
-            folders[message["folder"].get<std::string>()].insert(found->second);
-        }
-        return folders;
     }
 
     /// folder ("work/" + server folder) -> SHA-256s of what the server serves.
@@ -155,9 +84,6 @@ struct FetchWorkspace {
         }
         return folders;
     }
-
-private:
-    mutable int m_exports = 0;
 };
 
 }  // namespace

@@ -14,6 +14,7 @@
 
 #include "core/crypto/crypto.h"
 #include "core/db/database.h"
+#include "tests/cli/account_workspace.h"
 #include "tests/cli/cli_runner.h"
 #include "tests/support/dovecot_server.h"
 #include "tests/support/temp_dir.h"
@@ -37,11 +38,6 @@ namespace {
 
 constexpr const char* Password = "correct horse";
 
-std::string sha256_hex(const std::string& bytes) {
-    return cairn::crypto::to_hex(
-        std::string_view(reinterpret_cast<const char*>(cairn::crypto::sha256(bytes).data()), 32));
-}
-
 std::string pop3_message(const std::string& tag, std::size_t body_bytes = 400) {
     std::string message = "From: Sender <sender@example.org>\r\nTo: alice@example.org\r\nSubject: pop3 " + tag +
                           "\r\nMessage-ID: <" + tag + "@example.org>\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\n\r\n";
@@ -54,30 +50,14 @@ std::string pop3_message(const std::string& tag, std::size_t body_bytes = 400) {
 
 /// An archive, a Dovecot with user alice, and a POP3 account "work" for her (POP3S, the test
 /// certificate trusted by fingerprint).
-struct Pop3Workspace {
-    Pop3Workspace() { server.add_user("alice", Password); }
+struct Pop3Workspace : AccountWorkspace {
+    Pop3Workspace()
+        : AccountWorkspace(Environment{{"CAIRN_TEST_RECONNECT_PAUSE", "0.2"}, {"CAIRN_ACCOUNT_PASSWORD", Password}}) {
+        server.add_user("alice", Password);
+    }
 
-    TempDir temp;
     DovecotServer server;
     std::set<std::string> served;  ///< SHA-256s of what the server holds, as it serves it
-
-    std::string archive() const { return (temp.path() / "archive").string(); }
-
-    RunResult cairn(std::vector<std::string> arguments) const {
-        arguments.insert(arguments.begin(), {"--archive", archive()});
-        RunOptions options;
-        options.environment = {{"CAIRN_PASSPHRASE", "test passphrase"}, {"CAIRN_KEY_CACHE", "0"},
-                               {"CAIRN_TEST_RECONNECT_PAUSE", "0.2"}, {"CAIRN_ACCOUNT_PASSWORD", Password}};
-        return run_cairn(arguments, options);
-    }
-
-    json json_of(std::vector<std::string> arguments) const {
-        arguments.insert(arguments.begin(), "--json");
-        RunResult result = cairn(arguments);
-        INFO(result.err);
-        REQUIRE(result.exit_code == 0);
-        return json::parse(result.out);
-    }
 
     void put(const std::string& bytes) {
         server.put_message("alice", "INBOX", bytes);
@@ -96,7 +76,7 @@ struct Pop3Workspace {
     }
 
     /// SHA-256s of the archived messages of work/INBOX, read back through `cairn show --raw`.
-    std::set<std::string> archived() const {
+    std::set<std::string> archived_inbox() const {
         std::set<std::string> digests;
         const json listed = json_of({"list"});
         for (const json& message : listed["messages"]) {
@@ -144,7 +124,7 @@ TEST_CASE("pop3: fetch archives the maildrop byte for byte, a second run fetches
     CHECK(account["messages_seen"] == 62);
     CHECK(account["messages_stored"] == 62);
     CHECK(account["failures"].empty());
-    CHECK(workspace.archived() == workspace.served);
+    CHECK(workspace.archived_inbox() == workspace.served);
     CHECK(workspace.on_server() == 62);  // fetching deletes nothing
 
     const json second = workspace.json_of({"fetch"});
@@ -155,7 +135,7 @@ TEST_CASE("pop3: fetch archives the maildrop byte for byte, a second run fetches
     const json third = workspace.json_of({"fetch", "work"});
     CHECK(third["accounts"][0]["messages_seen"] == 2);
     CHECK(third["accounts"][0]["messages_stored"] == 2);
-    CHECK(workspace.archived() == workspace.served);
+    CHECK(workspace.archived_inbox() == workspace.served);
 }
 
 TEST_CASE("pop3: a server restart during the fetch reconnects and the archive is complete") {
@@ -178,7 +158,7 @@ TEST_CASE("pop3: a server restart during the fetch reconnects and the archive is
 
     const json again = workspace.json_of({"fetch"});
     CHECK(again["accounts"][0]["messages_seen"] == 0);
-    CHECK(workspace.archived() == workspace.served);
+    CHECK(workspace.archived_inbox() == workspace.served);
 }
 
 TEST_CASE("pop3: an account on the plain port upgrades with STLS") {
@@ -193,7 +173,7 @@ TEST_CASE("pop3: an account on the plain port upgrades with STLS") {
     INFO(added.err);
     REQUIRE(added.exit_code == 0);
     CHECK(workspace.json_of({"fetch"})["accounts"][0]["messages_stored"] == 3);
-    CHECK(workspace.archived() == workspace.served);
+    CHECK(workspace.archived_inbox() == workspace.served);
 }
 
 TEST_CASE("pop3: a wrong password stops the account naming the login, never the password") {

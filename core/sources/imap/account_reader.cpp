@@ -2,15 +2,14 @@
 #include "core/sources/imap/account_reader.h"
 
 #include <algorithm>
-#include <chrono>
-#include <thread>
 
 #include <fmt/format.h>
 
+#include "core/base/text.h"
+#include "core/sources/common/modified_utf7.h"
+
 namespace cairn::sources::imap {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 /// A checkpoint every so many messages: a crash or a dropped connection then costs at most
 /// this many messages fetched again (their content is deduplicated, only bandwidth is lost).
@@ -28,16 +27,6 @@ struct FolderPlan {
     std::vector<std::uint32_t> uids;  ///< ascending
 };
 
-bool pause_unless_cancelled(double seconds, const CancellationToken* cancel) {
-    auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-    while (Clock::now() < until) {
-        if (cancel && cancel->is_cancelled())
-            return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return !(cancel && cancel->is_cancelled());
-}
-
 /// One signed-in connection, made again when the server drops it.
 class Session {
 public:
@@ -47,26 +36,18 @@ public:
     }
 
     /// The client, connecting and signing in when needed. Network failures are retried with
-    /// growing pauses for options.reconnect_seconds; other failures (sign-in refused, an
+    /// growing pauses for options.reconnect; other failures (sign-in refused, an
     /// untrusted certificate) are returned at once: retrying would not help.
     Result<ImapClient*> client() {
         if (m_client)
             return m_client.get();
-        const auto started = Clock::now();
-        double pause = m_options.first_reconnect_pause_seconds;
-        for (;;) {
-            auto connected = connect_once();
-            if (connected) {
-                m_client = std::move(*connected);
-                return m_client.get();
-            }
-            const double waited = std::chrono::duration<double>(Clock::now() - started).count();
-            if (connected.error().code != ErrorCode::Unavailable || waited + pause > m_options.reconnect_seconds)
-                return std::unexpected(connected.error());
-            if (!pause_unless_cancelled(pause, m_cancel))
-                return make_error(ErrorCode::Cancelled, "cancelled", m_options.source_name);
-            pause = std::min(pause * 2, 30.0);
-        }
+        auto connected = connect_with_retries<std::unique_ptr<ImapClient>>([this] { return connect_once(); },
+                                                                            m_options.reconnect, m_cancel,
+                                                                            m_options.source_name);
+        if (!connected)
+            return std::unexpected(connected.error());
+        m_client = std::move(*connected);
+        return m_client.get();
     }
 
     /// After a network failure: forget the connection; the next client() reconnects. False when
@@ -106,11 +87,115 @@ std::string folder_source_path(const AccountReadOptions& options, const FolderPl
     return fmt::format("{}/{};UIDVALIDITY={}", options.source_name, plan.folder.display_path, plan.uid_validity);
 }
 
+bool has_attribute(const Folder& folder, std::string_view attribute) {
+    return std::any_of(folder.attributes.begin(), folder.attributes.end(),
+                       [&](const std::string& each) { return lower_ascii(each) == lower_ascii(attribute); });
+}
+
+bool is_included(const AccountReadOptions& options, const Folder& folder) {
+    return !options.include_folder || options.include_folder(folder);
+}
+
+/// Gmail (X-GM-EXT-1): every message is in All Mail, and each label is shown as a folder
+/// holding its messages again. Reading every folder would fetch a message once per label, so
+/// only All Mail is read and labels become placements.
+class GmailLabels {
+public:
+    /// Null when the server is not Gmail-like (no X-GM-EXT-1, or no \All folder).
+    static std::unique_ptr<GmailLabels> of_server(const ImapClient& client, const std::vector<Folder>& folders,
+                                                  const AccountReadOptions& options) {
+        if (!client.has_capability("X-GM-EXT-1"))
+            return nullptr;
+        auto all_mail = std::find_if(folders.begin(), folders.end(),
+                                     [](const Folder& folder) { return folder.selectable && folder.special_use == "\\All"; });
+        if (all_mail == folders.end())
+            return nullptr;
+        auto labels = std::make_unique<GmailLabels>();
+        labels->m_options = &options;
+        labels->m_all_mail = *all_mail;
+        labels->m_all_mail_included = is_included(options, *all_mail);
+        for (const auto& folder : folders) {
+            if (!folder.selectable || folder.server_name == all_mail->server_name)
+                continue;
+            // Gmail names its system labels after the special use of their folders.
+            std::string label = folder.server_name;
+            if (lower_ascii(folder.server_name) == "inbox")
+                label = "\\inbox";
+            else if (folder.special_use == "\\Sent")
+                label = "\\sent";
+            else if (folder.special_use == "\\Drafts")
+                label = "\\draft";
+            else if (folder.special_use == "\\Flagged")
+                label = "\\starred";
+            else if (has_attribute(folder, "\\Important"))
+                label = "\\important";
+            labels->m_folders_by_label[label] = folder;
+        }
+        return labels;
+    }
+
+    /// Whether FOLDER is read as a folder of its own: All Mail, and Trash and Spam (whose mail
+    /// Gmail keeps out of All Mail); the others are labels.
+    bool is_read(const Folder& folder) const {
+        return folder.server_name == m_all_mail.server_name || folder.special_use == "\\Trash" ||
+               folder.special_use == "\\Junk";
+    }
+
+    bool is_all_mail(const Folder& folder) const { return folder.server_name == m_all_mail.server_name; }
+
+    /// The archive folders (display paths) a message with LABELS belongs in, All Mail first,
+    /// each once, only those the account includes.
+    std::vector<std::string> placements(const std::vector<std::string>& labels) const {
+        std::vector<std::string> folders;
+        auto add = [&](const std::string& path) {
+            if (std::find(folders.begin(), folders.end(), path) == folders.end())
+                folders.push_back(path);
+        };
+        if (m_all_mail_included)
+            add(m_all_mail.display_path);
+        for (const auto& label : labels) {
+            const bool system_label = !label.empty() && label.front() == '\\';
+            auto found = m_folders_by_label.find(system_label ? lower_ascii(label) : label);
+            if (found != m_folders_by_label.end()) {
+                if (is_included(*m_options, found->second))
+                    add(found->second.display_path);
+                continue;
+            }
+            if (system_label)
+                continue;  // \\Muted and the like: not folders
+            // A label the folder list did not show: named as a folder would be.
+            Folder folder;
+            folder.server_name = label;
+            folder.display_path = decode_modified_utf7(label).value_or(label);
+            if (is_included(*m_options, folder))
+                add(folder.display_path);
+        }
+        return folders;
+    }
+
+private:
+    const AccountReadOptions* m_options = nullptr;
+    Folder m_all_mail;
+    bool m_all_mail_included = true;
+    std::map<std::string, Folder> m_folders_by_label;
+};
+
+struct AccountPlan {
+    std::vector<FolderPlan> folders;
+    std::unique_ptr<GmailLabels> gmail;
+};
+
 /// Lists the folders and works out, for each archived one, which UIDs are new.
-Result<std::vector<FolderPlan>> plan_folders(ImapClient& client, const AccountReadOptions& options) {
-    std::vector<FolderPlan> plans;
-    for (auto& folder : CAIRN_TRY(client.list_folders())) {
-        if (!folder.selectable || (options.include_folder && !options.include_folder(folder)))
+Result<AccountPlan> plan_folders(ImapClient& client, const AccountReadOptions& options) {
+    AccountPlan account;
+    auto folders = CAIRN_TRY(client.list_folders());
+    account.gmail = GmailLabels::of_server(client, folders, options);
+    auto& plans = account.folders;
+    for (auto& folder : folders) {
+        if (!folder.selectable)
+            continue;
+        if (account.gmail ? !account.gmail->is_read(folder) || (!account.gmail->is_all_mail(folder) && !is_included(options, folder))
+                          : !is_included(options, folder))
             continue;
         auto status = CAIRN_TRY(client.examine(folder.server_name));
         FolderPlan plan;
@@ -125,7 +210,7 @@ Result<std::vector<FolderPlan>> plan_folders(ImapClient& client, const AccountRe
         plan.folder = std::move(folder);
         plans.push_back(std::move(plan));
     }
-    return plans;
+    return account;
 }
 
 /// Tracks which of a folder's new UIDs went to the sink, and the position that allows.
@@ -170,9 +255,7 @@ std::vector<std::string> normalised_flags(const std::vector<std::string>& imap_f
     };
     std::vector<std::string> flags;
     for (const auto& flag : imap_flags) {
-        std::string lower;
-        for (char c : flag)
-            lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        const std::string lower = lower_ascii(flag);
         for (const auto& [imap, normal] : Known)
             if (lower == imap && std::find(flags.begin(), flags.end(), normal) == flags.end())
                 flags.emplace_back(normal);
@@ -208,13 +291,15 @@ AccountReadSummary read_imap_account(const AccountReadOptions& options, MessageS
         }
     };
 
-    std::vector<FolderPlan> plans;
+    AccountPlan account;
     auto planned = with_reconnection(
         [&](ImapClient& client) -> Result<void> {
-            plans = CAIRN_TRY(plan_folders(client, options));
+            account = CAIRN_TRY(plan_folders(client, options));
             return {};
         },
         summary.messages);
+    const auto& plans = account.folders;
+    summary.read_by_labels = account.gmail != nullptr;
     if (!planned) {
         if (planned.error().code != ErrorCode::Cancelled)
             summary.error = planned.error();
@@ -233,6 +318,7 @@ AccountReadSummary read_imap_account(const AccountReadOptions& options, MessageS
             break;
         const std::string source_path = folder_source_path(options, plan);
         sink.on_checkpoint(FolderOpened{plan.folder.server_name, source_path, plan.uid_validity});
+        const bool by_labels = account.gmail && account.gmail->is_all_mail(plan.folder);
         FolderProgress progress(plan);
         std::size_t since_position = 0;
         auto pass_position = [&] {
@@ -261,6 +347,17 @@ AccountReadSummary read_imap_account(const AccountReadOptions& options, MessageS
                         raw.received_time = message.internal_date;
                         raw.flags = normalised_flags(message.flags);
                         const auto uid = message.uid;
+                        std::vector<std::string> label_folders;
+                        if (by_labels) {
+                            label_folders = account.gmail->placements(message.gmail_labels);
+                            if (label_folders.empty()) {
+                                // Only in folders the account leaves out.
+                                progress.mark_passed(uid);
+                                return true;
+                            }
+                            raw.folder = label_folders.front();
+                            label_folders.erase(label_folders.begin());
+                        }
                         std::optional<mime::JournalReport> journal;
                         if (options.unwrap_journal_reports) {
                             journal = mime::parse_journal_report(raw.bytes);
@@ -271,6 +368,8 @@ AccountReadSummary read_imap_account(const AccountReadOptions& options, MessageS
                             stopped = true;
                             return false;
                         }
+                        if (!label_folders.empty())
+                            sink.on_checkpoint(LabelPlacements{source_path, uid, std::move(label_folders)});
                         if (journal)
                             sink.on_checkpoint(JournalEnvelope{source_path, uid, std::move(journal->sender),
                                                                std::move(journal->recipients)});

@@ -12,6 +12,7 @@
 #include "core/base/result.h"
 #include "core/mime/journal_report.h"
 #include "core/sources/common/raw_message.h"
+#include "core/sources/common/reconnection.h"
 #include "core/sources/imap/imap_client.h"
 
 /// Incremental archiving of an IMAP account: which folders, which messages are new, and
@@ -50,6 +51,15 @@ struct JournalEnvelope {
     std::vector<mime::EnvelopeRecipient> recipients;
 };
 
+/// Checkpoint, right after a message read from Gmail's "All Mail" folder: the other archive
+/// folders its labels put it in. Gmail shows one message in the folder of each of its labels;
+/// Cairn fetches it once, from All Mail, and places it in each (X-GM-LABELS).
+struct LabelPlacements {
+    std::string source_path;
+    std::uint32_t uid = 0;
+    std::vector<std::string> folders;  ///< display paths, besides the RawMessage's own folder
+};
+
 struct AccountReadOptions {
     ConnectOptions connect;
     /// Asked at every (re)connection, so an OAuth access token can be refreshed in between.
@@ -60,10 +70,9 @@ struct AccountReadOptions {
     std::map<std::string, KnownFolder> known_folders;
     /// Names the account in source paths and messages ("imap://login@host").
     std::string source_name;
-    /// How long to keep reconnecting, with growing pauses, after the server dropped the connection.
-    double reconnect_seconds = 60;
-    /// Pauses between reconnection attempts start here and double up to 30 s (tests shorten it).
-    double first_reconnect_pause_seconds = 1;
+    /// How long to keep reconnecting, and with what pauses, after the server dropped the
+    /// connection (tests shorten the pauses).
+    ReconnectPolicy reconnect;
     FetchOptions fetch;
     /// A journal mailbox: journal reports are replaced by the message they carry (followed by a
     /// JournalEnvelope checkpoint); other messages are archived as they are.
@@ -72,6 +81,9 @@ struct AccountReadOptions {
 
 struct AccountReadSummary {
     std::uint64_t folders = 0;
+    /// The server is Gmail (X-GM-EXT-1 with an All Mail folder): All Mail was read, and the
+    /// label folders were recorded from each message's labels instead of being read.
+    bool read_by_labels = false;
     std::uint64_t messages = 0;
     std::uint64_t reconnections = 0;
     /// Why reading stopped before the end (cannot connect or sign in, the server kept failing);
@@ -84,6 +96,10 @@ struct AccountReadSummary {
 /// storing anything twice), announces the count (ExpectedMessages), then fetches the new UIDs
 /// folder by folder, passing FolderOpened and FolderPosition checkpoints. A message the server
 /// refuses is reported to the sink as a failure and fetched again on the next run.
+/// On Gmail only All Mail (and Trash and Spam, whose mail is not in All Mail, when included) is
+/// read; each message goes to All Mail and, by a LabelPlacements checkpoint, to the folders of
+/// its labels that the account includes. A message none of whose folders is included is not
+/// archived.
 AccountReadSummary read_imap_account(const AccountReadOptions& options, MessageSink& sink,
                                      const CancellationToken* cancel);
 

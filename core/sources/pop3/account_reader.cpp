@@ -2,58 +2,22 @@
 #include "core/sources/pop3/account_reader.h"
 
 #include <algorithm>
-#include <chrono>
 #include <map>
-#include <thread>
 
 #include <fmt/format.h>
 
 namespace cairn::sources::pop3 {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 /// Reconnections in a row without a single message between them before the run gives up on a
 /// server that accepts connections and then fails every command.
 constexpr int MaximumFruitlessReconnections = 5;
-
-bool pause_unless_cancelled(double seconds, const CancellationToken* cancel) {
-    auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-    while (Clock::now() < until) {
-        if (cancel && cancel->is_cancelled())
-            return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return !(cancel && cancel->is_cancelled());
-}
 
 Result<std::unique_ptr<Pop3Client>> connect_once(const AccountReadOptions& options, const ConnectOptions& connect) {
     auto client = CAIRN_TRY(Pop3Client::connect(connect));
     auto credentials = CAIRN_TRY(options.credentials());
     CAIRN_TRY_VOID(client->authenticate(credentials));
     return client;
-}
-
-/// Connects and signs in, retrying network failures with growing pauses for
-/// options.reconnect_seconds; other failures (login refused, an untrusted certificate) are
-/// returned at once: retrying would not help.
-Result<std::unique_ptr<Pop3Client>> connect_with_retries(const AccountReadOptions& options,
-                                                         const CancellationToken* cancel) {
-    ConnectOptions connect = options.connect;
-    connect.cancellation = cancel;
-    const auto started = Clock::now();
-    double pause = options.first_reconnect_pause_seconds;
-    for (;;) {
-        auto connected = connect_once(options, connect);
-        if (connected)
-            return connected;
-        const double waited = std::chrono::duration<double>(Clock::now() - started).count();
-        if (connected.error().code != ErrorCode::Unavailable || waited + pause > options.reconnect_seconds)
-            return std::unexpected(connected.error());
-        if (!pause_unless_cancelled(pause, cancel))
-            return make_error(ErrorCode::Cancelled, "cancelled", options.source_name);
-        pause = std::min(pause * 2, 30.0);
-    }
 }
 
 }  // namespace
@@ -73,7 +37,10 @@ AccountReadSummary read_pop3_account(const AccountReadOptions& options, MessageS
     for (;;) {
         if (cancel && cancel->is_cancelled())
             break;
-        auto client = connect_with_retries(options, cancel);
+        ConnectOptions connect = options.connect;
+        connect.cancellation = cancel;
+        auto client = connect_with_retries<std::unique_ptr<Pop3Client>>(
+            [&] { return connect_once(options, connect); }, options.reconnect, cancel, options.source_name);
         if (!client) {
             if (client.error().code != ErrorCode::Cancelled)
                 summary.error = client.error();

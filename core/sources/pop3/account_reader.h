@@ -11,6 +11,7 @@
 #include "core/base/progress.h"
 #include "core/base/result.h"
 #include "core/sources/common/raw_message.h"
+#include "core/sources/common/reconnection.h"
 #include "core/sources/pop3/pop3_client.h"
 
 /// Incremental archiving of a POP3 maildrop: which messages are new (by their UIDL), and
@@ -37,10 +38,9 @@ struct AccountReadOptions {
     std::set<std::string> archived_unique_ids;
     /// Names the account in source paths and messages ("pop3://login@host").
     std::string source_name;
-    /// How long to keep reconnecting, with growing pauses, after the server dropped the connection.
-    double reconnect_seconds = 60;
-    /// Pauses between reconnection attempts start here and double up to 30 s (tests shorten it).
-    double first_reconnect_pause_seconds = 1;
+    /// How long to keep reconnecting, and with what pauses, after the server dropped the
+    /// connection (tests shorten the pauses).
+    ReconnectPolicy reconnect;
     RetrieveOptions retrieve;
 };
 

@@ -285,7 +285,7 @@ TEST_CASE("a server restart during the read reconnects and passes every message 
     options.connect = plain_options(mailbox.server);
     options.credentials = [] { return Result<Credentials>(Credentials{User, Password, AuthMechanism::Automatic}); };
     options.source_name = "pop3://alice@127.0.0.1";
-    options.first_reconnect_pause_seconds = 0.2;
+    options.reconnect.first_pause_seconds = 0.2;
     auto summary = read_pop3_account(options, sink, nullptr);
     CHECK_FALSE(summary.error);
     CHECK(summary.reconnections >= 1);
