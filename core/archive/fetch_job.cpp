@@ -3,6 +3,7 @@
 // (core/archive/import_job.cpp); the account's sync positions are recorded in the batches that
 // hold the messages, so a crash never skips a message and never stores one twice.
 
+#include <charconv>
 #include <chrono>
 #include <map>
 
@@ -32,8 +33,13 @@ imap::ImapSecurity imap_security(accounts::Security security) {
 /// The archive's half of a fetch: which remote folder the messages in the queue come from.
 class RemoteFolderRecorder {
 public:
-    RemoteFolderRecorder(std::int64_t account_id, std::string user, std::string folder_prefix)
-        : m_account_id(account_id), m_user(std::move(user)), m_folder_prefix(std::move(folder_prefix)) {}
+    /// ARCHIVED_BY_GMAIL_ID: for Gmail, the archived message of each X-GM-MSGID fetched before.
+    RemoteFolderRecorder(std::int64_t account_id, std::string user, std::string folder_prefix,
+                         std::map<std::uint64_t, std::int64_t> archived_by_gmail_id)
+        : m_account_id(account_id),
+          m_user(std::move(user)),
+          m_folder_prefix(std::move(folder_prefix)),
+          m_archived_by_gmail_id(std::move(archived_by_gmail_id)) {}
 
     Result<void> record_checkpoint(store::Catalog& catalog, const std::any& position) {
         if (const auto* opened = std::any_cast<imap::FolderOpened>(&position)) {
@@ -48,19 +54,8 @@ public:
                                                   : CAIRN_TRY(catalog.ensure_remote_folder(m_account_id, reached->server_name));
             return catalog.set_remote_folder_position(id, reached->uid_validity, reached->highest_uid);
         }
-        if (const auto* labels = std::any_cast<imap::LabelPlacements>(&position)) {
-            // It follows the message it belongs to, like an envelope.
-            if (labels->source_path != m_last_source_path || labels->uid != m_last_uid)
-                return {};
-            auto user_id = CAIRN_TRY(catalog.ensure_user(m_user));
-            auto source_file_id = CAIRN_TRY(catalog.ensure_source_file(user_id, m_folder_prefix, labels->source_path));
-            for (const auto& folder : labels->folders) {
-                auto folder_id = CAIRN_TRY(catalog.ensure_folder(user_id, join_folder(m_folder_prefix, folder)));
-                CAIRN_TRY(catalog.insert_placement(
-                    {m_last_message_id, folder_id, m_last_flags, m_last_received_time, source_file_id, labels->uid}));
-            }
-            return {};
-        }
+        if (const auto* gmail = std::any_cast<imap::GmailMessage>(&position))
+            return record_gmail_message(catalog, *gmail);
         if (const auto* envelope = std::any_cast<imap::JournalEnvelope>(&position)) {
             // It follows the message it belongs to; a message that was not placed has no row.
             if (envelope->source_path != m_last_source_path || envelope->uid != m_last_uid)
@@ -71,6 +66,42 @@ public:
                 CAIRN_TRY_VOID(catalog.record_envelope_address(m_last_message_id, recipient.address, recipient.kind,
                                                                recipient.note));
             return {};
+        }
+        return {};
+    }
+
+    /// Gmail: the message's lasting id, and the folders of its labels.
+    Result<void> record_gmail_message(store::Catalog& catalog, const imap::GmailMessage& gmail) {
+        auto folder = m_folders_by_source.find(gmail.source_path);
+        if (folder == m_folders_by_source.end())
+            return make_error(ErrorCode::Internal, "a Gmail message came before its folder", gmail.source_path);
+        const std::string stable_id = std::to_string(gmail.gmail_message_id);
+        std::int64_t message_id = 0;
+        std::optional<std::int64_t> received_time;
+        std::string flags;
+        if (gmail.archived_before) {
+            auto known = m_archived_by_gmail_id.find(gmail.gmail_message_id);
+            if (known == m_archived_by_gmail_id.end())
+                return {};
+            message_id = known->second;
+        } else {
+            // It follows the message it belongs to; a message that was not placed has no row.
+            if (gmail.source_path != m_last_source_path || gmail.uid != m_last_uid)
+                return {};
+            message_id = m_last_message_id;
+            flags = m_last_flags;
+            received_time = m_last_received_time;
+        }
+        CAIRN_TRY_VOID(catalog.record_remote_message(folder->second.first, folder->second.second,
+                                                     std::to_string(gmail.uid), message_id, stable_id));
+        m_archived_by_gmail_id[gmail.gmail_message_id] = message_id;
+        if (gmail.folders.empty())
+            return {};
+        auto user_id = CAIRN_TRY(catalog.ensure_user(m_user));
+        auto source_file_id = CAIRN_TRY(catalog.ensure_source_file(user_id, m_folder_prefix, gmail.source_path));
+        for (const auto& path : gmail.folders) {
+            auto folder_id = CAIRN_TRY(catalog.ensure_folder(user_id, join_folder(m_folder_prefix, path)));
+            CAIRN_TRY(catalog.insert_placement({message_id, folder_id, flags, received_time, source_file_id, gmail.uid}));
         }
         return {};
     }
@@ -94,6 +125,7 @@ private:
     std::string m_folder_prefix;
     std::string m_last_flags;
     std::optional<std::int64_t> m_last_received_time;
+    std::map<std::uint64_t, std::int64_t> m_archived_by_gmail_id;
     std::map<std::string, std::pair<std::int64_t, std::uint32_t>> m_folders_by_source;
     std::map<std::string, std::int64_t> m_folder_ids;
     std::string m_last_source_path;
@@ -191,7 +223,17 @@ Result<FetchReport> Archive::fetch(const std::vector<std::string>& names, const 
             for (const auto& folder : CAIRN_TRY(m_impl->catalog->remote_folders(row.id)))
                 read_options.known_folders[folder.server_name] = {folder.uid_validity, folder.highest_uid};
 
-            RemoteFolderRecorder recorder(row.id, settings.user, accounts::archive_folder(settings));
+            std::map<std::uint64_t, std::int64_t> archived_by_gmail_id;
+            for (const auto& [stable_id, message_id] : CAIRN_TRY(m_impl->catalog->remote_stable_ids(row.id))) {
+                std::uint64_t gmail_id = 0;
+                auto parsed = std::from_chars(stable_id.data(), stable_id.data() + stable_id.size(), gmail_id);
+                if (parsed.ec == std::errc() && parsed.ptr == stable_id.data() + stable_id.size()) {
+                    archived_by_gmail_id[gmail_id] = message_id;
+                    read_options.archived_gmail_message_ids.insert(gmail_id);
+                }
+            }
+            RemoteFolderRecorder recorder(row.id, settings.user, accounts::archive_folder(settings),
+                                          std::move(archived_by_gmail_id));
             imap::AccountReadSummary summary;
             ImportSource source;
             source.read = [&](sources::MessageSink& sink, const CancellationToken* stop) {

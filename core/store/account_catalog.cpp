@@ -126,14 +126,30 @@ Result<void> Catalog::set_remote_folder_position(std::int64_t remote_folder_id, 
 }
 
 Result<void> Catalog::record_remote_message(std::int64_t remote_folder_id, std::uint32_t uid_validity,
-                                            const std::string& remote_key, std::int64_t message_id) {
+                                            const std::string& remote_key, std::int64_t message_id,
+                                            const std::string& stable_id) {
     // A message fetched again keeps the time it was first fetched: POP3 cleanup counts age from it.
     auto insert = CAIRN_TRY(statement(
-        "INSERT INTO remote_messages(remote_folder_id, uid_validity, remote_key, message_id, fetched) "
-        "VALUES(?,?,?,?,unixepoch()) ON CONFLICT(remote_folder_id, uid_validity, remote_key) "
-        "DO UPDATE SET message_id = excluded.message_id"));
-    insert->bind(1, remote_folder_id).bind(2, static_cast<std::int64_t>(uid_validity)).bind(3, remote_key).bind(4, message_id);
+        "INSERT INTO remote_messages(remote_folder_id, uid_validity, remote_key, message_id, fetched, stable_id) "
+        "VALUES(?,?,?,?,unixepoch(),NULLIF(?,'')) ON CONFLICT(remote_folder_id, uid_validity, remote_key) "
+        "DO UPDATE SET message_id = excluded.message_id, stable_id = COALESCE(excluded.stable_id, stable_id)"));
+    insert->bind(1, remote_folder_id)
+        .bind(2, static_cast<std::int64_t>(uid_validity))
+        .bind(3, remote_key)
+        .bind(4, message_id)
+        .bind(5, stable_id);
     return insert->run();
+}
+
+Result<std::vector<std::pair<std::string, std::int64_t>>> Catalog::remote_stable_ids(std::int64_t account_id) {
+    auto query = CAIRN_TRY(statement(
+        "SELECT DISTINCT m.stable_id, m.message_id FROM remote_messages m JOIN remote_folders f "
+        "ON f.id = m.remote_folder_id WHERE f.account_id = ? AND m.stable_id IS NOT NULL"));
+    query->bind(1, account_id);
+    std::vector<std::pair<std::string, std::int64_t>> ids;
+    while (CAIRN_TRY(query->step()))
+        ids.emplace_back(query->column_text(0), query->column_int(1));
+    return ids;
 }
 
 Result<std::optional<std::int64_t>> Catalog::remote_message(std::int64_t remote_folder_id, std::uint32_t uid_validity,

@@ -124,12 +124,14 @@ CREATE TABLE IF NOT EXISTS remote_folders(
 -- UIDL, uid_validity 0): what delete-after-archive rules check before anything leaves the
 -- server. fetched: when it was first archived from the server (epoch seconds), the age POP3
 -- cleanup goes by since POP3 servers give no dates; NULL in rows older than the column.
+-- stable_id: the server's own lasting id for the message, where it has one (Gmail's X-GM-MSGID).
 CREATE TABLE IF NOT EXISTS remote_messages(
   remote_folder_id INTEGER NOT NULL REFERENCES remote_folders(id),
   uid_validity INTEGER NOT NULL,
   remote_key TEXT NOT NULL,
   message_id INTEGER NOT NULL REFERENCES messages(id),
   fetched INTEGER,
+  stable_id TEXT,
   PRIMARY KEY(remote_folder_id, uid_validity, remote_key)) WITHOUT ROWID;
 -- The envelope an Exchange journal report gave for a message it carried: the sender and every
 -- recipient, Bcc and distribution-list members included (kind: sender, to, cc, bcc, recipient).
@@ -204,11 +206,12 @@ Result<void> Catalog::migrate() {
     CAIRN_TRY_VOID(m_database.execute(Schema));
     // Added after schema 1 shipped in development builds: an additive column, so the schema
     // version stays (an older Cairn names its columns and leaves this one NULL).
-    {
-        auto has_fetched = CAIRN_TRY(
-            m_database.prepare("SELECT COUNT(*) FROM pragma_table_info('remote_messages') WHERE name = 'fetched'"));
-        if (CAIRN_TRY(has_fetched.step()) && has_fetched.column_int(0) == 0)
-            CAIRN_TRY_VOID(m_database.execute("ALTER TABLE remote_messages ADD COLUMN fetched INTEGER"));
+    for (const auto& [column, type] : {std::pair{"fetched", "INTEGER"}, std::pair{"stable_id", "TEXT"}}) {
+        auto has_column = CAIRN_TRY(
+            m_database.prepare("SELECT COUNT(*) FROM pragma_table_info('remote_messages') WHERE name = ?"));
+        has_column.bind(1, std::string(column));
+        if (CAIRN_TRY(has_column.step()) && has_column.column_int(0) == 0)
+            CAIRN_TRY_VOID(m_database.execute(fmt::format("ALTER TABLE remote_messages ADD COLUMN {} {}", column, type)));
     }
     auto version = CAIRN_TRY(setting("schema_version"));
     if (!version)

@@ -220,8 +220,13 @@ public:
     Result<std::int64_t> ensure_remote_folder(std::int64_t account_id, const std::string& server_name);
     Result<void> set_remote_folder_position(std::int64_t remote_folder_id, std::uint32_t uid_validity,
                                             std::uint32_t highest_uid);
+    /// STABLE_ID: an id the server keeps for the message across folders and renumbering
+    /// (Gmail's X-GM-MSGID); empty when it has none (an existing one is then kept).
     Result<void> record_remote_message(std::int64_t remote_folder_id, std::uint32_t uid_validity,
-                                       const std::string& remote_key, std::int64_t message_id);
+                                       const std::string& remote_key, std::int64_t message_id,
+                                       const std::string& stable_id = {});
+    /// Stable id -> archived message, over every folder of the account.
+    Result<std::vector<std::pair<std::string, std::int64_t>>> remote_stable_ids(std::int64_t account_id);
     /// The archived message a server message was stored as, if it was.
     Result<std::optional<std::int64_t>> remote_message(std::int64_t remote_folder_id, std::uint32_t uid_validity,
                                                        const std::string& remote_key);

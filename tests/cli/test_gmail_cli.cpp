@@ -96,6 +96,18 @@ TEST_CASE("gmail: All Mail is fetched once and labels become folders, and later 
     CHECK(workspace.server.bodies_served() == std::map<std::string, std::size_t>{{AllMail, 38}});
     CHECK(workspace.archived() == workspace.expected);
 
+    // Gmail renumbers the mailbox: the messages are recognised by X-GM-MSGID and not downloaded
+    // again; only the one that is new is.
+    workspace.server.renumber();
+    workspace.put(synthetic_message("after-renumbering"), {"\\Inbox"}, {AllMail, "INBOX"});
+    const json fourth = workspace.json_of({"fetch"});
+    CHECK(fourth["accounts"][0]["messages_seen"] == 1);
+    CHECK(fourth["accounts"][0]["messages_stored"] == 1);
+    CHECK(workspace.server.bodies_served() == std::map<std::string, std::size_t>{{AllMail, 39}});
+    CHECK(workspace.archived() == workspace.expected);
+    const json fifth = workspace.json_of({"fetch"});
+    CHECK(fifth["accounts"][0]["messages_seen"] == 0);
+
     // The label folders are searchable as folders.
     const json found = workspace.json_of({"search", "folder:\"gmail/Work/Projects\"", "--count"});
     CHECK(found["count"] == 2);

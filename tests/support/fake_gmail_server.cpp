@@ -19,7 +19,6 @@ namespace cairn::testing {
 namespace {
 
 constexpr const char* AllMail = "[Gmail]/All Mail";
-constexpr std::uint32_t UidValidity = 11;
 constexpr std::uint64_t FirstMessageId = 1278455344230334865ull;  // the documentation's example
 
 /// Reads one CRLF-terminated line; false when the peer closed or the server is stopping.
@@ -180,6 +179,11 @@ std::uint64_t FakeGmailServer::add_message(Message message) {
     return FirstMessageId + m_messages.size() - 1;
 }
 
+void FakeGmailServer::renumber() {
+    std::lock_guard lock(m_mutex);
+    ++m_uid_validity;
+}
+
 std::map<std::string, std::size_t> FakeGmailServer::bodies_served() const {
     std::lock_guard lock(m_mutex);
     return m_bodies_served;
@@ -326,7 +330,7 @@ void FakeGmailServer::handle_connection(int socket) {
                               "* OK [PERMANENTFLAGS ()] Flags permitted.\r\n* OK [UIDVALIDITY {}] UIDs valid.\r\n"
                               "* {} EXISTS\r\n* 0 RECENT\r\n* OK [UIDNEXT {}] Predicted next UID.\r\n"
                               "* OK [HIGHESTMODSEQ 4242]\r\n{} OK [{}] {} Success\r\n",
-                              UidValidity, count, count + 1, tag, verb == "examine" ? "READ-ONLY" : "READ-WRITE",
+                              m_uid_validity, count, count + 1, tag, verb == "examine" ? "READ-ONLY" : "READ-WRITE",
                               words[1]));
         } else if (verb == "uid" && words.size() >= 3 && !selected.empty()) {
             std::lock_guard lock(m_mutex);
@@ -343,19 +347,24 @@ void FakeGmailServer::handle_connection(int socket) {
                 reply(text + "\r\n" + tag + " OK SEARCH completed (Success)\r\n");
             } else if (command == "fetch" && words.size() == 4) {
                 std::string text;
+                const std::string items = lower_ascii(words[3]);
+                const bool with_body = items.find("body") != std::string::npos;
                 for (auto uid : uids_in_set(words[2], uids)) {
                     const std::size_t index = in_folder[uid - 1];
                     const auto& message = m_messages[index];
                     std::vector<std::string> labels;
                     for (const auto& label : message.labels)
                         labels.push_back(label_item(label));
-                    text += fmt::format("* {} FETCH (X-GM-MSGID {} X-GM-LABELS ({}) UID {} RFC822.SIZE {} "
-                                        "INTERNALDATE \"{}\" FLAGS ({}) BODY[] {{{}}}\r\n",
-                                        uid, FirstMessageId + index, joined(labels), uid, message.bytes.size(),
-                                        internal_date_text(message.internal_date), joined(message.flags),
-                                        message.bytes.size());
-                    text += message.bytes + ")\r\n";
-                    ++m_bodies_served[selected];
+                    text += fmt::format("* {} FETCH (X-GM-MSGID {} X-GM-LABELS ({}) UID {}", uid,
+                                        FirstMessageId + index, joined(labels), uid);
+                    if (with_body) {
+                        text += fmt::format(" RFC822.SIZE {} INTERNALDATE \"{}\" FLAGS ({}) BODY[] {{{}}}\r\n",
+                                            message.bytes.size(), internal_date_text(message.internal_date),
+                                            joined(message.flags), message.bytes.size());
+                        text += message.bytes;
+                        ++m_bodies_served[selected];
+                    }
+                    text += ")\r\n";
                 }
                 reply(text + tag + " OK Success\r\n");
             } else {

@@ -49,6 +49,10 @@ public:
     /// Adds a message; returns its X-GM-MSGID.
     std::uint64_t add_message(Message message);
 
+    /// Every folder gets a new UIDVALIDITY, as after Gmail renumbers a mailbox: a client must
+    /// forget the UIDs it knew.
+    void renumber();
+
     /// How many times each folder delivered a message body (BODY[]), by folder name.
     std::map<std::string, std::size_t> bodies_served() const;
     /// Every command received, without the tag (for failure messages).
@@ -74,6 +78,7 @@ private:
     std::vector<Message> m_messages;
     std::map<std::string, std::size_t> m_bodies_served;
     std::vector<std::string> m_commands;
+    std::uint32_t m_uid_validity = 11;
     std::thread m_thread;
 };
 

@@ -25,6 +25,8 @@ struct FolderPlan {
     /// or its UIDVALIDITY changed.
     std::uint32_t base_uid = 0;
     std::vector<std::uint32_t> uids;  ///< ascending
+    /// Gmail: those of `uids` the archive holds already by X-GM-MSGID (not fetched again).
+    std::vector<ImapClient::GmailIdentity> archived_before;
 };
 
 /// One signed-in connection, made again when the server drops it.
@@ -207,6 +209,12 @@ Result<AccountPlan> plan_folders(ImapClient& client, const AccountReadOptions& o
             plan.base_uid = known->second.highest_uid;
         if (status.exists > 0 && (!status.uid_next || *status.uid_next > plan.base_uid + 1))
             plan.uids = CAIRN_TRY(client.uids_from(plan.base_uid + 1));
+        // Read anew (renumbered, or first read of a folder whose mail may be archived from
+        // another one): Gmail's ids say which messages the archive has already.
+        if (account.gmail && plan.base_uid == 0 && !plan.uids.empty() && !options.archived_gmail_message_ids.empty())
+            for (auto& identity : CAIRN_TRY(client.gmail_identities(plan.uids)))
+                if (options.archived_gmail_message_ids.count(identity.gmail_message_id))
+                    plan.archived_before.push_back(std::move(identity));
         plan.folder = std::move(folder);
         plans.push_back(std::move(plan));
     }
@@ -216,7 +224,10 @@ Result<AccountPlan> plan_folders(ImapClient& client, const AccountReadOptions& o
 /// Tracks which of a folder's new UIDs went to the sink, and the position that allows.
 class FolderProgress {
 public:
-    explicit FolderProgress(const FolderPlan& plan) : m_plan(plan), m_passed(plan.uids.size(), false) {}
+    explicit FolderProgress(const FolderPlan& plan) : m_plan(plan), m_passed(plan.uids.size(), false) {
+        for (const auto& known : plan.archived_before)
+            mark_passed(known.uid);
+    }
 
     void mark_passed(std::uint32_t uid) {
         auto found = std::lower_bound(m_plan.uids.begin(), m_plan.uids.end(), uid);
@@ -309,7 +320,7 @@ AccountReadSummary read_imap_account(const AccountReadOptions& options, MessageS
     summary.folders = plans.size();
     std::uint64_t expected = 0;
     for (const auto& plan : plans)
-        expected += plan.uids.size();
+        expected += plan.uids.size() - plan.archived_before.size();
     sink.on_checkpoint(ExpectedMessages{expected});
 
     bool stopped = false;
@@ -319,6 +330,12 @@ AccountReadSummary read_imap_account(const AccountReadOptions& options, MessageS
         const std::string source_path = folder_source_path(options, plan);
         sink.on_checkpoint(FolderOpened{plan.folder.server_name, source_path, plan.uid_validity});
         const bool by_labels = account.gmail && account.gmail->is_all_mail(plan.folder);
+        auto folders_of = [&](const std::vector<std::string>& labels) {
+            return by_labels ? account.gmail->placements(labels) : std::vector<std::string>{plan.folder.display_path};
+        };
+        for (const auto& known : plan.archived_before)
+            sink.on_checkpoint(
+                GmailMessage{source_path, known.uid, known.gmail_message_id, folders_of(known.gmail_labels), true});
         FolderProgress progress(plan);
         std::size_t since_position = 0;
         auto pass_position = [&] {
@@ -349,7 +366,7 @@ AccountReadSummary read_imap_account(const AccountReadOptions& options, MessageS
                         const auto uid = message.uid;
                         std::vector<std::string> label_folders;
                         if (by_labels) {
-                            label_folders = account.gmail->placements(message.gmail_labels);
+                            label_folders = folders_of(message.gmail_labels);
                             if (label_folders.empty()) {
                                 // Only in folders the account leaves out.
                                 progress.mark_passed(uid);
@@ -368,8 +385,9 @@ AccountReadSummary read_imap_account(const AccountReadOptions& options, MessageS
                             stopped = true;
                             return false;
                         }
-                        if (!label_folders.empty())
-                            sink.on_checkpoint(LabelPlacements{source_path, uid, std::move(label_folders)});
+                        if (account.gmail && message.gmail_message_id)
+                            sink.on_checkpoint(GmailMessage{source_path, uid, *message.gmail_message_id,
+                                                            std::move(label_folders), false});
                         if (journal)
                             sink.on_checkpoint(JournalEnvelope{source_path, uid, std::move(journal->sender),
                                                                std::move(journal->recipients)});

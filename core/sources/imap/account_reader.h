@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/base/progress.h"
@@ -51,13 +52,19 @@ struct JournalEnvelope {
     std::vector<mime::EnvelopeRecipient> recipients;
 };
 
-/// Checkpoint, right after a message read from Gmail's "All Mail" folder: the other archive
-/// folders its labels put it in. Gmail shows one message in the folder of each of its labels;
-/// Cairn fetches it once, from All Mail, and places it in each (X-GM-LABELS).
-struct LabelPlacements {
+/// Checkpoint for Gmail (X-GM-EXT-1), where X-GM-MSGID names a message for good, across
+/// folders and UIDVALIDITY changes. Passed right after each message read from a Gmail folder,
+/// and, with archived_before, for each message the archive already holds by that id (when a
+/// folder is read anew, after a UIDVALIDITY change): such messages are not fetched again, and
+/// their new UID is recorded.
+struct GmailMessage {
     std::string source_path;
     std::uint32_t uid = 0;
-    std::vector<std::string> folders;  ///< display paths, besides the RawMessage's own folder
+    std::uint64_t gmail_message_id = 0;
+    /// Archive folders (display paths) its labels put it in: besides the RawMessage's own
+    /// folder for a message just passed; all of them for one archived before.
+    std::vector<std::string> folders;
+    bool archived_before = false;
 };
 
 struct AccountReadOptions {
@@ -74,6 +81,9 @@ struct AccountReadOptions {
     /// connection (tests shorten the pauses).
     ReconnectPolicy reconnect;
     FetchOptions fetch;
+    /// Gmail: the X-GM-MSGIDs archived from this account before. A folder read anew is asked
+    /// for its messages' ids first, and these are not fetched again.
+    std::unordered_set<std::uint64_t> archived_gmail_message_ids;
     /// A journal mailbox: journal reports are replaced by the message they carry (followed by a
     /// JournalEnvelope checkpoint); other messages are archived as they are.
     bool unwrap_journal_reports = false;
@@ -97,8 +107,8 @@ struct AccountReadSummary {
 /// folder by folder, passing FolderOpened and FolderPosition checkpoints. A message the server
 /// refuses is reported to the sink as a failure and fetched again on the next run.
 /// On Gmail only All Mail (and Trash and Spam, whose mail is not in All Mail, when included) is
-/// read; each message goes to All Mail and, by a LabelPlacements checkpoint, to the folders of
-/// its labels that the account includes. A message none of whose folders is included is not
+/// read; each message goes to All Mail and, by a GmailMessage checkpoint, to the folders of its
+/// labels that the account includes. A message none of whose folders is included is not
 /// archived.
 AccountReadSummary read_imap_account(const AccountReadOptions& options, MessageSink& sink,
                                      const CancellationToken* cancel);

@@ -588,6 +588,40 @@ Result<FetchReport> ImapClient::fetch_messages(std::span<const std::uint32_t> ui
     return report;
 }
 
+Result<std::vector<ImapClient::GmailIdentity>> ImapClient::gmail_identities(std::span<const std::uint32_t> uids) {
+    CAIRN_TRY_VOID(check_usable());
+    if (!has_capability("X-GM-EXT-1"))
+        return fail(ErrorCode::Unsupported, "the server has no Gmail extensions (X-GM-EXT-1)");
+    std::vector<std::uint32_t> sorted = sorted_unique(uids);
+    std::vector<GmailIdentity> identities;
+    std::optional<Error> unreadable;
+    constexpr std::size_t UidsPerCommand = 1000;
+    for (std::size_t start = 0; start < sorted.size(); start += UidsPerCommand) {
+        auto chunk = std::span<const std::uint32_t>(sorted).subspan(start, std::min(UidsPerCommand, sorted.size() - start));
+        const std::string command = "UID FETCH " + compress_uid_set(chunk) + " (UID X-GM-MSGID X-GM-LABELS)";
+        auto tagged = CAIRN_TRY(run_command(command, [&](Response& response) {
+            if (response.keyword != "FETCH" || unreadable)
+                return;
+            FetchAttributes attributes;
+            if (auto error = parse_fetch_attributes(response, attributes)) {
+                unreadable = Error{ErrorCode::InvalidData,
+                                   m_connection->endpoint() + ": a FETCH response that cannot be read: " + error->message,
+                                   {}};
+                return;
+            }
+            if (attributes.uid && attributes.gmail_message_id)
+                identities.push_back({*attributes.uid, *attributes.gmail_message_id,
+                                      attributes.gmail_labels ? std::move(*attributes.gmail_labels)
+                                                              : std::vector<std::string>()});
+        }));
+        if (unreadable)
+            return broken(*unreadable);
+        if (tagged.keyword != "OK")
+            return refused("UID FETCH", tagged);
+    }
+    return identities;
+}
+
 Result<void> ImapClient::uid_command_in_chunks(std::string_view command_before_set,
                                                std::span<const std::uint32_t> uids,
                                                std::string_view command_after_set) {

@@ -173,6 +173,15 @@ public:
                                                      const MessageCallback& on_message,
                                                      const FetchOptions& options = {});
 
+    /// Gmail (X-GM-EXT-1): the X-GM-MSGID and X-GM-LABELS of UIDS in the open folder, without
+    /// their content; UIDs the server does not answer for are left out. Unsupported without
+    /// X-GM-EXT-1.
+    struct GmailIdentity {
+        std::uint32_t uid = 0;
+        std::uint64_t gmail_message_id = 0;
+        std::vector<std::string> gmail_labels;
+    };
+    [[nodiscard]] Result<std::vector<GmailIdentity>> gmail_identities(std::span<const std::uint32_t> uids);
     /// Flags UIDS \Deleted (UID STORE +FLAGS.SILENT). Needs select().
     [[nodiscard]] Result<void> store_deleted(std::span<const std::uint32_t> uids);
     /// Expunges exactly UIDS (UID EXPUNGE, RFC 4315); Unsupported without UIDPLUS.
