@@ -128,6 +128,16 @@ TEST_CASE("gmail: include rules apply to labels, and kept trash and spam are rea
     CHECK(workspace.server.bodies_served() ==
           std::map<std::string, std::size_t>{{AllMail, 2}, {"[Gmail]/Spam", 1}, {"[Gmail]/Trash", 1}});
     CHECK(workspace.archived() == workspace.expected);
+
+    // The first message is thrown away: in Trash it has a new UID but the same X-GM-MSGID, so
+    // it is placed in Trash without being downloaded again.
+    workspace.server.move_to(0, FakeGmailServer::Location::Trash);
+    workspace.expected["gmail/[Gmail]/Trash"].insert(sha256_hex(synthetic_message("project")));
+    const json again = workspace.json_of({"fetch"});
+    CHECK(again["accounts"][0]["messages_seen"] == 0);
+    CHECK(workspace.server.bodies_served() ==
+          std::map<std::string, std::size_t>{{AllMail, 2}, {"[Gmail]/Spam", 1}, {"[Gmail]/Trash", 1}});
+    CHECK(workspace.archived() == workspace.expected);
 }
 
 TEST_CASE("gmail: with All Mail excluded, a message is archived under its included labels only") {

@@ -182,6 +182,13 @@ std::uint64_t FakeGmailServer::add_message(Message message) {
 void FakeGmailServer::renumber() {
     std::lock_guard lock(m_mutex);
     ++m_uid_validity;
+    m_uids.clear();
+    m_next_uid.clear();
+}
+
+void FakeGmailServer::move_to(std::size_t index, Location location) {
+    std::lock_guard lock(m_mutex);
+    m_messages.at(index).location = location;
 }
 
 std::map<std::string, std::size_t> FakeGmailServer::bodies_served() const {
@@ -211,8 +218,9 @@ std::vector<FakeGmailServer::Folder> FakeGmailServer::folders() const {
     return list;
 }
 
-/// Indexes into m_messages of FOLDER's messages, in UID order (UID = position + 1).
-std::vector<std::size_t> FakeGmailServer::messages_in(const std::string& folder) const {
+/// FOLDER's messages as (UID, index into m_messages), in UID order. A message that enters the
+/// folder gets the folder's next UID; one that leaves loses its UID there.
+std::vector<std::pair<std::uint32_t, std::size_t>> FakeGmailServer::messages_in(const std::string& folder) {
     static const std::map<std::string, std::string> SystemLabels = {
         {"INBOX", "\\Inbox"},          {"[Gmail]/Drafts", "\\Draft"},     {"[Gmail]/Important", "\\Important"},
         {"[Gmail]/Sent Mail", "\\Sent"}, {"[Gmail]/Starred", "\\Starred"},
@@ -237,7 +245,19 @@ std::vector<std::size_t> FakeGmailServer::messages_in(const std::string& folder)
         if (in_folder)
             found.push_back(index);
     }
-    return found;
+    auto& uids = m_uids[folder];
+    for (auto entry = uids.begin(); entry != uids.end();)
+        entry = std::find(found.begin(), found.end(), entry->first) == found.end() ? uids.erase(entry) : std::next(entry);
+    std::uint32_t& next_uid = m_next_uid.try_emplace(folder, 1).first->second;
+    std::vector<std::pair<std::uint32_t, std::size_t>> numbered;
+    for (auto index : found) {
+        auto [entry, added] = uids.try_emplace(index, next_uid);
+        if (added)
+            ++next_uid;
+        numbered.emplace_back(entry->second, index);
+    }
+    std::sort(numbered.begin(), numbered.end());
+    return numbered;
 }
 
 void FakeGmailServer::serve() {
@@ -326,18 +346,22 @@ void FakeGmailServer::handle_connection(int socket) {
             }
             selected = words[1];
             const auto count = messages_in(selected).size();
+            const auto uid_next = m_next_uid[selected];
             reply(fmt::format("* FLAGS (\\Answered \\Flagged \\Draft \\Deleted \\Seen $NotPhishing $Phishing)\r\n"
                               "* OK [PERMANENTFLAGS ()] Flags permitted.\r\n* OK [UIDVALIDITY {}] UIDs valid.\r\n"
                               "* {} EXISTS\r\n* 0 RECENT\r\n* OK [UIDNEXT {}] Predicted next UID.\r\n"
                               "* OK [HIGHESTMODSEQ 4242]\r\n{} OK [{}] {} Success\r\n",
-                              m_uid_validity, count, count + 1, tag, verb == "examine" ? "READ-ONLY" : "READ-WRITE",
+                              m_uid_validity, count, uid_next, tag, verb == "examine" ? "READ-ONLY" : "READ-WRITE",
                               words[1]));
         } else if (verb == "uid" && words.size() >= 3 && !selected.empty()) {
             std::lock_guard lock(m_mutex);
             const auto in_folder = messages_in(selected);
             std::vector<std::uint32_t> uids;
-            for (std::size_t position = 0; position < in_folder.size(); ++position)
-                uids.push_back(static_cast<std::uint32_t>(position + 1));
+            std::map<std::uint32_t, std::pair<std::size_t, std::size_t>> position_and_index;  // by UID
+            for (std::size_t position = 0; position < in_folder.size(); ++position) {
+                uids.push_back(in_folder[position].first);
+                position_and_index[in_folder[position].first] = {position + 1, in_folder[position].second};
+            }
             const std::string command = lower_ascii(words[1]);
             if (command == "search" && words.size() == 4 && lower_ascii(words[2]) == "uid") {
                 auto found = uids_in_set(words[3], uids);
@@ -350,12 +374,12 @@ void FakeGmailServer::handle_connection(int socket) {
                 const std::string items = lower_ascii(words[3]);
                 const bool with_body = items.find("body") != std::string::npos;
                 for (auto uid : uids_in_set(words[2], uids)) {
-                    const std::size_t index = in_folder[uid - 1];
+                    const auto [sequence_number, index] = position_and_index[uid];
                     const auto& message = m_messages[index];
                     std::vector<std::string> labels;
                     for (const auto& label : message.labels)
                         labels.push_back(label_item(label));
-                    text += fmt::format("* {} FETCH (X-GM-MSGID {} X-GM-LABELS ({}) UID {}", uid,
+                    text += fmt::format("* {} FETCH (X-GM-MSGID {} X-GM-LABELS ({}) UID {}", sequence_number,
                                         FirstMessageId + index, joined(labels), uid);
                     if (with_body) {
                         text += fmt::format(" RFC822.SIZE {} INTERNALDATE \"{}\" FLAGS ({}) BODY[] {{{}}}\r\n",

@@ -49,6 +49,9 @@ public:
     /// Adds a message; returns its X-GM-MSGID.
     std::uint64_t add_message(Message message);
 
+    /// Moves message INDEX (in the order added) to LOCATION: thrown away into Trash, marked
+    /// as spam, or back to All Mail. It keeps its X-GM-MSGID and gets a new UID there.
+    void move_to(std::size_t index, Location location);
     /// Every folder gets a new UIDVALIDITY, as after Gmail renumbers a mailbox: a client must
     /// forget the UIDs it knew.
     void renumber();
@@ -65,7 +68,7 @@ private:
     };
     void serve();
     void handle_connection(int socket);
-    std::vector<std::size_t> messages_in(const std::string& folder) const;
+    std::vector<std::pair<std::uint32_t, std::size_t>> messages_in(const std::string& folder);
     std::vector<Folder> folders() const;
 
     std::string m_user;
@@ -79,6 +82,9 @@ private:
     std::map<std::string, std::size_t> m_bodies_served;
     std::vector<std::string> m_commands;
     std::uint32_t m_uid_validity = 11;
+    /// Folder -> message index -> its UID there; folder -> the next UID to give.
+    std::map<std::string, std::map<std::size_t, std::uint32_t>> m_uids;
+    std::map<std::string, std::uint32_t> m_next_uid;
     std::thread m_thread;
 };
 

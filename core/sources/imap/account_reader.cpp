@@ -209,9 +209,9 @@ Result<AccountPlan> plan_folders(ImapClient& client, const AccountReadOptions& o
             plan.base_uid = known->second.highest_uid;
         if (status.exists > 0 && (!status.uid_next || *status.uid_next > plan.base_uid + 1))
             plan.uids = CAIRN_TRY(client.uids_from(plan.base_uid + 1));
-        // Read anew (renumbered, or first read of a folder whose mail may be archived from
-        // another one): Gmail's ids say which messages the archive has already.
-        if (account.gmail && plan.base_uid == 0 && !plan.uids.empty() && !options.archived_gmail_message_ids.empty())
+        // New UIDs are not always new mail on Gmail: a renumbered folder, mail back from Trash,
+        // or Trash holding mail archived from All Mail. Its ids say which the archive has.
+        if (account.gmail && !plan.uids.empty() && !options.archived_gmail_message_ids.empty())
             for (auto& identity : CAIRN_TRY(client.gmail_identities(plan.uids)))
                 if (options.archived_gmail_message_ids.count(identity.gmail_message_id))
                     plan.archived_before.push_back(std::move(identity));

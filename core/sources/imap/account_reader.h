@@ -54,8 +54,8 @@ struct JournalEnvelope {
 
 /// Checkpoint for Gmail (X-GM-EXT-1), where X-GM-MSGID names a message for good, across
 /// folders and UIDVALIDITY changes. Passed right after each message read from a Gmail folder,
-/// and, with archived_before, for each message the archive already holds by that id (when a
-/// folder is read anew, after a UIDVALIDITY change): such messages are not fetched again, and
+/// and, with archived_before, for each new UID whose message the archive already holds by that
+/// id (a renumbered folder, mail back from Trash): such messages are not fetched again, and
 /// their new UID is recorded.
 struct GmailMessage {
     std::string source_path;
@@ -81,8 +81,8 @@ struct AccountReadOptions {
     /// connection (tests shorten the pauses).
     ReconnectPolicy reconnect;
     FetchOptions fetch;
-    /// Gmail: the X-GM-MSGIDs archived from this account before. A folder read anew is asked
-    /// for its messages' ids first, and these are not fetched again.
+    /// Gmail: the X-GM-MSGIDs archived from this account before. The ids of a folder's new
+    /// UIDs are asked for first, and these are not fetched again.
     std::unordered_set<std::uint64_t> archived_gmail_message_ids;
     /// A journal mailbox: journal reports are replaced by the message they carry (followed by a
     /// JournalEnvelope checkpoint); other messages are archived as they are.
