@@ -221,7 +221,9 @@ Result<FetchReport> Archive::fetch(const std::vector<std::string>& names, const 
             oauth_session =
                 CAIRN_TRY(use_oauth_credentials(*m_impl, row.id, settings, secret, options, read_options, cancel));
             for (const auto& folder : CAIRN_TRY(m_impl->catalog->remote_folders(row.id)))
-                read_options.known_folders[folder.server_name] = {folder.uid_validity, folder.highest_uid};
+                read_options.known_folders[folder.server_name] = {
+                    folder.uid_validity, folder.highest_uid,
+                    CAIRN_TRY(m_impl->catalog->remote_uids_above(folder.id, folder.uid_validity, folder.highest_uid))};
 
             std::map<std::uint64_t, std::int64_t> archived_by_gmail_id;
             for (const auto& [stable_id, message_id] : CAIRN_TRY(m_impl->catalog->remote_stable_ids(row.id))) {

@@ -141,6 +141,18 @@ Result<void> Catalog::record_remote_message(std::int64_t remote_folder_id, std::
     return insert->run();
 }
 
+Result<std::vector<std::uint32_t>> Catalog::remote_uids_above(std::int64_t remote_folder_id, std::uint32_t uid_validity,
+                                                              std::uint32_t highest_uid) {
+    auto query = CAIRN_TRY(statement(
+        "SELECT CAST(remote_key AS INTEGER) AS uid FROM remote_messages WHERE remote_folder_id = ? AND uid_validity = ? "
+        "AND CAST(remote_key AS INTEGER) > ? ORDER BY uid"));
+    query->bind(1, remote_folder_id).bind(2, static_cast<std::int64_t>(uid_validity)).bind(3, static_cast<std::int64_t>(highest_uid));
+    std::vector<std::uint32_t> uids;
+    while (CAIRN_TRY(query->step()))
+        uids.push_back(static_cast<std::uint32_t>(query->column_int(0)));
+    return uids;
+}
+
 Result<std::vector<std::pair<std::string, std::int64_t>>> Catalog::remote_stable_ids(std::int64_t account_id) {
     auto query = CAIRN_TRY(statement(
         "SELECT DISTINCT m.stable_id, m.message_id FROM remote_messages m JOIN remote_folders f "

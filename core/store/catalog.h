@@ -236,6 +236,10 @@ public:
         /// When it was first fetched (epoch seconds); unknown for rows from before it was kept.
         std::optional<std::int64_t> fetched;
     };
+    /// IMAP: the UIDs archived from a folder above its recorded position (a run stopped between
+    /// two position checkpoints), ascending.
+    Result<std::vector<std::uint32_t>> remote_uids_above(std::int64_t remote_folder_id, std::uint32_t uid_validity,
+                                                         std::uint32_t highest_uid);
     /// Every server message of a remote folder recorded as archived, by remote key.
     Result<std::vector<RemoteMessageRow>> remote_messages(std::int64_t remote_folder_id, std::uint32_t uid_validity);
     /// After the server deleted it: the mapping goes, the archived message stays.

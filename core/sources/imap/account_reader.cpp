@@ -2,6 +2,7 @@
 #include "core/sources/imap/account_reader.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -27,6 +28,8 @@ struct FolderPlan {
     std::vector<std::uint32_t> uids;  ///< ascending
     /// Gmail: those of `uids` the archive holds already by X-GM-MSGID (not fetched again).
     std::vector<ImapClient::GmailIdentity> archived_before;
+    /// Those of `uids` archived by an earlier run after its last position (not fetched again).
+    std::vector<std::uint32_t> archived_past_position;
 };
 
 /// One signed-in connection, made again when the server drops it.
@@ -205,10 +208,15 @@ Result<AccountPlan> plan_folders(ImapClient& client, const AccountReadOptions& o
         auto known = options.known_folders.find(folder.server_name);
         // Same UIDVALIDITY: the UIDs up to the known highest are archived. Otherwise the
         // server renumbered the folder: read it all again; dedup finds what is archived.
-        if (known != options.known_folders.end() && known->second.uid_validity == status.uid_validity)
+        const bool same_numbering =
+            known != options.known_folders.end() && known->second.uid_validity == status.uid_validity;
+        if (same_numbering)
             plan.base_uid = known->second.highest_uid;
         if (status.exists > 0 && (!status.uid_next || *status.uid_next > plan.base_uid + 1))
             plan.uids = CAIRN_TRY(client.uids_from(plan.base_uid + 1));
+        if (same_numbering)
+            std::set_intersection(plan.uids.begin(), plan.uids.end(), known->second.archived_above.begin(),
+                                  known->second.archived_above.end(), std::back_inserter(plan.archived_past_position));
         // New UIDs are not always new mail on Gmail: a renumbered folder, mail back from Trash,
         // or Trash holding mail archived from All Mail. Its ids say which the archive has.
         if (account.gmail && !plan.uids.empty() && !options.archived_gmail_message_ids.empty())
@@ -227,6 +235,8 @@ public:
     explicit FolderProgress(const FolderPlan& plan) : m_plan(plan), m_passed(plan.uids.size(), false) {
         for (const auto& known : plan.archived_before)
             mark_passed(known.uid);
+        for (auto uid : plan.archived_past_position)
+            mark_passed(uid);
     }
 
     void mark_passed(std::uint32_t uid) {
@@ -320,7 +330,7 @@ AccountReadSummary read_imap_account(const AccountReadOptions& options, MessageS
     summary.folders = plans.size();
     std::uint64_t expected = 0;
     for (const auto& plan : plans)
-        expected += plan.uids.size() - plan.archived_before.size();
+        expected += FolderProgress(plan).remaining().size();
     sink.on_checkpoint(ExpectedMessages{expected});
 
     bool stopped = false;

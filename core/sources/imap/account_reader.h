@@ -25,6 +25,9 @@ namespace cairn::sources::imap {
 struct KnownFolder {
     std::uint32_t uid_validity = 0;
     std::uint32_t highest_uid = 0;
+    /// UIDs above highest_uid that are archived too (a run stopped between two position
+    /// checkpoints): not fetched again.
+    std::vector<std::uint32_t> archived_above;
 };
 
 /// Checkpoint (MessageSink::on_checkpoint), passed before a folder's messages: the messages
