@@ -185,8 +185,9 @@ std::string convert_with_iconv(iconv_t descriptor, std::string_view bytes) {
     return output;
 }
 
-// Replaces whatever is not well-formed UTF-8 with U+FFFD; a last guard on converter output.
-std::string sanitize_utf8(std::string_view bytes) {
+}  // namespace
+
+std::string replace_invalid_utf8(std::string_view bytes) {
     std::string output;
     output.reserve(bytes.size());
     for (std::size_t index = 0; index < bytes.size();) {
@@ -201,8 +202,6 @@ std::string sanitize_utf8(std::string_view bytes) {
     }
     return output;
 }
-
-}  // namespace
 
 bool is_valid_utf8(std::string_view bytes) {
     for (std::size_t index = 0; index < bytes.size();) {
@@ -261,7 +260,7 @@ std::string charset_to_utf8(std::string_view bytes, std::string_view charset) {
     const iconv_t descriptor = cache.get(name);
     if (descriptor == IconvCache::invalid())
         return raw_bytes_to_utf8(bytes);
-    return sanitize_utf8(convert_with_iconv(descriptor, bytes));
+    return replace_invalid_utf8(convert_with_iconv(descriptor, bytes));
 }
 
 }  // namespace cairn::mime
