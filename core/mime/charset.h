@@ -26,4 +26,8 @@ std::string raw_bytes_to_utf8(std::string_view bytes);
 /// Thread-safe (conversion descriptors are cached per thread).
 std::string charset_to_utf8(std::string_view bytes, std::string_view charset);
 
+/// Whether charset_to_utf8 knows `charset` (the others fall back to raw_bytes_to_utf8), so a
+/// reader can be told that a text may be garbled. Thread-safe.
+bool is_known_charset(std::string_view charset);
+
 }  // namespace cairn::mime
