@@ -9,7 +9,6 @@
 
 #include "app/cli/commands.h"
 #include "core/mime/html_sanitizer.h"
-#include "core/mime/message_view.h"
 
 namespace cairn::cli {
 namespace {
@@ -138,12 +137,16 @@ int run_show(const Context& context, const ShowArguments& arguments) {
         return context.fail(archive.error());
     if (arguments.attachment)
         return save_attachment(context, *archive, arguments);
-    auto bytes = archive->message_bytes(arguments.id);
-    if (!bytes)
-        return context.fail(bytes.error());
-    if (arguments.raw)
+    if (arguments.raw) {
+        auto bytes = archive->message_bytes(arguments.id);
+        if (!bytes)
+            return context.fail(bytes.error());
         return write_out(context, *bytes);
-    const mime::MessageView view = mime::read_message_view(*bytes);
+    }
+    auto view_result = archive->message_view(arguments.id);
+    if (!view_result)
+        return context.fail(view_result.error());
+    const mime::MessageView& view = *view_result;
     if (arguments.html) {
         if (view.html.empty())
             return context.fail({ErrorCode::NotFound, "the message has no HTML part; `cairn show " +
@@ -180,7 +183,7 @@ int run_show(const Context& context, const ShowArguments& arguments) {
                                    {"size", attachment.size},
                                    {"inline", attachment.inline_image}});
         context.print_json({{"id", arguments.id},
-                            {"size", bytes->size()},
+                            {"size", places->empty() ? 0 : places->front().size},
                             {"placements", folders},
                             {"envelope", envelope_json},
                             {"text", view.text},
@@ -193,7 +196,7 @@ int run_show(const Context& context, const ShowArguments& arguments) {
         const auto& first = places->front();
         fmt::print("Id:       {}\nDate:     {}\nFrom:     {}\nTo:       {}\nSubject:  {}\nSize:     {}\n", first.message_id,
                    format_date(first.date), terminal_safe(first.from), terminal_safe(first.to),
-                   terminal_safe(first.subject), format_bytes(bytes->size()));
+                   terminal_safe(first.subject), format_bytes(first.size));
         for (const auto& item : *places)
             fmt::print("Folder:   {} / {}{}\n", terminal_safe(item.user), terminal_safe(item.folder),
                        item.flags.empty() ? "" : " (" + item.flags + ")");
