@@ -275,6 +275,33 @@ void ParsedMessage::warn(gint64 /*offset*/, GMimeParserWarning code, const gchar
         warnings.emplace_back(text);
 }
 
+Alternatives classify_alternatives(GMimeMultipart* multipart) {
+    Alternatives result;
+    const int count = g_mime_multipart_get_count(multipart);
+    for (int index = 0; index < count; ++index) {
+        GMimeObject* child = g_mime_multipart_get_part(multipart, index);
+        if (!child)
+            continue;
+        if (GMIME_IS_MULTIPART(child)) {
+            if (!result.first_multipart)
+                result.first_multipart = child;
+            result.richest = child;
+            continue;
+        }
+        if (!GMIME_IS_PART(child))
+            continue;
+        const auto [type, subtype] = leaf_media_type(child);
+        if (type == "text" && subtype == "plain" && !result.plain) {
+            result.plain = child;
+        } else if (type == "text" && subtype == "html") {
+            if (!result.first_html)
+                result.first_html = child;
+            result.richest = child;
+        }
+    }
+    return result;
+}
+
 bool is_body_text_type(const std::string& media_type, const std::string& subtype) {
     if (media_type == "text")
         return subtype != "rtf";  // RTF is markup for the attachment extractor, not text

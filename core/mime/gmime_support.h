@@ -107,6 +107,16 @@ std::string html_meta_charset(std::string_view html);
 /// iso-8859-1 are common; Latin-1 text that happens to be valid UTF-8 is not).
 std::string text_to_utf8(std::string_view bytes, std::string_view charset);
 
+/// The children of a multipart/alternative by kind, for choosing what to show or index.
+struct Alternatives {
+    GMimeObject* plain = nullptr;            ///< the first text/plain leaf
+    GMimeObject* first_html = nullptr;       ///< the first text/html leaf
+    GMimeObject* first_multipart = nullptr;  ///< the first nested multipart (related, mixed...)
+    /// The last text/html leaf or multipart: RFC 2046 puts the richest alternative last.
+    GMimeObject* richest = nullptr;
+};
+Alternatives classify_alternatives(GMimeMultipart* multipart);
+
 /// Whether a leaf of this type is text to show or index (text/*, except RTF, and the readable
 /// report parts of bounces and feedback reports).
 bool is_body_text_type(const std::string& media_type, const std::string& subtype);

@@ -249,7 +249,7 @@ public:
             }
             if (open == std::string_view::npos)
                 break;
-            const std::size_t close = matching_brace(css, open);
+            const std::size_t close = find_top_level(css, open, '}');
             const std::string_view prelude = detail::trim(css.substr(position, open - position));
             const std::string_view body =
                 css.substr(open + 1, (close == std::string_view::npos ? css.size() : close) - open - 1);
@@ -275,9 +275,11 @@ public:
     }
 
 private:
-    // Parentheses and quotes hide separators: a data: URL holds ';', a string may hold '{'.
+    // The first `wanted` outside strings, parentheses and blocks: a data: URL holds ';', a string
+    // may hold '{'. For '}' from a block's '{', the brace that closes that block.
     static std::size_t find_top_level(std::string_view css, std::size_t from, char wanted) {
         int parentheses = 0;
+        int braces = 0;
         char quote = 0;
         for (std::size_t index = from; index < css.size(); ++index) {
             const char character = css[index];
@@ -290,27 +292,12 @@ private:
                 ++parentheses;
             } else if (character == ')' && parentheses > 0) {
                 --parentheses;
-            } else if (character == wanted && parentheses == 0) {
+            } else if (character == wanted && parentheses == 0 && braces == (wanted == '}' ? 1 : 0)) {
                 return index;
-            }
-        }
-        return std::string_view::npos;
-    }
-
-    static std::size_t matching_brace(std::string_view css, std::size_t open) {
-        int depth = 0;
-        char quote = 0;
-        for (std::size_t index = open; index < css.size(); ++index) {
-            const char character = css[index];
-            if (quote) {
-                if (character == quote || character == '\n')
-                    quote = 0;
-            } else if (character == '"' || character == '\'') {
-                quote = character;
             } else if (character == '{') {
-                ++depth;
-            } else if (character == '}' && --depth == 0) {
-                return index;
+                ++braces;
+            } else if (character == '}' && braces > 0) {
+                --braces;
             }
         }
         return std::string_view::npos;

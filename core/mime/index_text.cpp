@@ -138,31 +138,11 @@ private:
     }
 
     static GMimeObject* preferred_alternative(GMimeMultipart* multipart, int count) {
-        GMimeObject* html = nullptr;
-        GMimeObject* nested = nullptr;
-        for (int index = 0; index < count; ++index) {
-            GMimeObject* child = g_mime_multipart_get_part(multipart, index);
-            if (!child)
-                continue;
-            if (GMIME_IS_MULTIPART(child)) {
-                if (!nested)
-                    nested = child;
-                continue;
-            }
-            GMimeContentType* content_type = g_mime_object_get_content_type(child);
-            if (!content_type || !GMIME_IS_PART(child))
-                continue;
-            const std::string media_type = lower_ascii(g_mime_content_type_get_media_type(content_type));
-            const std::string subtype = lower_ascii(g_mime_content_type_get_media_subtype(content_type));
-            if (media_type == "text" && subtype == "plain")
-                return child;
-            if (media_type == "text" && subtype == "html" && !html)
-                html = child;
+        const detail::Alternatives alternatives = detail::classify_alternatives(multipart);
+        for (GMimeObject* choice : {alternatives.plain, alternatives.first_html, alternatives.first_multipart}) {
+            if (choice)
+                return choice;
         }
-        if (html)
-            return html;
-        if (nested)
-            return nested;
         return g_mime_multipart_get_part(multipart, count - 1);
     }
 

@@ -193,24 +193,9 @@ private:
 
     void alternative(GMimeMultipart* multipart, int count, int depth, Role role) {
         // The plain text alternative is the text; the richest HTML one (the last, RFC 2046) the HTML.
-        GMimeObject* plain = nullptr;
-        GMimeObject* rich = nullptr;
-        for (int index = 0; index < count; ++index) {
-            GMimeObject* child = g_mime_multipart_get_part(multipart, index);
-            if (!child)
-                continue;
-            if (GMIME_IS_MULTIPART(child)) {
-                rich = child;
-                continue;
-            }
-            if (!GMIME_IS_PART(child))
-                continue;
-            const auto [type, subtype] = detail::leaf_media_type(child);
-            if (type == "text" && subtype == "plain" && !plain)
-                plain = child;
-            else if (type == "text" && subtype == "html")
-                rich = child;
-        }
+        const detail::Alternatives alternatives = detail::classify_alternatives(multipart);
+        GMimeObject* plain = alternatives.plain;
+        GMimeObject* rich = alternatives.richest;
         if (!plain && !rich && count > 0)
             rich = g_mime_multipart_get_part(multipart, count - 1);
         for (int index = 0; index < count; ++index) {
