@@ -275,6 +275,21 @@ void ParsedMessage::warn(gint64 /*offset*/, GMimeParserWarning code, const gchar
         warnings.emplace_back(text);
 }
 
+LeafKind classify_leaf(GMimeObject* object) {
+    LeafKind kind;
+    auto [type, subtype] = leaf_media_type(object);
+    kind.type = std::move(type);
+    kind.subtype = std::move(subtype);
+    kind.filename = part_filename(object);
+    GMimeContentDisposition* disposition = g_mime_object_get_content_disposition(object);
+    kind.attachment_disposition = disposition && g_mime_content_disposition_is_attachment(disposition);
+    const bool inline_disposition = disposition && !kind.attachment_disposition;
+    kind.named_file = kind.attachment_disposition || !kind.filename.empty();
+    kind.body_text = is_body_text_type(kind.type, kind.subtype) && !kind.attachment_disposition &&
+                     (kind.filename.empty() || inline_disposition);
+    return kind;
+}
+
 Alternatives classify_alternatives(GMimeMultipart* multipart) {
     Alternatives result;
     const int count = g_mime_multipart_get_count(multipart);

@@ -107,6 +107,20 @@ std::string html_meta_charset(std::string_view html);
 /// iso-8859-1 are common; Latin-1 text that happens to be valid UTF-8 is not).
 std::string text_to_utf8(std::string_view bytes, std::string_view charset);
 
+/// How a leaf part presents itself.
+struct LeafKind {
+    std::string type;             ///< as leaf_media_type
+    std::string subtype;
+    std::string filename;         ///< as part_filename: decoded, not cleaned of paths
+    bool attachment_disposition = false;
+    /// Offered as a file: an attachment disposition or a file name.
+    bool named_file = false;
+    /// Text to read as the message's text: a body text type, not disposed as an attachment, and
+    /// either unnamed or explicitly inline (a named inline text part is text and file both).
+    bool body_text = false;
+};
+LeafKind classify_leaf(GMimeObject* object);
+
 /// The children of a multipart/alternative by kind, for choosing what to show or index.
 struct Alternatives {
     GMimeObject* plain = nullptr;            ///< the first text/plain leaf

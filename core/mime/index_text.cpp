@@ -148,25 +148,17 @@ private:
 
     void leaf(GMimePart* part, Role role) {
         GMimeObject* object = GMIME_OBJECT(part);
-        const auto [media_type, subtype] = detail::leaf_media_type(object);
-        GMimeContentDisposition* disposition = g_mime_object_get_content_disposition(object);
-        const bool attachment_disposition = disposition && g_mime_content_disposition_is_attachment(disposition);
-        const bool inline_disposition = disposition && !attachment_disposition;
-        const std::string filename = detail::part_filename(object);
-
+        const detail::LeafKind kind = detail::classify_leaf(object);
         // A named text part shown inline is both: text in the message and a file one can find.
-        const bool is_body = detail::is_body_text_type(media_type, subtype) && !attachment_disposition &&
-                             (filename.empty() || inline_disposition);
-        const bool named_file = attachment_disposition || !filename.empty();
-        bool is_file = named_file || !is_body;
-        if (role.related_resource && !attachment_disposition)
+        bool is_file = kind.named_file || !kind.body_text;
+        if (role.related_resource && !kind.attachment_disposition)
             is_file = false;
-        if (role.files_only && !named_file)
+        if (role.files_only && !kind.named_file)
             is_file = false;
-        if (is_body && !role.files_only)
-            body_text(part, media_type, subtype);
+        if (kind.body_text && !role.files_only)
+            body_text(part, kind.type, kind.subtype);
         if (is_file)
-            add_attachment(part, filename, media_type + "/" + subtype);
+            add_attachment(part, kind.filename, kind.type + "/" + kind.subtype);
     }
 
     void body_text(GMimePart* part, const std::string& media_type, const std::string& subtype) {

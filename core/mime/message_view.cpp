@@ -213,14 +213,12 @@ private:
 
     void leaf(GMimePart* part, Role role) {
         GMimeObject* object = GMIME_OBJECT(part);
-        const auto [type, subtype] = detail::leaf_media_type(object);
-        GMimeContentDisposition* disposition = g_mime_object_get_content_disposition(object);
-        const bool attachment_disposition = disposition && g_mime_content_disposition_is_attachment(disposition);
-        const bool inline_disposition = disposition && !attachment_disposition;
-        std::string filename = clean_filename(detail::part_filename(object));
-        const bool named_file = attachment_disposition || !filename.empty();
-        const bool is_body = detail::is_body_text_type(type, subtype) && !attachment_disposition &&
-                             (filename.empty() || inline_disposition) && !role.related_resource;
+        const detail::LeafKind kind = detail::classify_leaf(object);
+        const std::string& type = kind.type;
+        const std::string& subtype = kind.subtype;
+        std::string filename = clean_filename(kind.filename);
+        const bool named_file = kind.named_file;
+        const bool is_body = kind.body_text && !role.related_resource;
         if (role.files_only) {
             if (named_file)
                 file(part, std::move(filename), type, subtype);
