@@ -257,4 +257,40 @@ TEST_CASE("real mail from the corpus gives views whose attachments can all be re
     CHECK(attachment_count > 50);
 }
 
+TEST_CASE("the first messages of the corpus mbox files give views whose attachments can all be read") {
+    const auto root = cairn::testing::corpus_path("mimekit/mbox");
+    if (!root)
+        return;
+    constexpr std::size_t MessagesPerFile = 50;
+    std::size_t message_count = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(*root)) {
+        const std::string mbox = cairn::testing::read_file(entry.path());
+        // Messages start at "From " at the start of a line; the view skips the envelope line.
+        std::vector<std::size_t> starts;
+        for (std::size_t position = 0; position < mbox.size() && starts.size() <= MessagesPerFile;) {
+            if (mbox.compare(position, 5, "From ") == 0)
+                starts.push_back(position);
+            const std::size_t newline = mbox.find('\n', position);
+            position = newline == std::string::npos ? mbox.size() : newline + 1;
+        }
+        starts.push_back(mbox.size());
+        for (std::size_t index = 0; index + 1 < starts.size(); ++index) {
+            const std::string message = mbox.substr(starts[index], starts[index + 1] - starts[index]);
+            CAPTURE(entry.path().string());
+            CAPTURE(index);
+            const MessageView view = read_message_view(message);
+            REQUIRE(cairn::mime::is_valid_utf8(view.text));
+            for (const auto& attachment : view.attachments) {
+                const auto data = attachment_data(message, attachment.index);
+                REQUIRE(data.has_value());
+                CHECK(data->size() == attachment.size);
+            }
+            ++message_count;
+        }
+    }
+    MESSAGE("mbox sweep: " << message_count << " messages");
+    // 39 lines start with "From " in the four files (29 + 4 + 3 + 3).
+    CHECK(message_count == 39);
+}
+
 }
