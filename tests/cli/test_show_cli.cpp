@@ -145,6 +145,21 @@ TEST_CASE("show --html prints the sanitised HTML") {
           "form-action 'none'\"></head><body><p>Hello <b>Bob</b></p></body></html>");
     const json document = json::parse(workspace.cairn({"show", "--html", "--json", report}).out);
     CHECK(document["blocked_remote_resources"] == 1);
+    // An image the HTML shows by cid: comes inside the document as a data: URL.
+    const std::string related =
+        "From: Ann <ann@example.org>\nTo: bob@example.org\nSubject: Logo\nMessage-ID: <logo@example.org>\n"
+        "MIME-Version: 1.0\nContent-Type: multipart/related; boundary=rel\n\n"
+        "--rel\nContent-Type: text/html\n\n<p>Our logo: <img src=\"cid:logo@example.org\" alt=\"logo\"></p>\n"
+        "--rel\nContent-Type: image/png\nContent-ID: <logo@example.org>\nContent-Transfer-Encoding: base64\n\n"
+        "iVBORw0KGgo=\n--rel--\n";
+    write_file(workspace.path("logo.eml"), related);
+    REQUIRE(workspace.cairn({"import", workspace.path("logo.eml").string()}).exit_code == 0);
+    const auto logo = workspace.cairn({"show", "--html", "3"});
+    CHECK(logo.out.ends_with("<body><p>Our logo: <img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"logo\"></p>"
+                             "</body></html>"));
+    const json logo_document = json::parse(workspace.cairn({"show", "--json", "3"}).out);
+    CHECK(logo_document["attachments"] == json::parse(R"([{"index": 0, "filename": "attachment-1.png", )"
+                                                      R"("content_type": "image/png", "size": 8, "inline": true}])"));
     const auto none = workspace.cairn({"show", "--html", plain});
     CHECK(none.exit_code == 3);
     CHECK(none.err == "cairn: the message has no HTML part; `cairn show " + plain + "` gives its text\n");
