@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/desktop/app.h"
+
+#include <cstdlib>
+
+#include <wx/cmdline.h>
+#include <wx/filename.h>
+#include <wx/image.h>
+#include <wx/intl.h>
+#include <wx/msgdlg.h>
+#include <wx/stdpaths.h>
+
+#include "app/desktop/dialogs/setup_wizard.h"
+#include "app/desktop/dialogs/unlock_dialog.h"
+#include "app/desktop/glue/text.h"
+#include "app/desktop/main_frame.h"
+#include "app/desktop/prefs.h"
+#include "app/desktop/test_script.h"
+#include "app/desktop/translations.h"
+
+wxIMPLEMENT_APP_NO_MAIN(cairn::desktop::App);
+
+namespace cairn::desktop {
+
+void App::OnInitCmdLine(wxCmdLineParser& parser) {
+    wxApp::OnInitCmdLine(parser);
+    parser.AddOption({}, "archive", _("the archive folder (default: $CAIRN_ARCHIVE, else ~/.local/share/cairn/archive)"));
+    parser.AddOption({}, "test-script", _("run the commands in FILE (for automated tests)"));
+}
+
+bool App::OnCmdLineParsed(wxCmdLineParser& parser) {
+    wxString value;
+    m_archive_directory = parser.Found("archive", &value) ? wx_to_path(value) : default_archive_directory();
+    if (parser.Found("test-script", &value))
+        m_test_script = value;
+    return wxApp::OnCmdLineParsed(parser);
+}
+
+bool App::OnInit() {
+    SetAppName("cairn-desktop");
+    SetAppDisplayName("Cairn");
+    install_translations(wxFileName(wxStandardPaths::Get().GetExecutablePath()).GetPath());
+    if (!wxApp::OnInit())
+        return false;
+    prefs::install_config();
+    wxInitAllImageHandlers();
+    m_frame = new MainFrame;
+    m_frame->Show();
+    if (!m_test_script.empty()) {
+        m_script = std::make_unique<TestScript>(*this, m_test_script);
+        m_script->start();
+    }
+    // The window is up first; unlocking (a KDF) or the wizard come right after.
+    CallAfter(&App::start);
+    return true;
+}
+
+int App::OnRun() {
+    const int status = wxApp::OnRun();
+    return m_failed ? 1 : status;
+}
+
+int App::OnExit() {
+    m_script.reset();
+    return wxApp::OnExit();
+}
+
+bool App::is_idle() const { return !m_in_setup && (!m_frame || m_frame->is_idle()); }
+
+void App::start() {
+    std::error_code error;
+    if (std::filesystem::exists(m_archive_directory / "cairn.archive", error))
+        open_archive(m_archive_directory);
+    else
+        run_setup();
+}
+
+void App::open_archive(const std::filesystem::path& directory) {
+    std::optional<std::string> passphrase;
+    auto archive = open_archive_asking(m_frame, directory, Access::ReadOnly, passphrase);
+    if (!archive) {
+        if (archive.error().code != ErrorCode::Cancelled)
+            wxMessageBox(wxString::Format(_("Cannot open the archive in %s: %s"), path_to_wx(directory),
+                                          describe_error(archive.error())),
+                         _("Open archive"), wxOK | wxICON_ERROR, m_frame);
+        return;
+    }
+    m_frame->set_archive(directory, std::move(*archive), passphrase);
+}
+
+void App::run_setup() {
+    m_in_setup = true;
+    auto choice = run_setup_wizard(m_frame, m_archive_directory);
+    m_in_setup = false;
+    if (!choice)
+        return;
+    std::optional<std::string> passphrase = choice->passphrase;
+    auto archive = open_archive_asking(m_frame, choice->directory, Access::ReadOnly, passphrase);
+    if (!archive) {
+        wxMessageBox(wxString::Format(_("Cannot open the archive in %s: %s"), path_to_wx(choice->directory),
+                                      describe_error(archive.error())),
+                     _("Open archive"), wxOK | wxICON_ERROR, m_frame);
+        return;
+    }
+    m_archive_directory = choice->directory;
+    m_frame->set_archive(choice->directory, std::move(*archive), passphrase);
+    if (!choice->sources.empty()) {
+        prefs::set_sources(choice->sources);
+        m_frame->start_archiving(choice->sources);
+    }
+}
+
+}  // namespace cairn::desktop

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include <wx/app.h>
+
+namespace cairn::desktop {
+
+class MainFrame;
+class TestScript;
+
+class App : public wxApp {
+public:
+    bool OnInit() override;
+    int OnRun() override;
+    int OnExit() override;
+    void OnInitCmdLine(wxCmdLineParser& parser) override;
+    bool OnCmdLineParsed(wxCmdLineParser& parser) override;
+
+    /// The first-start wizard (also File > New archive...): creates or opens an archive, shows
+    /// it, and starts archiving the mail chosen.
+    void run_setup();
+    /// Asks the passphrase of the archive in DIRECTORY and shows it.
+    void open_archive(const std::filesystem::path& directory);
+
+    MainFrame* main_frame() const { return m_frame; }
+    /// Nothing running and no dialog of ours waiting for the user.
+    bool is_idle() const;
+    /// A test script's verdict: the exit status becomes non-zero.
+    void mark_failed() { m_failed = true; }
+
+private:
+    void start();
+
+    MainFrame* m_frame = nullptr;
+    std::filesystem::path m_archive_directory;
+    wxString m_test_script;
+    std::unique_ptr<TestScript> m_script;
+    bool m_in_setup = false;
+    bool m_failed = false;
+};
+
+}  // namespace cairn::desktop
+
+wxDECLARE_APP(cairn::desktop::App);

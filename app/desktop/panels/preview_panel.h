@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <functional>
+
+#include <wx/panel.h>
+
+#include "core/mime/message_view.h"
+
+class wxStaticText;
+class wxTextCtrl;
+class wxListBox;
+class wxButton;
+class wxFlexGridSizer;
+
+namespace cairn::desktop {
+
+/// The message pane: the header block, the body, and the attachments with Save... and Open.
+class PreviewPanel : public wxPanel {
+public:
+    explicit PreviewPanel(wxWindow* parent);
+
+    void show_message(const mime::MessageView& view);
+    /// Empty pane with a word why (no selection, the message could not be read).
+    void show_note(const wxString& note);
+    /// The headers and text as shown, for "Copy message text".
+    wxString message_text() const;
+
+    /// Called with MessageView::attachments' index when the user asks to save or open one.
+    std::function<void(std::size_t attachment_index)> on_save_attachment;
+    std::function<void(std::size_t attachment_index)> on_open_attachment;
+
+private:
+    void set_header(int row, const std::string& value);
+    std::optional<std::size_t> chosen_attachment() const;
+
+    wxFlexGridSizer* m_header_grid;
+    std::vector<std::pair<wxStaticText*, wxStaticText*>> m_headers;  ///< label, value per row
+    wxTextCtrl* m_body;
+    wxPanel* m_attachment_bar;
+    wxListBox* m_attachments;
+    std::vector<std::size_t> m_attachment_indexes;  ///< list position -> MessageView index
+};
+
+}  // namespace cairn::desktop

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Drives the real cairn-desktop under Xvfb through its --test-script hook: first start in an
+// empty profile, the wizard, archiving a corpus maildir, a search, an export; then checks the
+// exported bytes against the archive's own copy. Screenshots land in tests/artifacts/desktop/.
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "core/archive/archive.h"
+#include "tests/support/temp_dir.h"
+
+using namespace cairn;
+
+namespace {
+
+constexpr const char* passphrase = "Correct-horse-9 battery";
+
+int run_app(const testing::TempDir& profile, const std::filesystem::path& script) {
+    const auto artifacts = std::filesystem::path(CAIRN_ARTIFACTS_DIR) / "desktop";
+    std::filesystem::create_directories(artifacts);
+    // A fresh profile: nothing of the person running the tests is read or written.
+    const std::string command = "env -u CAIRN_ARCHIVE -u CAIRN_PASSPHRASE HOME='" + profile.path().string() +
+                                "' XDG_CONFIG_HOME='" + (profile.path() / "config").string() +
+                                "' XDG_DATA_HOME='" + (profile.path() / "data").string() +
+                                "' XDG_RUNTIME_DIR='" + (profile.path() / "runtime").string() +
+                                "' CAIRN_KEY_CACHE=0 CAIRN_TEST_ARTIFACTS='" + artifacts.string() + "' " +
+                                CAIRN_XVFB_RUN + " -a -s '-screen 0 1280x900x24' " + CAIRN_DESKTOP_BINARY +
+                                " --test-script '" + script.string() + "'";
+    std::filesystem::create_directories(profile.path() / "runtime");
+    std::filesystem::permissions(profile.path() / "runtime", std::filesystem::perms::owner_all);
+    const int status = std::system(command.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace
+
+TEST_CASE("desktop: first start, wizard, archive a maildir, search, export, compare bytes") {
+    const auto corpus = testing::corpus_path("mu/testdir");
+    if (!corpus)
+        return;
+    testing::TempDir profile;
+    const auto export_directory = profile.path() / "exported";
+    const auto script = profile.path() / "script.txt";
+    testing::write_file(script, std::string() +
+                                    "screenshot 01-wizard-location\n"
+                                    "wizard-next\n"
+                                    "set-field passphrase " + passphrase + "\n"
+                                    "set-field passphrase-confirmation " + passphrase + "\n"
+                                    "screenshot 02-wizard-passphrase\n"
+                                    "wizard-next\n"
+                                    "expect-text recovery-key -\n"
+                                    "set-field kept-recovery-key 1\n"
+                                    "screenshot 03-wizard-recovery-key\n"
+                                    "wizard-next\n"
+                                    "add-source " + corpus->string() + "\n"
+                                    "screenshot 04-wizard-sources\n"
+                                    "wizard-finish\n"
+                                    "wait-idle 120\n"
+                                    "screenshot 05-archived\n"
+                                    "expect-rows-at-least 10\n"
+                                    "search dired\n"
+                                    "wait-idle\n"
+                                    "expect-rows-at-least 1\n"
+                                    "select-row 0\n"
+                                    "expect-text preview-text dired\n"
+                                    "screenshot 06-search-dired\n"
+                                    "search from:(\n"
+                                    "wait-idle\n"
+                                    "expect-rows-at-least 1\n"
+                                    "expect-text search-problem Cannot read\n"
+                                    "screenshot 07-search-syntax-error\n"
+                                    "search dired\n"
+                                    "wait-idle\n"
+                                    "select-row 0\n"
+                                    "export-selected eml " + export_directory.string() + "\n"
+                                    "screenshot 08-exported\n"
+                                    "quit\n");
+    REQUIRE(run_app(profile, script) == 0);
+
+    // The archive the wizard made, in the default place of the fresh profile.
+    const auto archive_directory = profile.path() / "data" / "cairn" / "archive";
+    REQUIRE(std::filesystem::exists(archive_directory / "cairn.archive"));
+    auto archive = Archive::open(archive_directory, passphrase, Access::ReadOnly);
+    REQUIRE(archive);
+    std::vector<std::filesystem::path> exported;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(export_directory))
+        if (entry.is_regular_file() && entry.path().extension() == ".eml")
+            exported.push_back(entry.path());
+    REQUIRE(exported.size() == 1);
+    const std::int64_t message_id = std::stoll(exported.front().stem().string());
+    auto original = archive->message_bytes(message_id);
+    REQUIRE(original);
+    const std::string bytes = testing::read_file(exported.front());
+    CHECK(bytes == *original);
+    CHECK(bytes.find("dired") != std::string::npos);
+}
