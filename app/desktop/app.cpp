@@ -18,9 +18,10 @@
 #include "app/desktop/test_script.h"
 #include "app/desktop/translations.h"
 
-wxIMPLEMENT_APP_NO_MAIN(cairn::desktop::App);
-
 namespace cairn::desktop {
+
+App::App() = default;
+App::~App() = default;
 
 void App::OnInitCmdLine(wxCmdLineParser& parser) {
     wxApp::OnInitCmdLine(parser);
@@ -36,10 +37,30 @@ bool App::OnCmdLineParsed(wxCmdLineParser& parser) {
     return wxApp::OnCmdLineParsed(parser);
 }
 
+namespace {
+
+/// Core runs attachment text extraction in cairn-extract-worker beside the executable. Installed,
+/// both are in bin/; in a build tree the worker sits with the command line in app/cli/.
+void find_extract_worker(const wxString& executable_directory) {
+    if (std::getenv("CAIRN_EXTRACT_WORKER"))
+        return;
+    const std::filesystem::path here = wx_to_path(executable_directory);
+    std::error_code error;
+    if (std::filesystem::exists(here / "cairn-extract-worker", error))
+        return;
+    const auto in_build_tree = here.parent_path() / "cli" / "cairn-extract-worker";
+    if (std::filesystem::exists(in_build_tree, error))
+        ::setenv("CAIRN_EXTRACT_WORKER", in_build_tree.c_str(), 0);
+}
+
+}  // namespace
+
 bool App::OnInit() {
     SetAppName("cairn-desktop");
     SetAppDisplayName("Cairn");
-    install_translations(wxFileName(wxStandardPaths::Get().GetExecutablePath()).GetPath());
+    const wxString executable_directory = wxFileName(wxStandardPaths::Get().GetExecutablePath()).GetPath();
+    install_translations(executable_directory);
+    find_extract_worker(executable_directory);
     if (!wxApp::OnInit())
         return false;
     prefs::install_config();

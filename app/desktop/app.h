@@ -13,6 +13,8 @@ class TestScript;
 
 class App : public wxApp {
 public:
+    App();
+    ~App() override;
     bool OnInit() override;
     int OnRun() override;
     int OnExit() override;

@@ -147,11 +147,11 @@ void MainFrame::build_layout() {
     m_results->AssociateModel(m_model);
     m_model->DecRef();  // the control holds the model now
     auto* date = m_results->AppendTextColumn(_("Date"), ResultsModel::DateColumn, wxDATAVIEW_CELL_INERT,
-                                             FromDIP(130), wxALIGN_NOT, wxDATAVIEW_COL_RESIZABLE);
+                                             FromDIP(120), wxALIGN_NOT, wxDATAVIEW_COL_RESIZABLE);
     date->SetSortOrder(false);
-    m_results->AppendTextColumn(_("From"), ResultsModel::FromColumn, wxDATAVIEW_CELL_INERT, FromDIP(180),
+    m_results->AppendTextColumn(_("From"), ResultsModel::FromColumn, wxDATAVIEW_CELL_INERT, FromDIP(150),
                                 wxALIGN_NOT, wxDATAVIEW_COL_RESIZABLE);
-    m_results->AppendTextColumn(_("Subject"), ResultsModel::SubjectColumn, wxDATAVIEW_CELL_INERT, FromDIP(300),
+    m_results->AppendTextColumn(_("Subject"), ResultsModel::SubjectColumn, wxDATAVIEW_CELL_INERT, FromDIP(250),
                                 wxALIGN_NOT, wxDATAVIEW_COL_RESIZABLE);
     m_results->AppendTextColumn(_("Size"), ResultsModel::SizeColumn, wxDATAVIEW_CELL_INERT, FromDIP(70),
                                 wxALIGN_RIGHT, wxDATAVIEW_COL_RESIZABLE);
@@ -196,7 +196,7 @@ void MainFrame::restore_layout() {
         SetSize(FromDIP(wxSize(1100, 720)));
     if (layout.maximized)
         Maximize();
-    m_splitter->SetSashPosition(layout.results_sash > 0 ? layout.results_sash : GetClientSize().x * 11 / 20);
+    m_splitter->SetSashPosition(layout.results_sash > 0 ? layout.results_sash : GetClientSize().x * 3 / 5);
 }
 
 void MainFrame::save_layout() {

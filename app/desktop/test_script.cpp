@@ -9,8 +9,6 @@
 #include <wx/button.h>
 #include <wx/checkbox.h>
 #include <wx/checklst.h>
-#include <wx/dcmemory.h>
-#include <wx/dcscreen.h>
 #include <wx/menu.h>
 #include <wx/radiobut.h>
 #include <wx/srchctrl.h>
@@ -23,6 +21,14 @@
 #include "app/desktop/dialogs/setup_wizard.h"
 #include "app/desktop/glue/text.h"
 #include "app/desktop/main_frame.h"
+
+// wx reads the screen through a cached surface on GTK 3; ask GDK (which wx links) directly.
+// Declared here because Debian's wx development package does not bring the GTK headers.
+extern "C" {
+typedef struct _GdkWindow GdkWindow;
+GdkWindow* gdk_get_default_root_window(void);
+GdkPixbuf* gdk_pixbuf_get_from_window(GdkWindow* window, int x, int y, int width, int height);
+}
 
 namespace cairn::desktop {
 namespace {
@@ -256,13 +262,15 @@ void TestScript::take_screenshot(const std::string& name) {
     }
     window->Raise();
     window->Update();
-    const wxRect area = window->GetScreenRect();
-    wxBitmap bitmap(area.width, area.height);
-    {
-        wxScreenDC screen;
-        wxMemoryDC memory(bitmap);
-        memory.Blit(0, 0, area.width, area.height, &screen, area.x, area.y);
+    // Read back from the X server what is on screen (a blit from a screen DC gives a stale copy on GTK 3).
+    const wxRect area = window->GetScreenRect().Intersect(wxRect(wxPoint(0, 0), wxGetDisplaySize()));
+    GdkPixbuf* pixels = gdk_pixbuf_get_from_window(gdk_get_default_root_window(), area.x, area.y, area.width,
+                                                   area.height);
+    if (!pixels) {
+        fail("the screen cannot be read");
+        return;
     }
+    const wxBitmap bitmap(pixels);  // takes the pixbuf's reference
     std::error_code error;
     std::filesystem::create_directories(m_artifacts, error);
     const auto path = m_artifacts / (name + ".png");

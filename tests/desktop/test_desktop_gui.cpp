@@ -65,7 +65,7 @@ TEST_CASE("desktop: first start, wizard, archive a maildir, search, export, comp
                                     "wait-idle\n"
                                     "expect-rows-at-least 1\n"
                                     "select-row 0\n"
-                                    "expect-text preview-text dired\n"
+                                    "expect-text preview-subject dired\n"
                                     "screenshot 06-search-dired\n"
                                     "search from:(\n"
                                     "wait-idle\n"

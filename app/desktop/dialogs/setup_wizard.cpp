@@ -268,7 +268,10 @@ public:
         wxWizardPageSimple::Chain(m_location, m_passphrase);
         wxWizardPageSimple::Chain(m_passphrase, m_recovery);
         wxWizardPageSimple::Chain(m_recovery, m_sources);
-        GetPageAreaSizer()->Add(m_location);
+        // Sized for the largest page up front: a wizard that grows between pages jumps on screen.
+        for (wxWizardPage* page : {static_cast<wxWizardPage*>(m_location), static_cast<wxWizardPage*>(m_passphrase),
+                                   static_cast<wxWizardPage*>(m_recovery), static_cast<wxWizardPage*>(m_sources)})
+            GetPageAreaSizer()->Add(page);
         Bind(wxEVT_WIZARD_PAGE_CHANGING, &SetupWizard::on_page_changing, this);
         Bind(wxEVT_WIZARD_PAGE_CHANGED, &SetupWizard::on_page_changed, this);
     }

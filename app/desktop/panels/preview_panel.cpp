@@ -30,6 +30,7 @@ PreviewPanel::PreviewPanel(wxWindow* parent) : wxPanel(parent) {
         m_header_grid->Add(value, wxSizerFlags().Expand());
         m_headers.emplace_back(label, value);
     }
+    m_headers[SubjectRow].second->SetName("preview-subject");
     m_headers[SubjectRow].second->SetFont(m_headers[SubjectRow].second->GetFont().Bold());
     sizer->Add(m_header_grid, wxSizerFlags().Expand().Border(wxALL, FromDIP(6)));
 
