@@ -51,6 +51,9 @@ int run_list(const Context& context, const ListArguments& arguments);
 struct ShowArguments {
     std::int64_t id = 0;
     bool raw = false;
+    bool html = false;                        ///< print the sanitised HTML instead
+    std::optional<std::size_t> attachment;    ///< save this attachment to `output`
+    std::string output;
 };
 int run_show(const Context& context, const ShowArguments& arguments);
 

@@ -149,7 +149,19 @@ int main_with_arguments(int argc, char** argv) {
     ShowArguments show;
     auto* show_command = app.add_subcommand("show", "Show one message");
     show_command->add_option("id", show.id, "Message id (from cairn list)")->required()->type_name("ID");
-    show_command->add_flag("--raw", show.raw, "Write the exact original bytes to standard output");
+    auto* show_raw = show_command->add_flag("--raw", show.raw, "Write the exact original bytes to standard output");
+    auto* show_html = show_command->add_flag(
+        "--html", show.html, "Write the HTML part, sanitised (no scripts, no remote images), to standard output");
+    std::size_t show_attachment = 0;
+    auto* show_attachment_option =
+        show_command->add_option("--attachment", show_attachment, "Save attachment N (as numbered by show) to --output")
+            ->type_name("N");
+    auto* show_output = show_command->add_option("--output", show.output, "File to save the attachment to (never overwritten)")
+                            ->type_name("FILE");
+    show_attachment_option->needs(show_output);
+    show_output->needs(show_attachment_option);
+    show_raw->excludes(show_html)->excludes(show_attachment_option);
+    show_html->excludes(show_attachment_option);
 
     SearchArguments search;
     std::string search_user;
@@ -349,8 +361,11 @@ int main_with_arguments(int argc, char** argv) {
         return run_stats(context);
     if (*list_command)
         return run_list(context, list);
-    if (*show_command)
+    if (*show_command) {
+        if (*show_attachment_option)
+            show.attachment = show_attachment;
         return run_show(context, show);
+    }
     if (*search_command)
         return run_search(context, search);
     if (*reindex_command)

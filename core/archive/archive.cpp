@@ -252,6 +252,21 @@ Result<std::string> Archive::message_bytes(std::int64_t message_id) {
     return reader.read(message_id);
 }
 
+Result<mime::MessageView> Archive::message_view(std::int64_t message_id) {
+    const std::string bytes = CAIRN_TRY(message_bytes(message_id));
+    return mime::read_message_view(bytes);
+}
+
+Result<std::string> Archive::attachment_data(std::int64_t message_id, std::size_t attachment_index) {
+    const std::string bytes = CAIRN_TRY(message_bytes(message_id));
+    std::optional<std::string> data = mime::attachment_data(bytes, attachment_index);
+    if (!data)
+        return make_error(ErrorCode::NotFound,
+                          fmt::format("message {} has no attachment {}; `cairn show {}` lists its attachments",
+                                      message_id, attachment_index, message_id));
+    return std::move(*data);
+}
+
 Result<ExportReport> Archive::export_messages(const ExportOptions& options, ProgressObserver* observer,
                                               const CancellationToken* cancel) {
     auto writer = CAIRN_TRY(exporting::make_export_writer(options.format, options.out));

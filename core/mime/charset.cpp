@@ -152,6 +152,11 @@ private:
     std::unordered_map<std::string, iconv_t> m_descriptors;
 };
 
+IconvCache& thread_cache() {
+    thread_local IconvCache cache;
+    return cache;
+}
+
 std::string convert_with_iconv(iconv_t descriptor, std::string_view bytes) {
     // glibc's iconv takes char** but does not write to the input.
     char* input = const_cast<char*>(bytes.data());
@@ -185,8 +190,9 @@ std::string convert_with_iconv(iconv_t descriptor, std::string_view bytes) {
     return output;
 }
 
-// Replaces whatever is not well-formed UTF-8 with U+FFFD; a last guard on converter output.
-std::string sanitize_utf8(std::string_view bytes) {
+}  // namespace
+
+std::string replace_invalid_utf8(std::string_view bytes) {
     std::string output;
     output.reserve(bytes.size());
     for (std::size_t index = 0; index < bytes.size();) {
@@ -201,8 +207,6 @@ std::string sanitize_utf8(std::string_view bytes) {
     }
     return output;
 }
-
-}  // namespace
 
 bool is_valid_utf8(std::string_view bytes) {
     for (std::size_t index = 0; index < bytes.size();) {
@@ -257,11 +261,17 @@ std::string charset_to_utf8(std::string_view bytes, std::string_view charset) {
     case Builtin::None:
         break;
     }
-    thread_local IconvCache cache;
-    const iconv_t descriptor = cache.get(name);
+    const iconv_t descriptor = thread_cache().get(name);
     if (descriptor == IconvCache::invalid())
         return raw_bytes_to_utf8(bytes);
-    return sanitize_utf8(convert_with_iconv(descriptor, bytes));
+    return replace_invalid_utf8(convert_with_iconv(descriptor, bytes));
+}
+
+bool is_known_charset(std::string_view charset) {
+    const std::string name = normalize_charset(charset);
+    if (builtin_for(name) != Builtin::None)
+        return true;
+    return thread_cache().get(name) != IconvCache::invalid();
 }
 
 }  // namespace cairn::mime

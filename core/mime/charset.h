@@ -10,6 +10,9 @@ namespace cairn::mime {
 /// U+10FFFF).
 bool is_valid_utf8(std::string_view bytes);
 
+/// `bytes` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD.
+std::string replace_invalid_utf8(std::string_view bytes);
+
 /// Decodes windows-1252 (which mail labelled iso-8859-1 or us-ascii usually is) to UTF-8.
 /// The five bytes windows-1252 leaves undefined map to the C1 controls, as WHATWG does.
 std::string windows_1252_to_utf8(std::string_view bytes);
@@ -22,5 +25,9 @@ std::string raw_bytes_to_utf8(std::string_view bytes);
 /// and invalid sequences become U+FFFD. The result is always valid UTF-8.
 /// Thread-safe (conversion descriptors are cached per thread).
 std::string charset_to_utf8(std::string_view bytes, std::string_view charset);
+
+/// Whether charset_to_utf8 knows `charset` (the others fall back to raw_bytes_to_utf8), so a
+/// reader can be told that a text may be garbled. Thread-safe.
+bool is_known_charset(std::string_view charset);
 
 }  // namespace cairn::mime
