@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include <wx/aboutdlg.h>
+#include <wx/artprov.h>
 #include <wx/choicdlg.h>
 #include <wx/choice.h>
 #include <wx/clipbrd.h>
@@ -155,8 +156,12 @@ void MainFrame::build_layout() {
                                 wxALIGN_NOT, wxDATAVIEW_COL_RESIZABLE);
     m_results->AppendTextColumn(_("Size"), ResultsModel::SizeColumn, wxDATAVIEW_CELL_INERT, FromDIP(70),
                                 wxALIGN_RIGHT, wxDATAVIEW_COL_RESIZABLE);
-    m_results->AppendTextColumn(wxString::FromUTF8("\xF0\x9F\x93\x8E"), ResultsModel::AttachmentColumn,
-                                wxDATAVIEW_CELL_INERT, FromDIP(30), wxALIGN_CENTER, 0);
+    // The mail programs' paperclip, from the desktop's icon theme (it follows dark themes).
+    const wxBitmap paperclip = wxArtProvider::GetBitmap("mail-attachment", wxART_MENU);
+    m_model->set_attachment_icon(paperclip);
+    auto* attachments = m_results->AppendBitmapColumn(paperclip, ResultsModel::AttachmentColumn,
+                                                      wxDATAVIEW_CELL_INERT, FromDIP(30), wxALIGN_CENTER, 0);
+    attachments->SetTitle(paperclip.IsOk() ? wxString() : wxString("@"));
     m_preview = new PreviewPanel(m_splitter);
     m_preview->on_save_attachment = [this](std::size_t index) { save_attachment(index); };
     m_preview->on_open_attachment = [this](std::size_t index) { open_attachment(index); };
@@ -263,8 +268,10 @@ void MainFrame::run_search() {
     auto hits = m_archive->search(m_user, request);
     if (!hits) {
         // The list keeps what it showed: a half-typed query should not blank it.
+        // Core points at the problem on extra lines for a terminal; the first line says it in words.
+        const std::string reason = hits.error().message.substr(0, hits.error().message.find('\n'));
         const wxString problem = hits.error().code == ErrorCode::InvalidArgument
-                                     ? wxString::Format(_("Cannot read this search: %s"), to_wx(hits.error().message))
+                                     ? wxString::Format(_("Cannot read this search: %s"), to_wx(reason))
                                      : wxString::Format(_("The search failed: %s"), describe_error(hits.error()));
         m_search_problem->SetLabel(problem);
         m_search_problem->Show();
@@ -345,7 +352,12 @@ void MainFrame::show_selected_message() {
         m_preview->show_note(wxString::Format(_("This message cannot be shown: %s"), describe_error(view.error())));
         return;
     }
-    m_preview->show_message(*view);
+    PreviewPanel::HtmlSource html;
+    if (!view->html.empty())
+        html = [this, id = selected.front(), view = *view](bool allow_remote_images) {
+            return m_archive ? preview_html(*m_archive, id, view, allow_remote_images) : mime::SanitizedHtml{};
+        };
+    m_preview->show_message(*view, std::move(html));
 }
 
 void MainFrame::on_new_archive(wxCommandEvent&) { wxGetApp().run_setup(); }

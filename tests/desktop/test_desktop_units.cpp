@@ -43,8 +43,8 @@ TEST_CASE("results model: rows and columns over the hits") {
     CHECK(cell(model, 0, ResultsModel::SubjectColumn) == wxString::FromUTF8("Grüße aus Köln"));
     CHECK(cell(model, 0, ResultsModel::FromColumn) == "Ann <ann@example.org>");
     CHECK(cell(model, 0, ResultsModel::SizeColumn) == "2.0 KB");
-    CHECK_FALSE(cell(model, 0, ResultsModel::AttachmentColumn).empty());
-    CHECK(cell(model, 1, ResultsModel::AttachmentColumn).empty());
+    CHECK(model.GetColumnType(ResultsModel::AttachmentColumn) == "wxBitmap");
+    CHECK(model.hit_at(0)->attachment_names.size() == 1);
     CHECK(cell(model, 0, ResultsModel::DateColumn).StartsWith("2009-03-0"));
     CHECK(cell(model, 5, ResultsModel::SubjectColumn).empty());  // past the end: nothing, no crash
     CHECK(model.hit_at(5) == nullptr);

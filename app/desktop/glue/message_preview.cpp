@@ -1,36 +1,47 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/desktop/glue/message_preview.h"
 
-#include "core/mime/message_structure.h"
+#include <algorithm>
+#include <array>
+
+#include "core/base/text.h"
 
 namespace cairn::desktop {
+namespace {
 
-Result<mime::MessageView> read_preview(Archive& archive, std::int64_t message_id) {
-    // Until core's message view lands: the decoded summary headers and the body as stored.
-    const std::string bytes = CAIRN_TRY(archive.message_bytes(message_id));
-    const mime::HeaderSummary summary = mime::summarize_headers(bytes);
-    mime::MessageView view;
-    view.subject = summary.subject;
-    view.from = summary.from;
-    view.to = summary.to;
-    view.date = summary.date;
-    view.message_id = summary.message_id;
-    std::size_t body_start = bytes.find("\r\n\r\n");
-    std::size_t separator_length = 4;
-    if (const std::size_t unix_break = bytes.find("\n\n"); unix_break < body_start) {
-        body_start = unix_break;
-        separator_length = 2;
-    }
-    if (body_start != std::string::npos)
-        view.text = bytes.substr(body_start + separator_length);
-    return view;
+/// Image types a web view shows from a data: URL; anything else stays out of the document.
+bool shown_inline(std::string_view content_type) {
+    static constexpr std::array<std::string_view, 4> image_types = {"image/png", "image/jpeg", "image/gif",
+                                                                    "image/webp"};
+    return std::find(image_types.begin(), image_types.end(), content_type) != image_types.end();
 }
 
-Result<std::string> read_attachment(Archive&, std::int64_t message_id, std::size_t) {
-    return make_error(ErrorCode::Unsupported,
-                      "attachments can be saved once this version of Cairn can take messages apart; export the "
-                      "message (File > Export selection) and open it in a mail program meanwhile",
-                      "message " + std::to_string(message_id));
+}  // namespace
+
+Result<mime::MessageView> read_preview(Archive& archive, std::int64_t message_id) {
+    return archive.message_view(message_id);
+}
+
+mime::SanitizedHtml preview_html(Archive& archive, std::int64_t message_id, const mime::MessageView& view,
+                                 bool allow_remote_images) {
+    mime::SanitizeOptions options;
+    options.allow_remote_images = allow_remote_images;
+    options.resolve_content_id = [&](std::string_view content_id) -> std::string {
+        const auto attachment = std::find_if(view.attachments.begin(), view.attachments.end(), [&](const auto& item) {
+            return item.content_id == content_id && shown_inline(item.content_type);
+        });
+        if (attachment == view.attachments.end())
+            return {};
+        const auto data = archive.attachment_data(message_id, attachment->index);
+        if (!data)
+            return {};
+        return "data:" + attachment->content_type + ";base64," + base64_encode(*data);
+    };
+    return mime::sanitize_html(view.html, options);
+}
+
+Result<std::string> read_attachment(Archive& archive, std::int64_t message_id, std::size_t attachment_index) {
+    return archive.attachment_data(message_id, attachment_index);
 }
 
 }  // namespace cairn::desktop

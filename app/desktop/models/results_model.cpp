@@ -42,12 +42,17 @@ const search::SearchHit* ResultsModel::hit_at(unsigned row) const {
     return row < m_hits.size() ? &m_hits[row] : nullptr;
 }
 
-wxString ResultsModel::GetColumnType(unsigned int) const { return "string"; }
+wxString ResultsModel::GetColumnType(unsigned int column) const {
+    return column == AttachmentColumn ? "wxBitmap" : "string";
+}
 
 void ResultsModel::GetValueByRow(wxVariant& value, unsigned int row, unsigned int column) const {
     const search::SearchHit* hit = hit_at(row);
     if (!hit) {
-        value = wxString();
+        if (column == AttachmentColumn)
+            value << wxNullBitmap;
+        else
+            value = wxString();
         return;
     }
     switch (column) {
@@ -55,8 +60,7 @@ void ResultsModel::GetValueByRow(wxVariant& value, unsigned int row, unsigned in
     case FromColumn: value = to_wx(hit->from); break;
     case SubjectColumn: value = to_wx(hit->subject); break;
     case SizeColumn: value = format_size(hit->size); break;
-    // A paperclip, as mail programs show it; the font has it and no icon file is needed.
-    case AttachmentColumn: value = hit->attachment_names.empty() ? wxString() : wxString::FromUTF8("\xF0\x9F\x93\x8E"); break;
+    case AttachmentColumn: value << (hit->attachment_names.empty() ? wxNullBitmap : m_attachment_icon); break;
     default: value = wxString(); break;
     }
 }

@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include <wx/bitmap.h>
 #include <wx/dataview.h>
 
 #include "core/search/search_index.h"
@@ -23,6 +24,8 @@ public:
 
     const std::vector<search::SearchHit>& hits() const { return m_hits; }
     const search::SearchHit* hit_at(unsigned row) const;
+    /// The paperclip shown for messages with attachments (from the icon theme; the model only holds it).
+    void set_attachment_icon(const wxBitmap& icon) { m_attachment_icon = icon; }
 
     unsigned int GetColumnCount() const override { return ColumnCount; }
     wxString GetColumnType(unsigned int column) const override;
@@ -34,6 +37,7 @@ private:
     void order();
     std::vector<search::SearchHit> m_hits;
     bool m_newest_first = true;
+    wxBitmap m_attachment_icon;
 };
 
 /// "2009-03-14 15:09" in local time; empty when the message has no readable date.

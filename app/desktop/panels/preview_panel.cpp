@@ -7,9 +7,11 @@
 #include <wx/sizer.h>
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
+#include <wx/tglbtn.h>
 
 #include "app/desktop/glue/text.h"
 #include "app/desktop/models/results_model.h"
+#include "app/desktop/panels/html_view.h"
 
 namespace cairn::desktop {
 namespace {
@@ -32,12 +34,35 @@ PreviewPanel::PreviewPanel(wxWindow* parent) : wxPanel(parent) {
     }
     m_headers[SubjectRow].second->SetName("preview-subject");
     m_headers[SubjectRow].second->SetFont(m_headers[SubjectRow].second->GetFont().Bold());
-    sizer->Add(m_header_grid, wxSizerFlags().Expand().Border(wxALL, FromDIP(6)));
+    auto* header_row = new wxBoxSizer(wxHORIZONTAL);
+    header_row->Add(m_header_grid, wxSizerFlags(1).Expand());
+    m_html_toggle = new wxToggleButton(this, wxID_ANY, _("HTML"));
+    m_html_toggle->SetName("show-html");
+    m_html_toggle->SetValue(true);  // as the sender formatted it, when there is HTML
+    m_html_toggle->SetToolTip(_("Show the message as its sender formatted it (HTML), or as plain text"));
+    header_row->Add(m_html_toggle, wxSizerFlags().Top().Border(wxLEFT, FromDIP(6)));
+    sizer->Add(header_row, wxSizerFlags().Expand().Border(wxALL, FromDIP(6)));
+
+    m_remote_bar = new wxPanel(this);
+    m_remote_bar->SetBackgroundColour(wxColour(255, 244, 206));
+    auto* remote = new wxBoxSizer(wxHORIZONTAL);
+    m_remote_text = new wxStaticText(m_remote_bar, wxID_ANY, {});
+    m_remote_text->SetForegroundColour(*wxBLACK);
+    auto* show_remote = new wxButton(m_remote_bar, wxID_ANY, _("Show"));
+    show_remote->SetName("show-remote-images");
+    remote->Add(m_remote_text, wxSizerFlags(1).CenterVertical().Border(wxLEFT, FromDIP(6)));
+    remote->Add(show_remote, wxSizerFlags().Border(wxALL, FromDIP(2)));
+    m_remote_bar->SetSizer(remote);
+    m_remote_bar->Hide();
+    sizer->Add(m_remote_bar, wxSizerFlags().Expand());
 
     m_body = new wxTextCtrl(this, wxID_ANY, {}, wxDefaultPosition, wxDefaultSize,
                             wxTE_MULTILINE | wxTE_READONLY | wxTE_RICH2 | wxTE_DONTWRAP);
     m_body->SetName("preview-text");
     sizer->Add(m_body, wxSizerFlags(1).Expand());
+    m_html = new HtmlView(this);
+    m_html->Hide();
+    sizer->Add(m_html, wxSizerFlags(1).Expand());
 
     m_attachment_bar = new wxPanel(this);
     auto* bar = new wxBoxSizer(wxHORIZONTAL);
@@ -57,6 +82,12 @@ PreviewPanel::PreviewPanel(wxWindow* parent) : wxPanel(parent) {
     sizer->Add(m_attachment_bar, wxSizerFlags().Expand().Border(wxALL, FromDIP(6)));
     SetSizer(sizer);
 
+    m_html_toggle->Bind(wxEVT_TOGGLEBUTTON, [this](wxCommandEvent&) { show_body(); });
+    show_remote->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        // Remote images tell the sender the message was read, and when: only on request, per message.
+        m_allow_remote_images = true;
+        show_body();
+    });
     save->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
         if (auto index = chosen_attachment(); index && on_save_attachment)
             on_save_attachment(*index);
@@ -78,7 +109,22 @@ void PreviewPanel::set_header(int row, const std::string& value) {
     m_headers[row].second->Show(!value.empty());
 }
 
-void PreviewPanel::show_message(const mime::MessageView& view) {
+void PreviewPanel::show_body() {
+    const bool html = m_html_toggle->GetValue() && m_html_source;
+    std::size_t blocked = 0;
+    if (html) {
+        const mime::SanitizedHtml document = m_html_source(m_allow_remote_images);
+        m_html->show_document(document.html);
+        blocked = document.blocked_remote_resources;
+    }
+    m_remote_text->SetLabel(wxString::Format(_("Remote images blocked (%zu)."), blocked));
+    m_remote_bar->Show(html && blocked > 0);
+    m_html->Show(html);
+    m_body->Show(!html);
+    Layout();
+}
+
+void PreviewPanel::show_message(const mime::MessageView& view, HtmlSource html) {
     set_header(FromRow, view.from);
     set_header(ToRow, view.to);
     set_header(CcRow, view.cc);
@@ -100,7 +146,10 @@ void PreviewPanel::show_message(const mime::MessageView& view) {
     if (!m_attachment_indexes.empty())
         m_attachments->SetSelection(0);
     m_attachment_bar->Show(!m_attachment_indexes.empty());
-    Layout();
+    m_html_source = std::move(html);
+    m_allow_remote_images = false;
+    m_html_toggle->Enable(static_cast<bool>(m_html_source));
+    show_body();
 }
 
 void PreviewPanel::show_note(const wxString& note) {
@@ -110,7 +159,9 @@ void PreviewPanel::show_note(const wxString& note) {
     m_attachments->Clear();
     m_attachment_indexes.clear();
     m_attachment_bar->Hide();
-    Layout();
+    m_html_source = nullptr;
+    m_html_toggle->Disable();
+    show_body();
 }
 
 wxString PreviewPanel::message_text() const {

@@ -5,6 +5,7 @@
 
 #include <wx/panel.h>
 
+#include "core/mime/html_sanitizer.h"
 #include "core/mime/message_view.h"
 
 class wxStaticText;
@@ -12,6 +13,7 @@ class wxTextCtrl;
 class wxListBox;
 class wxButton;
 class wxFlexGridSizer;
+class wxToggleButton;
 
 namespace cairn::desktop {
 
@@ -20,7 +22,10 @@ class PreviewPanel : public wxPanel {
 public:
     explicit PreviewPanel(wxWindow* parent);
 
-    void show_message(const mime::MessageView& view);
+    /// Makes the message's HTML safe to show, with remote images or without.
+    using HtmlSource = std::function<mime::SanitizedHtml(bool allow_remote_images)>;
+    /// HTML is empty when the message has none (then only the text can be shown).
+    void show_message(const mime::MessageView& view, HtmlSource html);
     /// Empty pane with a word why (no selection, the message could not be read).
     void show_note(const wxString& note);
     /// The headers and text as shown, for "Copy message text".
@@ -32,11 +37,19 @@ public:
 
 private:
     void set_header(int row, const std::string& value);
+    /// Shows the text or the HTML, as the toggle says, and the remote images bar when needed.
+    void show_body();
     std::optional<std::size_t> chosen_attachment() const;
 
     wxFlexGridSizer* m_header_grid;
     std::vector<std::pair<wxStaticText*, wxStaticText*>> m_headers;  ///< label, value per row
     wxTextCtrl* m_body;
+    class HtmlView* m_html;
+    wxToggleButton* m_html_toggle;
+    wxPanel* m_remote_bar;
+    wxStaticText* m_remote_text;
+    HtmlSource m_html_source;
+    bool m_allow_remote_images = false;
     wxPanel* m_attachment_bar;
     wxListBox* m_attachments;
     std::vector<std::size_t> m_attachment_indexes;  ///< list position -> MessageView index
