@@ -122,9 +122,9 @@ bool TestScript::run(const std::vector<std::string>& words) {
     MainFrame* frame = m_app.main_frame();
     if (m_waited_seconds == 0)
         std::fprintf(stderr, "test script: %s\n", m_lines[m_next].c_str());
-    if (command == "wizard-next" || command == "wizard-finish") {
+    if (command == "wizard-next" || command == "wizard-finish" || command == "wizard-cancel") {
         wxWindow* wizard = find_named("setup-wizard");
-        wxWindow* next = wizard ? wizard->FindWindow(wxID_FORWARD) : nullptr;
+        wxWindow* next = wizard ? wizard->FindWindow(command == "wizard-cancel" ? wxID_CANCEL : wxID_FORWARD) : nullptr;
         if (!next) {
             fail("no wizard is open");
             return true;
@@ -215,6 +215,12 @@ bool TestScript::run(const std::vector<std::string>& words) {
         const unsigned wanted = static_cast<unsigned>(std::atoi(words[1].c_str()));
         if (frame->row_count() < wanted)
             fail("the list has " + std::to_string(frame->row_count()) + " rows");
+        return true;
+    }
+    if (command == "expect-menu" && words.size() >= 3 && frame) {
+        const wxString label = frame->GetMenuBar()->GetMenuLabelText(static_cast<size_t>(std::atoi(words[1].c_str())));
+        if (label != to_wx(rest_of(words, 2)))
+            fail("the menu is labelled " + to_utf8(label));
         return true;
     }
     if (command == "expect-text" && words.size() >= 3) {

@@ -15,7 +15,7 @@ class App;
 /// `cairn-desktop --test-script FILE`: runs one command a line, the way a person would use the
 /// window: it sets the real controls' values and fires the same events a click or key fires, so
 /// the code under test is the code users run. Commands:
-///   wizard-next | wizard-finish            press the wizard's Next / Finish
+///   wizard-next | wizard-finish | wizard-cancel   press the wizard's Next / Finish / Cancel
 ///   set-field NAME VALUE...                 type into (or tick, for 1/0) the control named NAME
 ///   click NAME                              press the button named NAME
 ///   add-source PATH                         add PATH to the wizard's list, ticked (instead of a file dialog)
@@ -25,6 +25,7 @@ class App;
 ///   select-row N                            select result row N and show it
 ///   expect-rows-at-least N                  fail unless the list has at least N rows
 ///   expect-text NAME TEXT...                fail unless the control NAME shows TEXT
+///   expect-menu INDEX LABEL                 fail unless the main menu INDEX is labelled LABEL
 ///   export-selected eml|mbox|zip OUT        export the selection to OUT
 ///   screenshot NAME                         save the front window as ARTIFACTS/NAME.png
 ///   sleep MILLISECONDS | quit

@@ -18,7 +18,7 @@ namespace {
 
 constexpr const char* passphrase = "Correct-horse-9 battery";
 
-int run_app(const testing::TempDir& profile, const std::filesystem::path& script) {
+int run_app(const testing::TempDir& profile, const std::filesystem::path& script, const std::string& environment = {}) {
     const auto artifacts = std::filesystem::path(CAIRN_ARTIFACTS_DIR) / "desktop";
     std::filesystem::create_directories(artifacts);
     // A fresh profile: nothing of the person running the tests is read or written.
@@ -27,6 +27,7 @@ int run_app(const testing::TempDir& profile, const std::filesystem::path& script
                                 "' XDG_DATA_HOME='" + (profile.path() / "data").string() +
                                 "' XDG_RUNTIME_DIR='" + (profile.path() / "runtime").string() +
                                 "' CAIRN_KEY_CACHE=0 CAIRN_TEST_ARTIFACTS='" + artifacts.string() + "' " +
+                                environment + " " +
                                 CAIRN_XVFB_RUN + " -a -s '-screen 0 1280x900x24' " + CAIRN_DESKTOP_BINARY +
                                 " --test-script '" + script.string() + "'";
     std::filesystem::create_directories(profile.path() / "runtime");
@@ -67,16 +68,22 @@ TEST_CASE("desktop: first start, wizard, archive a maildir, search, export, comp
                                     "select-row 0\n"
                                     "expect-text preview-subject dired\n"
                                     "screenshot 06-search-dired\n"
+                                    "search subject:exception\n"
+                                    "wait-idle\n"
+                                    "expect-rows-at-least 1\n"
+                                    "select-row 0\n"
+                                    "sleep 1500\n"
+                                    "screenshot 07-html-preview\n"
                                     "search from:(\n"
                                     "wait-idle\n"
                                     "expect-rows-at-least 1\n"
                                     "expect-text search-problem Cannot read\n"
-                                    "screenshot 07-search-syntax-error\n"
+                                    "screenshot 08-search-syntax-error\n"
                                     "search dired\n"
                                     "wait-idle\n"
                                     "select-row 0\n"
                                     "export-selected eml " + export_directory.string() + "\n"
-                                    "screenshot 08-exported\n"
+                                    "screenshot 09-exported\n"
                                     "quit\n");
     REQUIRE(run_app(profile, script) == 0);
 
@@ -96,4 +103,17 @@ TEST_CASE("desktop: first start, wizard, archive a maildir, search, export, comp
     const std::string bytes = testing::read_file(exported.front());
     CHECK(bytes == *original);
     CHECK(bytes.find("dired") != std::string::npos);
+}
+
+TEST_CASE("desktop: German menus and wizard with LANGUAGE=de") {
+    testing::TempDir profile;
+    const auto script = profile.path() / "script.txt";
+    testing::write_file(script, "expect-menu 0 Datei\n"
+                                "expect-menu 1 Bearbeiten\n"
+                                "screenshot de-01-wizard\n"
+                                "wizard-cancel\n"
+                                "wait-idle\n"
+                                "screenshot de-02-main-window\n"
+                                "quit\n");
+    CHECK(run_app(profile, script, "LANGUAGE=de LANG=de_DE.UTF-8") == 0);
 }
