@@ -511,16 +511,24 @@ void MainFrame::on_about(wxCommandEvent&) {
     wxAboutBox(info, this);
 }
 
-void MainFrame::save_attachment(std::size_t index) {
+std::optional<std::string> MainFrame::attachment_bytes(std::size_t index, const wxString& action) {
     const auto id = current_message_id();
     if (!id || !m_archive)
-        return;
+        return std::nullopt;
     auto data = read_attachment(*m_archive, *id, index);
     if (!data) {
-        show_error(_("Save attachment"), describe_error(data.error()));
-        return;
+        show_error(action, describe_error(data.error()));
+        return std::nullopt;
     }
-    wxFileDialog dialog(this, _("Save attachment"), {}, {}, _("All files|*"), wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
+    return std::move(*data);
+}
+
+void MainFrame::save_attachment(std::size_t index) {
+    const auto data = attachment_bytes(index, _("Save attachment"));
+    if (!data)
+        return;
+    wxFileDialog dialog(this, _("Save attachment"), {}, m_preview->attachment_name(index), _("All files|*"),
+                        wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
     if (dialog.ShowModal() != wxID_OK)
         return;
     std::ofstream out(wx_to_path(dialog.GetPath()), std::ios::binary | std::ios::trunc);
@@ -532,31 +540,18 @@ void MainFrame::save_attachment(std::size_t index) {
 }
 
 void MainFrame::open_attachment(std::size_t index) {
-    const auto id = current_message_id();
-    if (!id || !m_archive)
+    const auto data = attachment_bytes(index, _("Open attachment"));
+    if (!data)
         return;
-    auto data = read_attachment(*m_archive, *id, index);
-    if (!data) {
-        show_error(_("Open attachment"), describe_error(data.error()));
+    const wxString name = m_preview->attachment_name(index);
+    auto path = write_temporary_file(to_utf8(name), *data);
+    if (!path) {
+        show_error(_("Open attachment"), describe_error(path.error()));
         return;
     }
-    std::error_code error;
-    const auto directory = std::filesystem::temp_directory_path(error) / "cairn-desktop" / std::to_string(*id);
-    std::filesystem::create_directories(directory, error);
-    auto view = read_preview(*m_archive, *id);
-    std::string name = "attachment";
-    if (view)
-        for (const auto& attachment : view->attachments)
-            if (attachment.index == index && !attachment.filename.empty())
-                name = attachment.filename;
-    const auto path = directory / std::filesystem::path(name).filename();
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(data->data(), static_cast<std::streamsize>(data->size()));
-    out.close();
-    if (!wxLaunchDefaultApplication(path_to_wx(path)))
-        show_error(_("Open attachment"),
-                   wxString::Format(_("No program is set up to open %s. It was saved as %s."), to_wx(name),
-                                    path_to_wx(path)));
+    if (!wxLaunchDefaultApplication(path_to_wx(*path)))
+        show_error(_("Open attachment"), wxString::Format(_("No program is set up to open %s. It was saved as %s."),
+                                                          name, path_to_wx(*path)));
 }
 
 void MainFrame::show_error(const wxString& title, const wxString& message) {

@@ -78,6 +78,8 @@ private:
     void refresh_users();
     void show_selected_message();
     void import_finished(Result<ImportReport> result);
+    /// The attachment's bytes, or nullopt after telling the user (titled ACTION) why not.
+    std::optional<std::string> attachment_bytes(std::size_t index, const wxString& action);
     void save_attachment(std::size_t index);
     void open_attachment(std::size_t index);
     std::vector<std::int64_t> selected_message_ids() const;

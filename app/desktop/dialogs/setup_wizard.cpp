@@ -33,6 +33,13 @@ wxStaticText* wrapped_text(wxWindow* parent, const wxString& text) {
     return label;
 }
 
+/// A wizard page's vertical sizer, opened by the page's explanation.
+wxBoxSizer* page_sizer(wxWindow* page, const wxString& explanation) {
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    sizer->Add(wrapped_text(page, explanation), wxSizerFlags().Border(wxBOTTOM));
+    return sizer;
+}
+
 wxString strength_hint(PassphraseStrength strength) {
     switch (strength) {
     case PassphraseStrength::TooShort: return _("Too short: use at least 8 characters.");
@@ -46,10 +53,8 @@ wxString strength_hint(PassphraseStrength strength) {
 class LocationPage : public wxWizardPageSimple {
 public:
     LocationPage(wxWizard* wizard, const std::filesystem::path& default_directory) : wxWizardPageSimple(wizard) {
-        auto* sizer = new wxBoxSizer(wxVERTICAL);
-        sizer->Add(wrapped_text(this, _("Cairn keeps an encrypted copy of your mail in one folder on this computer. "
-                                        "Where should it live?")),
-                   wxSizerFlags().Border(wxBOTTOM));
+        auto* sizer = page_sizer(this, _("Cairn keeps an encrypted copy of your mail in one folder on this computer. "
+                                        "Where should it live?"));
         m_create = new wxRadioButton(this, wxID_ANY, _("Create a new archive"), wxDefaultPosition, wxDefaultSize,
                                      wxRB_GROUP);
         m_create->SetName("create-archive");
@@ -142,11 +147,9 @@ private:
 class RecoveryPage : public wxWizardPageSimple {
 public:
     explicit RecoveryPage(wxWizard* wizard) : wxWizardPageSimple(wizard) {
-        auto* sizer = new wxBoxSizer(wxVERTICAL);
-        sizer->Add(wrapped_text(this, _("This is your recovery key. It opens the archive if you forget the "
+        auto* sizer = page_sizer(this, _("This is your recovery key. It opens the archive if you forget the "
                                         "passphrase. It is shown only now: print it or save it somewhere safe, "
-                                        "away from this computer.")),
-                   wxSizerFlags().Border(wxBOTTOM));
+                                        "away from this computer."));
         m_key = new wxTextCtrl(this, wxID_ANY, {}, wxDefaultPosition, wxDefaultSize, wxTE_READONLY | wxTE_MULTILINE);
         m_key->SetName("recovery-key");
         m_key->SetFont(wxFont(wxFontInfo(11).Family(wxFONTFAMILY_TELETYPE)));
@@ -196,10 +199,8 @@ private:
 class SourcesPage : public wxWizardPageSimple {
 public:
     explicit SourcesPage(wxWizard* wizard) : wxWizardPageSimple(wizard) {
-        auto* sizer = new wxBoxSizer(wxVERTICAL);
-        sizer->Add(wrapped_text(this, _("What should Cairn keep? These are the mail programs' data found on this "
-                                        "computer. Untick what you do not want archived.")),
-                   wxSizerFlags().Border(wxBOTTOM));
+        auto* sizer = page_sizer(this, _("What should Cairn keep? These are the mail programs' data found on this "
+                                        "computer. Untick what you do not want archived."));
         m_list = new wxCheckListBox(this, wxID_ANY);
         m_list->SetName("sources");
         m_list->SetMinSize(FromDIP(wxSize(460, 160)));

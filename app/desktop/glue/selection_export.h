@@ -15,6 +15,10 @@ Result<ExportReport> export_selection(Archive& archive, const std::vector<std::i
                                       ExportFormat format, const std::filesystem::path& out,
                                       ProgressObserver* observer, const CancellationToken* cancel);
 
+/// Writes BYTES to FILE_NAME in this program's temporary folder (for handing a message or an
+/// attachment to another program); returns the path.
+Result<std::filesystem::path> write_temporary_file(const std::string& file_name, std::string_view bytes);
+
 /// Writes one message to a temporary .eml file (for "Open in mail client"); returns its path.
 Result<std::filesystem::path> write_temporary_eml(Archive& archive, std::int64_t message_id);
 

@@ -137,6 +137,7 @@ void PreviewPanel::show_message(const mime::MessageView& view, HtmlSource html) 
     m_body->ShowPosition(0);
     m_attachments->Clear();
     m_attachment_indexes.clear();
+    m_attachment_details = view.attachments;
     for (const auto& attachment : view.attachments) {
         if (attachment.inline_image)
             continue;
@@ -170,6 +171,13 @@ wxString PreviewPanel::message_text() const {
         if (value->IsShown())
             text += label->GetLabelText() + " " + value->GetLabelText() + "\n";
     return text + "\n" + m_body->GetValue();
+}
+
+wxString PreviewPanel::attachment_name(std::size_t index) const {
+    for (const auto& attachment : m_attachment_details)
+        if (attachment.index == index)
+            return to_wx(attachment.filename);
+    return "attachment";
 }
 
 std::optional<std::size_t> PreviewPanel::chosen_attachment() const {

@@ -30,6 +30,8 @@ public:
     void show_note(const wxString& note);
     /// The headers and text as shown, for "Copy message text".
     wxString message_text() const;
+    /// The file name of attachment INDEX (MessageView numbering), as the sender named it.
+    wxString attachment_name(std::size_t index) const;
 
     /// Called with MessageView::attachments' index when the user asks to save or open one.
     std::function<void(std::size_t attachment_index)> on_save_attachment;
@@ -53,6 +55,7 @@ private:
     wxPanel* m_attachment_bar;
     wxListBox* m_attachments;
     std::vector<std::size_t> m_attachment_indexes;  ///< list position -> MessageView index
+    std::vector<mime::ViewAttachment> m_attachment_details;
 };
 
 }  // namespace cairn::desktop
