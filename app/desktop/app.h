@@ -32,6 +32,8 @@ public:
     bool is_idle() const;
     /// A test script's verdict: the exit status becomes non-zero.
     void mark_failed() { m_failed = true; }
+    /// Seconds from the process start until the main window was first shown and idle (0: not yet).
+    double startup_seconds() const { return m_startup_seconds; }
 
 private:
     void start();
@@ -42,6 +44,7 @@ private:
     std::unique_ptr<TestScript> m_script;
     bool m_in_setup = false;
     bool m_failed = false;
+    double m_startup_seconds = 0;
 };
 
 }  // namespace cairn::desktop

@@ -241,6 +241,10 @@ bool TestScript::run(const std::vector<std::string>& words) {
         frame->export_selected(format, rest_of(words, 2));
         return true;
     }
+    if (command == "startup-time") {
+        std::fprintf(stderr, "startup time: %.3f s to the first window shown\n", m_app.startup_seconds());
+        return true;
+    }
     if (command == "screenshot" && words.size() >= 2) {
         // Give the window manager and GTK a moment to map and paint what the last command changed.
         if (m_waited_seconds < 0.4)

@@ -36,8 +36,9 @@ bool is_openable_link(const wxString& url) {
     return lower.StartsWith("http://") || lower.StartsWith("https://") || lower.StartsWith("mailto:");
 }
 
-HtmlView::HtmlView(wxWindow* parent) : wxPanel(parent) {
-    auto* sizer = new wxBoxSizer(wxVERTICAL);
+HtmlView::HtmlView(wxWindow* parent) : wxPanel(parent) { SetSizer(new wxBoxSizer(wxVERTICAL)); }
+
+void HtmlView::create_view() {
     const bool web_view_wanted = !std::getenv("CAIRN_DESKTOP_NO_WEBVIEW");
     if (web_view_wanted && wxWebView::IsBackendAvailable(wxWebViewBackendDefault)) {
         wxWebView* web = wxWebView::New(this, wxID_ANY, document_address);
@@ -56,17 +57,17 @@ HtmlView::HtmlView(wxWindow* parent) : wxPanel(parent) {
                 wxLaunchDefaultBrowser(event.GetURL());
         });
         m_view = web;
-        m_engine = "WebKit";
     } else {
         m_view = new SealedHtmlWindow(this);
-        m_engine = "wxHtmlWindow";
     }
     m_view->SetName("preview-html");
-    sizer->Add(m_view, wxSizerFlags(1).Expand());
-    SetSizer(sizer);
+    GetSizer()->Add(m_view, wxSizerFlags(1).Expand());
+    Layout();
 }
 
 void HtmlView::show_document(const std::string& utf8_html) {
+    if (!m_view)
+        create_view();
     if (auto* web = dynamic_cast<wxWebView*>(m_view))
         web->SetPage(to_wx(utf8_html), document_address);
     else if (auto* html = dynamic_cast<wxHtmlWindow*>(m_view))

@@ -14,12 +14,11 @@ class HtmlView : public wxPanel {
 public:
     explicit HtmlView(wxWindow* parent);
     void show_document(const std::string& utf8_html);
-    /// "WebKit" or "wxHtmlWindow": what renders (for the About box and test logs).
-    const char* engine() const { return m_engine; }
 
 private:
+    /// Made on first use: starting WebKit's processes costs more than the rest of the start-up.
+    void create_view();
     wxWindow* m_view = nullptr;
-    const char* m_engine = "";
 };
 
 /// Whether a link the user clicked in a message may be handed to the desktop (browser, mail program).
