@@ -459,7 +459,8 @@ void MainFrame::export_selected(ExportFormat format, const std::filesystem::path
     wxString failures;
     for (const auto& failure : report->failures)
         failures += wxString::Format("%s: %s\n", to_wx(failure.source_path), to_wx(failure.reason));
-    SetStatusText(wxString::Format(_("Exported %llu messages (%s) to %s."),
+    SetStatusText(wxString::Format(wxPLURAL("Exported %llu message (%s) to %s.", "Exported %llu messages (%s) to %s.",
+                                            report->messages),
                                    static_cast<unsigned long long>(report->messages), format_size(report->bytes),
                                    path_to_wx(out)));
     if (!failures.empty())

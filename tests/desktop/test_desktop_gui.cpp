@@ -18,8 +18,16 @@ namespace {
 
 constexpr const char* passphrase = "Correct-horse-9 battery";
 
+/// The virtual screen; CAIRN_TEST_SCREEN makes it larger for a run at 200% (GDK_SCALE=2).
+std::string screen_size() {
+    const char* wanted = std::getenv("CAIRN_TEST_SCREEN");
+    return wanted && *wanted ? wanted : "1280x900x24";
+}
+
 int run_app(const testing::TempDir& profile, const std::filesystem::path& script, const std::string& environment = {}) {
-    const auto artifacts = std::filesystem::path(CAIRN_ARTIFACTS_DIR) / "desktop";
+    // CAIRN_TEST_ARTIFACTS_NAME keeps the screenshots of a themed or scaled run apart.
+    const char* name = std::getenv("CAIRN_TEST_ARTIFACTS_NAME");
+    const auto artifacts = std::filesystem::path(CAIRN_ARTIFACTS_DIR) / (name && *name ? name : "desktop");
     std::filesystem::create_directories(artifacts);
     // A fresh profile: nothing of the person running the tests is read or written.
     const std::string command = "env -u CAIRN_ARCHIVE -u CAIRN_PASSPHRASE HOME='" + profile.path().string() +
@@ -28,7 +36,7 @@ int run_app(const testing::TempDir& profile, const std::filesystem::path& script
                                 "' XDG_RUNTIME_DIR='" + (profile.path() / "runtime").string() +
                                 "' CAIRN_KEY_CACHE=0 CAIRN_TEST_ARTIFACTS='" + artifacts.string() + "' " +
                                 environment + " " +
-                                CAIRN_XVFB_RUN + " -a -s '-screen 0 1280x900x24' " + CAIRN_DESKTOP_BINARY +
+                                CAIRN_XVFB_RUN + " -a -s '-screen 0 " + screen_size() + "' " + CAIRN_DESKTOP_BINARY +
                                 " --test-script '" + script.string() + "'";
     std::filesystem::create_directories(profile.path() / "runtime");
     std::filesystem::permissions(profile.path() / "runtime", std::filesystem::perms::owner_all);

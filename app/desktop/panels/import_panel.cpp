@@ -62,6 +62,7 @@ ImportPanel::ImportPanel(wxWindow* parent) : wxPanel(parent) {
 
 void ImportPanel::show_started() {
     m_started = std::chrono::steady_clock::now();
+    m_gauge->Show();
     m_gauge->Pulse();
     m_counts->SetLabel(_("Looking for mail..."));
     m_current->SetLabel({});
@@ -94,7 +95,8 @@ void ImportPanel::show_progress(const Progress& progress) {
 }
 
 void ImportPanel::show_finished(const Result<ImportReport>& result) {
-    m_gauge->SetValue(m_gauge->GetRange());
+    // The summary replaces the gauge: a bar that was pulsing (no total known) cannot look finished.
+    m_gauge->Hide();
     m_cancel->Hide();
     m_close->Show();
     m_current->SetLabel({});
