@@ -35,6 +35,9 @@ ImportPanel::ImportPanel(wxWindow* parent) : wxPanel(parent) {
     m_close = new wxButton(this, wxID_CLOSE, _("Close"));
     m_close->SetName("close-import");
     row->Add(m_gauge, wxSizerFlags(1).CenterVertical());
+    // Takes the gauge's place when the summary shows, keeping the Close button on the right.
+    row->AddStretchSpacer(1);
+    m_button_row = row;
     row->Add(m_cancel, wxSizerFlags().Border(wxLEFT, FromDIP(6)));
     row->Add(m_close, wxSizerFlags().Border(wxLEFT, FromDIP(6)));
     sizer->Add(row, wxSizerFlags().Expand());
@@ -63,6 +66,7 @@ ImportPanel::ImportPanel(wxWindow* parent) : wxPanel(parent) {
 void ImportPanel::show_started() {
     m_started = std::chrono::steady_clock::now();
     m_gauge->Show();
+    m_button_row->Show(static_cast<size_t>(1), false);
     m_gauge->Pulse();
     m_counts->SetLabel(_("Looking for mail..."));
     m_current->SetLabel({});
@@ -95,8 +99,9 @@ void ImportPanel::show_progress(const Progress& progress) {
 }
 
 void ImportPanel::show_finished(const Result<ImportReport>& result) {
-    // The summary replaces the gauge: a bar that was pulsing (no total known) cannot look finished.
+    // A pulsing bar (no total known) cannot be made to look finished: the summary replaces it.
     m_gauge->Hide();
+    m_button_row->Show(static_cast<size_t>(1), true);
     m_cancel->Hide();
     m_close->Show();
     m_current->SetLabel({});

@@ -12,6 +12,7 @@ class wxGauge;
 class wxStaticText;
 class wxTextCtrl;
 class wxButton;
+class wxBoxSizer;
 
 namespace cairn::desktop {
 
@@ -30,6 +31,7 @@ public:
 
 private:
     wxGauge* m_gauge;
+    wxBoxSizer* m_button_row;
     wxStaticText* m_counts;
     wxStaticText* m_current;
     wxTextCtrl* m_summary;
