@@ -117,7 +117,7 @@ int App::OnExit() {
     return wxApp::OnExit();
 }
 
-bool App::is_idle() const { return !m_in_setup && (!m_frame || m_frame->is_idle()); }
+bool App::is_idle() const { return m_started && !m_in_setup && (!m_frame || m_frame->is_idle()); }
 
 void App::start() {
     std::error_code error;
@@ -125,6 +125,7 @@ void App::start() {
         open_archive(m_archive_directory);
     else
         run_setup();
+    m_started = true;
 }
 
 void App::open_archive(const std::filesystem::path& directory) {

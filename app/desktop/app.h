@@ -43,6 +43,7 @@ private:
     wxString m_test_script;
     std::unique_ptr<TestScript> m_script;
     bool m_in_setup = false;
+    bool m_started = false;  ///< the archive was opened or the wizard has run
     bool m_failed = false;
     double m_startup_seconds = 0;
 };

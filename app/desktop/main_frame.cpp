@@ -18,6 +18,7 @@
 #include <wx/intl.h>
 #include <wx/menu.h>
 #include <wx/msgdlg.h>
+#include <wx/notifmsg.h>
 #include <wx/progdlg.h>
 #include <wx/sizer.h>
 #include <wx/splitter.h>
@@ -409,6 +410,16 @@ void MainFrame::start_archiving(const std::vector<std::filesystem::path>& paths)
 
 void MainFrame::import_finished(Result<ImportReport> result) {
     m_import.reset();
+    // A long run ends while the person does something else: tell them where they are.
+    constexpr double long_run_seconds = 30;
+    if (result && (result->seconds > long_run_seconds || !IsActive())) {
+        wxNotificationMessage notice(_("Cairn: archiving finished"),
+                                     wxString::Format(wxPLURAL("%llu new message archived.", "%llu new messages archived.",
+                                                               result->messages_stored),
+                                                      static_cast<unsigned long long>(result->messages_stored)),
+                                     this);
+        notice.Show();
+    }
     m_import_panel->show_finished(result);
     GetChildren().front()->Layout();
     refresh_users();

@@ -92,6 +92,11 @@ TEST_CASE("desktop: first start, wizard, archive a maildir, search, export, comp
                                     "select-row 0\n"
                                     "export-selected eml " + export_directory.string() + "\n"
                                     "screenshot 09-exported\n"
+                                    "menu archive-now\n"
+                                    "wait-idle 120\n"
+                                    "expect-text import-counts 0 new messages archived\n"
+                                    "expect-text import-counts had not changed since the last run\n"
+                                    "screenshot 10-archived-again\n"
                                     "quit\n");
     REQUIRE(run_app(profile, script) == 0);
 
@@ -111,6 +116,21 @@ TEST_CASE("desktop: first start, wizard, archive a maildir, search, export, comp
     const std::string bytes = testing::read_file(exported.front());
     CHECK(bytes == *original);
     CHECK(bytes.find("dired") != std::string::npos);
+
+    // The window layout and the chosen sources were remembered for the next start.
+    const std::string settings = testing::read_file(profile.path() / "config" / "cairn" / "desktop.conf");
+    CHECK(settings.find("ResultsSash=") != std::string::npos);
+    CHECK(settings.find(corpus->string()) != std::string::npos);
+
+    // The next start opens the archive (passphrase from the environment, as for the CLI) and
+    // shows the newest mail without the wizard.
+    const auto again = profile.path() / "again.txt";
+    testing::write_file(again, "wait-idle\n"
+                               "expect-rows-at-least 19\n"
+                               "expect-text preview-subject test with multi to and cc\n"
+                               "screenshot 11-second-start\n"
+                               "quit\n");
+    CHECK(run_app(profile, again, std::string("CAIRN_PASSPHRASE='") + passphrase + "'") == 0);
 }
 
 TEST_CASE("desktop: German menus and wizard with LANGUAGE=de") {

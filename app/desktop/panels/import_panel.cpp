@@ -119,6 +119,11 @@ void ImportPanel::show_finished(const Result<ImportReport>& result) {
                                                                            report.messages_unchanged),
                                            static_cast<unsigned long long>(report.failures.size()),
                                            format_duration(report.seconds));
+        if (report.files_skipped_unchanged)
+            headline += " " + wxString::Format(wxPLURAL("%llu file had not changed since the last run.",
+                                                        "%llu files had not changed since the last run.",
+                                                        report.files_skipped_unchanged),
+                                               static_cast<unsigned long long>(report.files_skipped_unchanged));
         m_counts->SetLabel(headline);
         if (report.fatal_error)
             details += wxString::Format(_("Archiving stopped: %s. Everything archived before is safe; run "
