@@ -222,6 +222,37 @@ void MainFrame::set_archive(const std::filesystem::path& directory, Archive arch
     SetTitle(wxString::Format(_("Cairn - %s"), path_to_wx(directory)));
     refresh_users();
     run_search();
+    repair_index_if_needed();
+}
+
+void MainFrame::repair_index_if_needed() {
+    if (!m_archive || m_import || m_index_repair || m_users.empty())
+        return;
+    auto health = m_archive->index_health(m_user);
+    if (!health || health->condition == IndexCondition::Current)
+        return;
+    auto writer = open_archive_asking(this, m_directory, Access::ReadWrite, m_passphrase);
+    if (!writer) {
+        SetStatusText(wxString::Format(_("Search results may be incomplete: %s"), to_wx(health->description)));
+        return;
+    }
+    SetStatusText(wxString::Format(_("Repairing the search index (%s)..."), to_wx(health->description)));
+    m_index_repair = std::make_unique<BackgroundJob<std::uint64_t>>(
+        std::move(*writer),
+        [user = m_user](Archive& archive, ProgressObserver& observer, const CancellationToken& cancel) {
+            return archive.repair_index(user, &observer, &cancel);
+        },
+        [this](const Progress& progress) {
+            SetStatusText(wxString::Format(_("Repairing the search index: %llu messages indexed..."),
+                                           static_cast<unsigned long long>(progress.done)));
+        },
+        [this](Result<std::uint64_t> result) {
+            m_index_repair.reset();
+            if (!result)
+                SetStatusText(wxString::Format(_("The search index could not be repaired: %s"),
+                                               describe_error(result.error())));
+            run_search();
+        });
 }
 
 void MainFrame::refresh_users() {
@@ -249,6 +280,7 @@ void MainFrame::on_search_timer(wxTimerEvent&) { run_search(); }
 void MainFrame::on_user_chosen(wxCommandEvent&) {
     m_user = to_utf8(m_user_choice->GetStringSelection());
     run_search();
+    repair_index_if_needed();
 }
 
 void MainFrame::run_search() {
@@ -305,7 +337,7 @@ void MainFrame::select_row(unsigned row) {
 
 unsigned MainFrame::row_count() const { return m_model->GetCount(); }
 
-bool MainFrame::is_idle() const { return !m_search_timer.IsRunning() && !m_import; }
+bool MainFrame::is_idle() const { return !m_search_timer.IsRunning() && !m_import && !m_index_repair; }
 
 void MainFrame::on_selection_changed(wxDataViewEvent&) { show_selected_message(); }
 
@@ -383,6 +415,8 @@ void MainFrame::on_archive_now(wxCommandEvent&) {
 void MainFrame::start_archiving(const std::vector<std::filesystem::path>& paths) {
     if (m_import || m_directory.empty() || paths.empty())
         return;
+    // One writer at a time: the import catches the index up itself.
+    m_index_repair.reset();
     // The writer opens here, on the UI thread, where it can still ask for the passphrase.
     auto writer = open_archive_asking(this, m_directory, Access::ReadWrite, m_passphrase);
     if (!writer) {
@@ -424,6 +458,7 @@ void MainFrame::import_finished(Result<ImportReport> result) {
     GetChildren().front()->Layout();
     refresh_users();
     run_search();
+    repair_index_if_needed();
 }
 
 void MainFrame::on_export(wxCommandEvent&) {
@@ -581,6 +616,7 @@ void MainFrame::on_close(wxCloseEvent& event) {
     }
     save_layout();
     m_import.reset();
+    m_index_repair.reset();
     Destroy();
 }
 

@@ -78,6 +78,9 @@ private:
     void refresh_users();
     void show_selected_message();
     void import_finished(Result<ImportReport> result);
+    /// Rebuilds or catches up the user's search index in the background when core says it is
+    /// not current (missing, another version's, damaged, behind an interrupted import).
+    void repair_index_if_needed();
     /// The attachment's bytes, or nullopt after telling the user (titled ACTION) why not.
     std::optional<std::string> attachment_bytes(std::size_t index, const wxString& action);
     void save_attachment(std::size_t index);
@@ -102,6 +105,7 @@ private:
     std::vector<std::string> m_users;
     std::string m_user;
     std::unique_ptr<BackgroundJob<ImportReport>> m_import;
+    std::unique_ptr<BackgroundJob<std::uint64_t>> m_index_repair;
 };
 
 }  // namespace cairn::desktop

@@ -123,12 +123,19 @@ TEST_CASE("desktop: first start, wizard, archive a maildir, search, export, comp
     CHECK(settings.find(corpus->string()) != std::string::npos);
 
     // The next start opens the archive (passphrase from the environment, as for the CLI) and
-    // shows the newest mail without the wizard.
+    // shows the newest mail without the wizard; a lost search index is rebuilt on the way.
+    std::size_t removed_indexes = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(archive_directory / "index"))
+        removed_indexes += std::filesystem::remove(entry.path()) ? 1 : 0;
+    CHECK(removed_indexes > 0);
     const auto again = profile.path() / "again.txt";
-    testing::write_file(again, "wait-idle\n"
+    testing::write_file(again, "wait-idle 60\n"
                                "expect-rows-at-least 19\n"
                                "expect-text preview-subject test with multi to and cc\n"
                                "screenshot 11-second-start\n"
+                               "search dired\n"
+                               "wait-idle\n"
+                               "expect-rows-at-least 3\n"
                                "quit\n");
     CHECK(run_app(profile, again, std::string("CAIRN_PASSPHRASE='") + passphrase + "'") == 0);
 }
