@@ -183,6 +183,14 @@ void MainFrame::build_layout() {
     panel->SetSizer(sizer);
 
     m_search->Bind(wxEVT_TEXT, &MainFrame::on_search_text, this);
+    // Down from the search box goes to the results, as in mail programs' search fields.
+    m_search->Bind(wxEVT_KEY_DOWN, [this](wxKeyEvent& event) {
+        if (event.GetKeyCode() == WXK_DOWN && m_model->GetCount() > 0) {
+            m_results->SetFocus();
+            return;
+        }
+        event.Skip();
+    });
     m_search->Bind(wxEVT_SEARCHCTRL_SEARCH_BTN, [this](wxCommandEvent&) { run_search(); });
     m_search->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) { run_search(); });
     m_user_choice->Bind(wxEVT_CHOICE, &MainFrame::on_user_chosen, this);
