@@ -169,6 +169,13 @@ bool TestScript::run(const std::vector<std::string>& words) {
             fail("the wizard's source list is not shown");
         return true;
     }
+    if (command == "expect-sources-at-least" && words.size() >= 2) {
+        auto* list = dynamic_cast<wxCheckListBox*>(find_named("sources"));
+        const unsigned wanted = static_cast<unsigned>(std::atoi(words[1].c_str()));
+        if (!list || list->GetCount() < wanted)
+            fail("the wizard lists " + std::to_string(list ? list->GetCount() : 0) + " sources");
+        return true;
+    }
     if (command == "menu" && words.size() >= 2 && frame) {
         const std::string& which = words[1];
         const int id = which == "archive-now" ? int(ArchiveNowCommand)

@@ -19,6 +19,7 @@ class App;
 ///   set-field NAME VALUE...                 type into (or tick, for 1/0) the control named NAME
 ///   click NAME                              press the button named NAME
 ///   add-source PATH                         add PATH to the wizard's list, ticked (instead of a file dialog)
+///   expect-sources-at-least N               fail unless the wizard lists at least N sources
 ///   menu archive-now|export|copy|find       choose a menu command
 ///   search WORDS...                         type into the search box (debounced as typing is)
 ///   wait-idle [SECONDS]                     wait until no search, import or wizard is pending

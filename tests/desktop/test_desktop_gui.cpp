@@ -11,6 +11,7 @@
 
 #include "core/archive/archive.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/thunderbird_profile.h"
 
 using namespace cairn;
 
@@ -151,4 +152,30 @@ TEST_CASE("desktop: German menus and wizard with LANGUAGE=de") {
                                 "screenshot de-02-main-window\n"
                                 "quit\n");
     CHECK(run_app(profile, script, "LANGUAGE=de LANG=de_DE.UTF-8") == 0);
+}
+
+TEST_CASE("desktop: the wizard finds the Thunderbird profiles and archives the ticked ones") {
+    testing::TempDir profile;
+    const auto thunderbird = testing::build_thunderbird_profile(profile.path());
+    if (!thunderbird)
+        return;
+    std::size_t expected = 0;
+    for (const auto& [folder, count] : thunderbird->expected_counts())
+        expected += count;
+    const auto script = profile.path() / "script.txt";
+    testing::write_file(script, std::string() +
+                                    "wizard-next\n"
+                                    "set-field passphrase " + passphrase + "\n"
+                                    "set-field passphrase-confirmation " + passphrase + "\n"
+                                    "wizard-next\n"
+                                    "set-field kept-recovery-key 1\n"
+                                    "wizard-next\n"
+                                    "expect-sources-at-least 2\n"
+                                    "screenshot thunderbird-01-sources\n"
+                                    "wizard-finish\n"
+                                    "wait-idle 120\n"
+                                    "expect-rows-at-least " + std::to_string(expected) + "\n"
+                                    "screenshot thunderbird-02-archived\n"
+                                    "quit\n");
+    CHECK(run_app(profile, script) == 0);
 }
