@@ -45,6 +45,16 @@ int run_app(const testing::TempDir& profile, const std::filesystem::path& script
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/// The wizard's pages up to "What should Cairn keep?": a new archive in the default place, the
+/// passphrase, the recovery key kept; a screenshot of each page, named PREFIX + the page.
+std::string wizard_to_sources(const std::string& prefix) {
+    const auto screenshot = [&](const char* name) { return "screenshot " + prefix + name + "\n"; };
+    return screenshot("01-wizard-location") + "wizard-next\n" + "set-field passphrase " + passphrase + "\n" +
+           "set-field passphrase-confirmation " + passphrase + "\n" + screenshot("02-wizard-passphrase") +
+           "wizard-next\n" + "expect-text recovery-key -\n" + "set-field kept-recovery-key 1\n" +
+           screenshot("03-wizard-recovery-key") + "wizard-next\n";
+}
+
 }  // namespace
 
 TEST_CASE("desktop: first start, wizard, archive a maildir, search, export, compare bytes") {
@@ -54,17 +64,7 @@ TEST_CASE("desktop: first start, wizard, archive a maildir, search, export, comp
     testing::TempDir profile;
     const auto export_directory = profile.path() / "exported";
     const auto script = profile.path() / "script.txt";
-    testing::write_file(script, std::string() +
-                                    "screenshot 01-wizard-location\n"
-                                    "wizard-next\n"
-                                    "set-field passphrase " + passphrase + "\n"
-                                    "set-field passphrase-confirmation " + passphrase + "\n"
-                                    "screenshot 02-wizard-passphrase\n"
-                                    "wizard-next\n"
-                                    "expect-text recovery-key -\n"
-                                    "set-field kept-recovery-key 1\n"
-                                    "screenshot 03-wizard-recovery-key\n"
-                                    "wizard-next\n"
+    testing::write_file(script, wizard_to_sources("") +
                                     "add-source " + corpus->string() + "\n"
                                     "screenshot 04-wizard-sources\n"
                                     "wizard-finish\n"
@@ -163,19 +163,13 @@ TEST_CASE("desktop: the wizard finds the Thunderbird profiles and archives the t
     for (const auto& [folder, count] : thunderbird->expected_counts())
         expected += count;
     const auto script = profile.path() / "script.txt";
-    testing::write_file(script, std::string() +
-                                    "wizard-next\n"
-                                    "set-field passphrase " + passphrase + "\n"
-                                    "set-field passphrase-confirmation " + passphrase + "\n"
-                                    "wizard-next\n"
-                                    "set-field kept-recovery-key 1\n"
-                                    "wizard-next\n"
+    testing::write_file(script, wizard_to_sources("thunderbird-") +
                                     "expect-sources-at-least 2\n"
-                                    "screenshot thunderbird-01-sources\n"
+                                    "screenshot thunderbird-04-sources\n"
                                     "wizard-finish\n"
                                     "wait-idle 120\n"
                                     "expect-rows-at-least " + std::to_string(expected) + "\n"
-                                    "screenshot thunderbird-02-archived\n"
+                                    "screenshot thunderbird-05-archived\n"
                                     "quit\n");
     CHECK(run_app(profile, script) == 0);
 }
