@@ -92,6 +92,8 @@ TEST_CASE("desktop: first start, wizard, archive a maildir, search, export, comp
                                     "wait-idle\n"
                                     "select-row 0\n"
                                     "export-selected eml " + export_directory.string() + "\n"
+                                    "export-selected mbox " + (profile.path() / "as-mbox").string() + "\n"
+                                    "export-selected zip " + (profile.path() / "as.zip").string() + "\n"
                                     "screenshot 09-exported\n"
                                     "menu archive-now\n"
                                     "wait-idle 120\n"
@@ -117,6 +119,14 @@ TEST_CASE("desktop: first start, wizard, archive a maildir, search, export, comp
     const std::string bytes = testing::read_file(exported.front());
     CHECK(bytes == *original);
     CHECK(bytes.find("dired") != std::string::npos);
+    // The same message as an mbox entry (mboxrd: a From_ line before the exact bytes) and in a zip.
+    std::string mbox;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(profile.path() / "as-mbox"))
+        if (entry.is_regular_file())
+            mbox += testing::read_file(entry.path());
+    CHECK(mbox.starts_with("From "));
+    CHECK(mbox.find(original->substr(0, 200)) != std::string::npos);
+    CHECK(testing::read_file(profile.path() / "as.zip").starts_with("PK"));
 
     // The window layout and the chosen sources were remembered for the next start.
     const std::string settings = testing::read_file(profile.path() / "config" / "cairn" / "desktop.conf");
