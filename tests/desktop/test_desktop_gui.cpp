@@ -183,3 +183,23 @@ TEST_CASE("desktop: the wizard finds the Thunderbird profiles and archives the t
                                     "quit\n");
     CHECK(run_app(profile, script) == 0);
 }
+
+TEST_CASE("desktop: HTML with remote images shows the blocked-images bar, not the images") {
+    const auto message = testing::corpus_path("tika-mail/testRFC822-mixed-with-pdf-inline");
+    if (!message)
+        return;
+    testing::TempDir profile;
+    const auto script = profile.path() / "script.txt";
+    // "Show" is not pressed: the test must not reach out to the network.
+    testing::write_file(script, wizard_to_sources("remote-") + "add-source " + message->string() + "\n" +
+                                    "wizard-finish\n"
+                                    "wait-idle 120\n"
+                                    "search subject:RealtimeBoard\n"
+                                    "wait-idle\n"
+                                    "select-row 0\n"
+                                    "expect-text remote-images Remote images blocked\n"
+                                    "sleep 2000\n"
+                                    "screenshot remote-04-html-remote-images-blocked\n"
+                                    "quit\n");
+    CHECK(run_app(profile, script) == 0);
+}

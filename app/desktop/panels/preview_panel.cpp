@@ -47,6 +47,7 @@ PreviewPanel::PreviewPanel(wxWindow* parent) : wxPanel(parent) {
     m_remote_bar->SetBackgroundColour(wxColour(255, 244, 206));
     auto* remote = new wxBoxSizer(wxHORIZONTAL);
     m_remote_text = new wxStaticText(m_remote_bar, wxID_ANY, {});
+    m_remote_text->SetName("remote-images");
     m_remote_text->SetForegroundColour(*wxBLACK);
     auto* show_remote = new wxButton(m_remote_bar, wxID_ANY, _("Show"));
     show_remote->SetName("show-remote-images");
