@@ -297,8 +297,9 @@ void MainFrame::run_search() {
         return;
     if (m_users.empty()) {
         m_model->set_hits({});
-        m_preview->show_note(_("The archive holds no mail yet. Use File > Archive mail now (Ctrl+R) to keep "
-                               "your mail in it."));
+        m_preview->show_note(m_import ? _("Your mail is being archived; it shows here when archiving has finished.")
+                                      : _("The archive holds no mail yet. Use File > Archive mail now (Ctrl+R) to "
+                                          "keep your mail in it."));
         SetStatusText(_("No messages."));
         return;
     }

@@ -203,3 +203,23 @@ TEST_CASE("desktop: HTML with remote images shows the blocked-images bar, not th
                                     "quit\n");
     CHECK(run_app(profile, script) == 0);
 }
+
+TEST_CASE("desktop: a large import shows its progress and stops on Cancel, keeping what it archived") {
+    const auto corpus = testing::corpus_path("linux-mips/linux-mips.maildir.tar.zst");
+    if (!corpus)
+        return;
+    testing::TempDir profile;
+    const auto script = profile.path() / "script.txt";
+    testing::write_file(script, wizard_to_sources("cancel-") + "add-source " + corpus->string() + "\n" +
+                                    "wizard-finish\n"
+                                    "sleep 2500\n"
+                                    "expect-text import-counts per second\n"
+                                    "screenshot cancel-04-importing\n"
+                                    "click cancel-import\n"
+                                    "wait-idle 120\n"
+                                    "expect-text import-counts Archiving was cancelled\n"
+                                    "expect-rows-at-least 1\n"
+                                    "screenshot cancel-05-cancelled\n"
+                                    "quit\n");
+    CHECK(run_app(profile, script) == 0);
+}
