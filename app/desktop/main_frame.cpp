@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 
 #include <wx/aboutdlg.h>
@@ -44,7 +45,7 @@ namespace {
 /// enough not to search for every letter of a word typed quickly.
 constexpr int search_delay_milliseconds = 150;
 /// Rows fetched per search; more is rarely read and costs time on every keystroke.
-constexpr std::uint64_t result_limit = 1000;
+constexpr std::uint64_t result_limit = 200;
 
 std::string operating_system_user() {
     if (passwd* entry = ::getpwuid(::geteuid()); entry && entry->pw_name)
@@ -303,6 +304,7 @@ void MainFrame::run_search() {
         SetStatusText(_("No messages."));
         return;
     }
+    const auto started = std::chrono::steady_clock::now();
     search::SearchRequest request;
     request.query = to_utf8(m_search->GetValue());
     request.sort = search::SortOrder::Date;
@@ -332,6 +334,8 @@ void MainFrame::run_search() {
         m_preview->show_note(_("No message matches."));
     else
         select_row(0);
+    m_last_search_milliseconds =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 }
 
 void MainFrame::select_row(unsigned row) {

@@ -51,6 +51,8 @@ public:
     void select_row(unsigned row);
     unsigned row_count() const;
     wxSearchCtrl* search_box() const { return m_search; }
+    /// How long the last search took, from the query to the rows shown (milliseconds).
+    double last_search_milliseconds() const { return m_last_search_milliseconds; }
 
 private:
     void build_menus();
@@ -98,6 +100,7 @@ private:
     PreviewPanel* m_preview = nullptr;
     ImportPanel* m_import_panel = nullptr;
     wxTimer m_search_timer;
+    double m_last_search_milliseconds = 0;
 
     std::filesystem::path m_directory;
     std::optional<Archive> m_archive;  ///< read-only: the import writes through its own

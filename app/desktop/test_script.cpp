@@ -248,6 +248,12 @@ bool TestScript::run(const std::vector<std::string>& words) {
         frame->export_selected(format, rest_of(words, 2));
         return true;
     }
+    if (command == "search-time" && frame) {
+        std::fprintf(stderr, "search time: %.1f ms for \"%s\" (%u rows, the first shown)\n",
+                     frame->last_search_milliseconds(), to_utf8(frame->search_box()->GetValue()).c_str(),
+                     frame->row_count());
+        return true;
+    }
     if (command == "startup-time") {
         std::fprintf(stderr, "startup time: %.3f s to the first window shown\n", m_app.startup_seconds());
         return true;

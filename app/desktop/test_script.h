@@ -29,6 +29,7 @@ class App;
 ///   expect-menu INDEX LABEL                 fail unless the main menu INDEX is labelled LABEL
 ///   export-selected eml|mbox|zip OUT        export the selection to OUT
 ///   screenshot NAME                         save the front window as ARTIFACTS/NAME.png
+///   search-time                             print how long the last search took, with its rows
 ///   startup-time                            print the seconds from process start to the first window
 ///   sleep MILLISECONDS | quit
 /// Screenshots go to $CAIRN_TEST_ARTIFACTS (default: the working directory). A failed command
