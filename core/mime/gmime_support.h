@@ -39,8 +39,8 @@ private:
     Object* m_object;
 };
 
-/// A message parsed by GMime from bytes that must outlive it (the stream does not copy them).
-/// An mbox "From " envelope line in front is skipped: GMime would end the header block there.
+/// A message parsed by GMime. bytes() views the caller's bytes, which must outlive it. An mbox
+/// "From " envelope line in front is skipped: GMime would end the header block there.
 class ParsedMessage {
 public:
     explicit ParsedMessage(std::string_view message);

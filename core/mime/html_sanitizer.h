@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 /// The whitelist HTML sanitiser every viewer uses (desktop preview, web view; DESIGN.md §6):
 /// mail HTML in, a document that cannot run script, load anything from the network (unless the
@@ -15,8 +16,13 @@ struct SanitizeOptions {
     /// Load remote images (http/https img src). Off by default: remote images track readers.
     bool allow_remote_images = false;
     /// Maps a cid: reference (the content id without "cid:") to the URL to use instead (a
-    /// data: URL, or the viewer's own scheme); an empty result drops the image.
+    /// data: URL, or the viewer's own scheme named in image_schemes); an empty result, or one of
+    /// another kind, drops the image.
     std::function<std::string(std::string_view content_id)> resolve_content_id;
+    /// The viewer's own URL schemes ("cairn-part:", lower case, with the colon) that
+    /// resolve_content_id may return; they are added to the Content-Security-Policy's img-src.
+    /// data: (images only) and cid: need no mention.
+    std::vector<std::string> image_schemes;
     /// Larger input is cut at this many bytes (at a character boundary) before parsing.
     std::size_t max_input_bytes = 8u << 20;
     /// Elements nested deeper are flattened into their parent (their text is kept).

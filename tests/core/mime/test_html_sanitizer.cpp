@@ -15,17 +15,27 @@ using cairn::testing::html_safety_problem;
 
 namespace {
 
-const std::string Prefix =
-    "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" "
-    "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data: cid:; base-uri 'none'; "
-    "form-action 'none'\"></head><body>";
+/// The start of a sanitised document up to its body, with `image_sources` in img-src.
+std::string prefix_with_policy(const std::string& image_sources) {
+    return "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" "
+           "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src " +
+           image_sources + "; base-uri 'none'; form-action 'none'\"></head><body>";
+}
+
+const std::string Prefix = prefix_with_policy("data: cid:");
 const std::string Suffix = "</body></html>";
 
-/// The body of a sanitised document that has no style sheet.
-std::string body_of(const std::string& document) {
-    REQUIRE(document.starts_with(Prefix));
+/// The body of a sanitised document whose img-src policy is `image_sources` and that has no
+/// style sheet.
+std::string body_of_with_policy(const std::string& document, const std::string& image_sources) {
+    const std::string prefix = prefix_with_policy(image_sources);
+    REQUIRE(document.starts_with(prefix));
     REQUIRE(document.ends_with(Suffix));
-    return document.substr(Prefix.size(), document.size() - Prefix.size() - Suffix.size());
+    return document.substr(prefix.size(), document.size() - prefix.size() - Suffix.size());
+}
+
+std::string body_of(const std::string& document) {
+    return body_of_with_policy(document, "data: cid:");
 }
 
 std::string sanitized_body(const std::string& html) {
@@ -186,6 +196,19 @@ TEST_CASE("cid images are resolved through the viewer") {
     CHECK(result.blocked_remote_resources == 0);
     // Without a resolver there is nothing to show.
     CHECK(sanitized_body("<img src=\"cid:logo@example\">") == "");
+}
+
+TEST_CASE("the viewer's own image scheme is allowed by the policy, and resolutions of another kind are not") {
+    SanitizeOptions options;
+    options.image_schemes = {"cairn-part:", "javascript:", "x; script-src *:"};
+    options.resolve_content_id = [](std::string_view content_id) -> std::string {
+        if (content_id == "good")
+            return "cairn-part:7/2";
+        return "javascript:alert(1)";
+    };
+    const auto result = sanitize_html("<img src=\"cid:good\"><img src=\"cid:bad\">", options);
+    CHECK(result.html.find("img-src data: cid: cairn-part:; base-uri 'none'") != std::string::npos);
+    CHECK(body_of_with_policy(result.html, "data: cid: cairn-part:") == "<img src=\"cairn-part:7/2\">");
 }
 
 TEST_CASE("remote images are blocked and counted unless allowed") {
