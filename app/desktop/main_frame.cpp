@@ -1,0 +1,636 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/desktop/main_frame.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+
+#include <wx/aboutdlg.h>
+#include <wx/artprov.h>
+#include <wx/choicdlg.h>
+#include <wx/choice.h>
+#include <wx/clipbrd.h>
+#include <wx/dataview.h>
+#include <wx/dirdlg.h>
+#include <wx/filedlg.h>
+#include <wx/intl.h>
+#include <wx/menu.h>
+#include <wx/msgdlg.h>
+#include <wx/notifmsg.h>
+#include <wx/progdlg.h>
+#include <wx/sizer.h>
+#include <wx/splitter.h>
+#include <wx/srchctrl.h>
+#include <wx/stattext.h>
+#include <wx/textctrl.h>
+#include <wx/utils.h>
+
+#include "app/desktop/app.h"
+#include "app/desktop/dialogs/unlock_dialog.h"
+#include "app/desktop/glue/message_preview.h"
+#include "app/desktop/glue/selection_export.h"
+#include "app/desktop/glue/text.h"
+#include "app/desktop/models/results_model.h"
+#include "app/desktop/panels/import_panel.h"
+#include "app/desktop/panels/preview_panel.h"
+#include "app/desktop/prefs.h"
+
+namespace cairn::desktop {
+namespace {
+
+/// How long typing must pause before the search runs: short enough to feel instant, long
+/// enough not to search for every letter of a word typed quickly.
+constexpr int search_delay_milliseconds = 150;
+/// Rows fetched per search; more is rarely read and costs time on every keystroke.
+constexpr std::uint64_t result_limit = 200;
+
+std::string operating_system_user() {
+    if (passwd* entry = ::getpwuid(::geteuid()); entry && entry->pw_name)
+        return entry->pw_name;
+    return "user";
+}
+
+/// Reports an export's progress in a wxProgressDialog (the export runs on the UI thread, and
+/// the dialog's Update lets the window repaint and Cancel be pressed).
+class ExportProgress : public ProgressObserver {
+public:
+    ExportProgress(wxProgressDialog& dialog, CancellationToken& cancel) : m_dialog(dialog), m_cancel(cancel) {}
+    void update(const Progress& progress) override {
+        const int value = progress.total ? static_cast<int>(progress.done * 1000 / progress.total) : 0;
+        if (!m_dialog.Update(std::min(value, 999), wxString::Format(_("%llu of %llu messages"),
+                                                                    static_cast<unsigned long long>(progress.done),
+                                                                    static_cast<unsigned long long>(progress.total))))
+            m_cancel.cancel();
+    }
+
+private:
+    wxProgressDialog& m_dialog;
+    CancellationToken& m_cancel;
+};
+
+}  // namespace
+
+MainFrame::MainFrame() : wxFrame(nullptr, wxID_ANY, _("Cairn")), m_search_timer(this) {
+    SetName("main-window");
+    build_menus();
+    build_layout();
+    CreateStatusBar();
+    SetStatusText(_("No archive open."));
+    restore_layout();
+    Bind(wxEVT_TIMER, &MainFrame::on_search_timer, this, m_search_timer.GetId());
+    Bind(wxEVT_CLOSE_WINDOW, &MainFrame::on_close, this);
+}
+
+MainFrame::~MainFrame() = default;
+
+void MainFrame::build_menus() {
+    auto* file = new wxMenu;
+    file->Append(wxID_NEW, _("&New archive..."));
+    file->Append(wxID_OPEN, _("&Open archive..."));
+    file->AppendSeparator();
+    file->Append(ArchiveNowCommand, _("&Archive mail now\tCtrl+R"));
+    file->Append(ExportSelectionCommand, _("&Export selection...\tCtrl+E"));
+    file->Append(OpenInMailClientCommand, _("Open in &mail client"));
+    file->AppendSeparator();
+    file->Append(wxID_EXIT, _("&Quit\tCtrl+Q"));
+    auto* edit = new wxMenu;
+    edit->Append(CopyMessageTextCommand, _("&Copy message text\tCtrl+C"));
+    edit->Append(wxID_FIND, _("&Find\tCtrl+F"));
+    auto* help = new wxMenu;
+    help->Append(wxID_ABOUT, _("&About Cairn"));
+    auto* bar = new wxMenuBar;
+    bar->Append(file, _("&File"));
+    bar->Append(edit, _("&Edit"));
+    bar->Append(help, _("&Help"));
+    SetMenuBar(bar);
+
+    Bind(wxEVT_MENU, &MainFrame::on_new_archive, this, wxID_NEW);
+    Bind(wxEVT_MENU, &MainFrame::on_open_archive, this, wxID_OPEN);
+    Bind(wxEVT_MENU, &MainFrame::on_archive_now, this, ArchiveNowCommand);
+    Bind(wxEVT_MENU, &MainFrame::on_export, this, ExportSelectionCommand);
+    Bind(wxEVT_MENU, &MainFrame::on_open_in_mail_client, this, OpenInMailClientCommand);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
+    Bind(wxEVT_MENU, &MainFrame::on_copy, this, CopyMessageTextCommand);
+    Bind(wxEVT_MENU, &MainFrame::on_find, this, wxID_FIND);
+    Bind(wxEVT_MENU, &MainFrame::on_about, this, wxID_ABOUT);
+}
+
+void MainFrame::build_layout() {
+    auto* panel = new wxPanel(this);
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+
+    auto* search_row = new wxBoxSizer(wxHORIZONTAL);
+    m_search = new wxSearchCtrl(panel, wxID_ANY);
+    m_search->SetName("search");
+    m_search->SetDescriptiveText(_("Search: words, from:ann, subject:invoice, after:2009-01-01, has:attachment"));
+    m_search->ShowCancelButton(true);
+    m_user_choice = new wxChoice(panel, wxID_ANY);
+    m_user_choice->SetName("user");
+    m_user_choice->Hide();
+    search_row->Add(m_search, wxSizerFlags(1).CenterVertical());
+    search_row->Add(m_user_choice, wxSizerFlags().CenterVertical().Border(wxLEFT, FromDIP(6)));
+    sizer->Add(search_row, wxSizerFlags().Expand().Border(wxALL, FromDIP(6)));
+    m_search_problem = new wxStaticText(panel, wxID_ANY, {});
+    m_search_problem->SetName("search-problem");
+    m_search_problem->SetForegroundColour(*wxRED);
+    m_search_problem->Hide();
+    sizer->Add(m_search_problem, wxSizerFlags().Expand().Border(wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6)));
+
+    m_splitter = new wxSplitterWindow(panel, wxID_ANY, wxDefaultPosition, wxDefaultSize,
+                                      wxSP_LIVE_UPDATE | wxSP_3DSASH);
+    m_splitter->SetMinimumPaneSize(FromDIP(120));
+    m_splitter->SetSashGravity(0.5);
+    m_results = new wxDataViewCtrl(m_splitter, wxID_ANY, wxDefaultPosition, wxDefaultSize,
+                                   wxDV_MULTIPLE | wxDV_ROW_LINES);
+    m_results->SetName("results");
+    m_model = new ResultsModel;
+    m_results->AssociateModel(m_model);
+    m_model->DecRef();  // the control holds the model now
+    auto* date = m_results->AppendTextColumn(_("Date"), ResultsModel::DateColumn, wxDATAVIEW_CELL_INERT,
+                                             FromDIP(120), wxALIGN_NOT, wxDATAVIEW_COL_RESIZABLE);
+    date->SetSortOrder(false);
+    m_results->AppendTextColumn(_("From"), ResultsModel::FromColumn, wxDATAVIEW_CELL_INERT, FromDIP(150),
+                                wxALIGN_NOT, wxDATAVIEW_COL_RESIZABLE);
+    m_results->AppendTextColumn(_("Subject"), ResultsModel::SubjectColumn, wxDATAVIEW_CELL_INERT, FromDIP(250),
+                                wxALIGN_NOT, wxDATAVIEW_COL_RESIZABLE);
+    m_results->AppendTextColumn(_("Size"), ResultsModel::SizeColumn, wxDATAVIEW_CELL_INERT, FromDIP(70),
+                                wxALIGN_RIGHT, wxDATAVIEW_COL_RESIZABLE);
+    // The mail programs' paperclip, from the desktop's icon theme (it follows dark themes).
+    const wxBitmap paperclip = wxArtProvider::GetBitmap("mail-attachment", wxART_MENU);
+    m_model->set_attachment_icon(paperclip);
+    auto* attachments = m_results->AppendBitmapColumn(paperclip, ResultsModel::AttachmentColumn,
+                                                      wxDATAVIEW_CELL_INERT, FromDIP(30), wxALIGN_CENTER, 0);
+    attachments->SetTitle(paperclip.IsOk() ? wxString() : wxString("@"));
+    m_preview = new PreviewPanel(m_splitter);
+    m_preview->on_save_attachment = [this](std::size_t index) { save_attachment(index); };
+    m_preview->on_open_attachment = [this](std::size_t index) { open_attachment(index); };
+    m_splitter->SplitVertically(m_results, m_preview);
+    sizer->Add(m_splitter, wxSizerFlags(1).Expand());
+
+    m_import_panel = new ImportPanel(panel);
+    m_import_panel->on_cancel = [this] {
+        if (m_import)
+            m_import->cancel();
+    };
+    m_import_panel->on_close = [this] {
+        m_import_panel->Hide();
+        GetChildren().front()->Layout();
+    };
+    m_import_panel->Hide();
+    sizer->Add(m_import_panel, wxSizerFlags().Expand().Border(wxALL, FromDIP(6)));
+    panel->SetSizer(sizer);
+
+    m_search->Bind(wxEVT_TEXT, &MainFrame::on_search_text, this);
+    // Down from the search box goes to the results, as in mail programs' search fields.
+    m_search->Bind(wxEVT_KEY_DOWN, [this](wxKeyEvent& event) {
+        if (event.GetKeyCode() == WXK_DOWN && m_model->GetCount() > 0) {
+            m_results->SetFocus();
+            return;
+        }
+        event.Skip();
+    });
+    m_search->Bind(wxEVT_SEARCHCTRL_SEARCH_BTN, [this](wxCommandEvent&) { run_search(); });
+    m_search->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) { run_search(); });
+    m_user_choice->Bind(wxEVT_CHOICE, &MainFrame::on_user_chosen, this);
+    m_results->Bind(wxEVT_DATAVIEW_SELECTION_CHANGED, &MainFrame::on_selection_changed, this);
+    m_results->Bind(wxEVT_DATAVIEW_COLUMN_HEADER_CLICK, &MainFrame::on_column_clicked, this);
+    m_results->Bind(wxEVT_DATAVIEW_ITEM_ACTIVATED, [this](wxDataViewEvent&) {
+        wxCommandEvent open(wxEVT_MENU, OpenInMailClientCommand);
+        ProcessWindowEvent(open);
+    });
+}
+
+void MainFrame::restore_layout() {
+    const prefs::WindowLayout layout = prefs::window_layout();
+    if (layout.frame.width > 200 && layout.frame.height > 150)
+        SetSize(layout.frame);
+    else
+        SetSize(FromDIP(wxSize(1100, 720)));
+    if (layout.maximized)
+        Maximize();
+    m_splitter->SetSashPosition(layout.results_sash > 0 ? layout.results_sash : GetClientSize().x * 3 / 5);
+}
+
+void MainFrame::save_layout() {
+    prefs::WindowLayout layout;
+    layout.maximized = IsMaximized();
+    layout.frame = layout.maximized ? wxRect() : GetRect();
+    layout.results_sash = m_splitter->GetSashPosition();
+    prefs::set_window_layout(layout);
+}
+
+void MainFrame::set_archive(const std::filesystem::path& directory, Archive archive,
+                            std::optional<std::string> passphrase) {
+    m_import.reset();
+    m_directory = directory;
+    m_archive.emplace(std::move(archive));
+    m_passphrase = std::move(passphrase);
+    SetTitle(wxString::Format(_("Cairn - %s"), path_to_wx(directory)));
+    refresh_users();
+    run_search();
+    repair_index_if_needed();
+}
+
+void MainFrame::repair_index_if_needed() {
+    if (!m_archive || m_import || m_index_repair || m_users.empty())
+        return;
+    auto health = m_archive->index_health(m_user);
+    if (!health || health->condition == IndexCondition::Current)
+        return;
+    auto writer = open_archive_asking(this, m_directory, Access::ReadWrite, m_passphrase);
+    if (!writer) {
+        SetStatusText(wxString::Format(_("Search results may be incomplete: %s"), to_wx(health->description)));
+        return;
+    }
+    SetStatusText(wxString::Format(_("Repairing the search index (%s)..."), to_wx(health->description)));
+    m_index_repair = std::make_unique<BackgroundJob<std::uint64_t>>(
+        std::move(*writer),
+        [user = m_user](Archive& archive, ProgressObserver& observer, const CancellationToken& cancel) {
+            return archive.repair_index(user, &observer, &cancel);
+        },
+        [this](const Progress& progress) {
+            SetStatusText(wxString::Format(_("Repairing the search index: %llu messages indexed..."),
+                                           static_cast<unsigned long long>(progress.done)));
+        },
+        [this](Result<std::uint64_t> result) {
+            m_index_repair.reset();
+            if (!result)
+                SetStatusText(wxString::Format(_("The search index could not be repaired: %s"),
+                                               describe_error(result.error())));
+            run_search();
+        });
+}
+
+void MainFrame::refresh_users() {
+    m_users.clear();
+    if (m_archive)
+        if (auto users = m_archive->users(); users)
+            m_users = *users;
+    const std::string own = operating_system_user();
+    if (std::find(m_users.begin(), m_users.end(), m_user) == m_users.end())
+        m_user = std::find(m_users.begin(), m_users.end(), own) != m_users.end() ? own
+                 : m_users.empty()                                                ? own
+                                                                                  : m_users.front();
+    m_user_choice->Clear();
+    for (const auto& user : m_users)
+        m_user_choice->Append(to_wx(user));
+    m_user_choice->SetStringSelection(to_wx(m_user));
+    m_user_choice->Show(m_users.size() > 1);
+    m_user_choice->GetParent()->Layout();
+}
+
+void MainFrame::on_search_text(wxCommandEvent&) { m_search_timer.StartOnce(search_delay_milliseconds); }
+
+void MainFrame::on_search_timer(wxTimerEvent&) { run_search(); }
+
+void MainFrame::on_user_chosen(wxCommandEvent&) {
+    m_user = to_utf8(m_user_choice->GetStringSelection());
+    run_search();
+    repair_index_if_needed();
+}
+
+void MainFrame::run_search() {
+    m_search_timer.Stop();
+    if (!m_archive)
+        return;
+    if (m_users.empty()) {
+        m_model->set_hits({});
+        m_preview->show_note(m_import ? _("Your mail is being archived; it shows here when archiving has finished.")
+                                      : _("The archive holds no mail yet. Use File > Archive mail now (Ctrl+R) to "
+                                          "keep your mail in it."));
+        SetStatusText(_("No messages."));
+        return;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    search::SearchRequest request;
+    request.query = to_utf8(m_search->GetValue());
+    request.sort = search::SortOrder::Date;
+    request.limit = result_limit;
+    auto hits = m_archive->search(m_user, request);
+    if (!hits) {
+        // The list keeps what it showed: a half-typed query should not blank it.
+        // Core points at the problem on extra lines for a terminal; the first line says it in words.
+        const std::string reason = hits.error().message.substr(0, hits.error().message.find('\n'));
+        const wxString problem = hits.error().code == ErrorCode::InvalidArgument
+                                     ? wxString::Format(_("Cannot read this search: %s"), to_wx(reason))
+                                     : wxString::Format(_("The search failed: %s"), describe_error(hits.error()));
+        m_search_problem->SetLabel(problem);
+        m_search_problem->Show();
+        m_search_problem->GetParent()->Layout();
+        return;
+    }
+    if (m_search_problem->IsShown()) {
+        m_search_problem->Hide();
+        m_search_problem->GetParent()->Layout();
+    }
+    const std::size_t count = hits->size();
+    m_model->set_hits(std::move(*hits));
+    SetStatusText(count >= result_limit ? wxString::Format(_("The newest %zu messages found are shown."), count)
+                                        : wxString::Format(wxPLURAL("%zu message", "%zu messages", count), count));
+    if (count == 0)
+        m_preview->show_note(_("No message matches."));
+    else
+        select_row(0);
+    m_last_search_milliseconds =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+}
+
+void MainFrame::select_row(unsigned row) {
+    if (row >= m_model->GetCount())
+        return;
+    const wxDataViewItem item = m_model->GetItem(row);
+    m_results->UnselectAll();
+    m_results->Select(item);
+    m_results->EnsureVisible(item);
+    show_selected_message();
+}
+
+unsigned MainFrame::row_count() const { return m_model->GetCount(); }
+
+bool MainFrame::is_idle() const { return !m_search_timer.IsRunning() && !m_import && !m_index_repair; }
+
+void MainFrame::on_selection_changed(wxDataViewEvent&) { show_selected_message(); }
+
+void MainFrame::on_column_clicked(wxDataViewEvent& event) {
+    if (!event.GetDataViewColumn() || event.GetDataViewColumn()->GetModelColumn() != ResultsModel::DateColumn)
+        return;
+    const auto selected = selected_message_ids();
+    m_model->set_newest_first(!m_model->newest_first());
+    event.GetDataViewColumn()->SetSortOrder(!m_model->newest_first());
+    // Keep the reader on the same message after the rows move.
+    for (unsigned row = 0; row < m_model->GetCount(); ++row)
+        if (!selected.empty() && m_model->hit_at(row)->message_id == selected.front()) {
+            select_row(row);
+            break;
+        }
+}
+
+std::optional<std::int64_t> MainFrame::current_message_id() const {
+    const wxDataViewItem item = m_results->GetCurrentItem().IsOk() ? m_results->GetCurrentItem()
+                                                                   : m_results->GetSelection();
+    if (!item.IsOk())
+        return std::nullopt;
+    const search::SearchHit* hit = m_model->hit_at(m_model->GetRow(item));
+    return hit ? std::optional(hit->message_id) : std::nullopt;
+}
+
+std::vector<std::int64_t> MainFrame::selected_message_ids() const {
+    wxDataViewItemArray items;
+    m_results->GetSelections(items);
+    std::vector<std::int64_t> ids;
+    for (const auto& item : items)
+        if (const search::SearchHit* hit = m_model->hit_at(m_model->GetRow(item)))
+            ids.push_back(hit->message_id);
+    return ids;
+}
+
+void MainFrame::show_selected_message() {
+    const auto selected = selected_message_ids();
+    if (selected.empty() || !m_archive) {
+        m_preview->show_note(_("Select a message to read it here."));
+        return;
+    }
+    auto view = read_preview(*m_archive, selected.front());
+    if (!view) {
+        m_preview->show_note(wxString::Format(_("This message cannot be shown: %s"), describe_error(view.error())));
+        return;
+    }
+    PreviewPanel::HtmlSource html;
+    if (!view->html.empty())
+        html = [this, id = selected.front(), view = *view](bool allow_remote_images) {
+            return m_archive ? preview_html(*m_archive, id, view, allow_remote_images) : mime::SanitizedHtml{};
+        };
+    m_preview->show_message(*view, std::move(html));
+}
+
+void MainFrame::on_new_archive(wxCommandEvent&) { wxGetApp().run_setup(); }
+
+void MainFrame::on_open_archive(wxCommandEvent&) {
+    wxDirDialog dialog(this, _("Choose the folder of a Cairn archive"), path_to_wx(m_directory));
+    if (dialog.ShowModal() == wxID_OK)
+        wxGetApp().open_archive(wx_to_path(dialog.GetPath()));
+}
+
+void MainFrame::on_archive_now(wxCommandEvent&) {
+    const auto sources = prefs::sources();
+    if (sources.empty()) {
+        wxMessageBox(_("Cairn does not know which mail to keep yet. Use File > New archive... to choose mail "
+                       "programs, files and folders."),
+                     _("Archive mail now"), wxOK | wxICON_INFORMATION, this);
+        return;
+    }
+    start_archiving(sources);
+}
+
+void MainFrame::start_archiving(const std::vector<std::filesystem::path>& paths) {
+    if (m_import || m_directory.empty() || paths.empty())
+        return;
+    // One writer at a time: the import catches the index up itself.
+    m_index_repair.reset();
+    // The writer opens here, on the UI thread, where it can still ask for the passphrase.
+    auto writer = open_archive_asking(this, m_directory, Access::ReadWrite, m_passphrase);
+    if (!writer) {
+        show_error(_("Archive mail now"),
+                   writer.error().code == ErrorCode::Busy
+                       ? wxString::Format(_("Another program is writing to the archive in %s. Try again when it "
+                                            "has finished."),
+                                          path_to_wx(m_directory))
+                       : wxString::Format(_("Cannot open the archive for writing: %s"), describe_error(writer.error())));
+        return;
+    }
+    ImportOptions options;
+    options.user = m_user.empty() ? operating_system_user() : m_user;
+    m_import_panel->show_started();
+    m_import_panel->Show();
+    GetChildren().front()->Layout();
+    m_import = std::make_unique<BackgroundJob<ImportReport>>(
+        std::move(*writer),
+        [paths, options](Archive& archive, ProgressObserver& observer, const CancellationToken& cancel) {
+            return archive.import(paths, options, &observer, &cancel);
+        },
+        [this](const Progress& progress) { m_import_panel->show_progress(progress); },
+        [this](Result<ImportReport> result) { import_finished(std::move(result)); });
+}
+
+void MainFrame::import_finished(Result<ImportReport> result) {
+    m_import.reset();
+    // A long run ends while the person does something else: tell them where they are.
+    constexpr double long_run_seconds = 30;
+    if (result && (result->seconds > long_run_seconds || !IsActive())) {
+        wxNotificationMessage notice(_("Cairn: archiving finished"),
+                                     wxString::Format(wxPLURAL("%llu new message archived.", "%llu new messages archived.",
+                                                               result->messages_stored),
+                                                      static_cast<unsigned long long>(result->messages_stored)),
+                                     this);
+        notice.Show();
+    }
+    m_import_panel->show_finished(result);
+    GetChildren().front()->Layout();
+    refresh_users();
+    run_search();
+    repair_index_if_needed();
+}
+
+void MainFrame::on_export(wxCommandEvent&) {
+    if (selected_message_ids().empty()) {
+        wxMessageBox(_("Select the messages to export first."), _("Export"), wxOK | wxICON_INFORMATION, this);
+        return;
+    }
+    const wxString choices[] = {_("EML files in a folder"), _("MBOX files in a folder"), _("A zip file of EML files")};
+    wxSingleChoiceDialog format_dialog(this, _("Export the selected messages as:"), _("Export"), 3, choices);
+    if (format_dialog.ShowModal() != wxID_OK)
+        return;
+    const int format = format_dialog.GetSelection();
+    wxString out;
+    if (format == 2) {
+        wxFileDialog dialog(this, _("Export to zip file"), {}, "cairn-export.zip", _("Zip files (*.zip)|*.zip"),
+                            wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
+        if (dialog.ShowModal() != wxID_OK)
+            return;
+        out = dialog.GetPath();
+    } else {
+        wxDirDialog dialog(this, _("Export into folder"));
+        if (dialog.ShowModal() != wxID_OK)
+            return;
+        out = dialog.GetPath();
+    }
+    export_selected(format == 0 ? ExportFormat::Eml : format == 1 ? ExportFormat::Mbox : ExportFormat::Zip,
+                    wx_to_path(out));
+}
+
+void MainFrame::export_selected(ExportFormat format, const std::filesystem::path& out) {
+    const auto ids = selected_message_ids();
+    if (ids.empty() || !m_archive)
+        return;
+    wxProgressDialog dialog(_("Export"), _("Exporting..."), 1000, this, wxPD_APP_MODAL | wxPD_CAN_ABORT | wxPD_AUTO_HIDE);
+    CancellationToken cancel;
+    ExportProgress progress(dialog, cancel);
+    auto report = export_selection(*m_archive, ids, format, out, &progress, &cancel);
+    dialog.Update(1000);
+    if (!report) {
+        show_error(_("Export"), wxString::Format(_("The export to %s failed: %s"), path_to_wx(out),
+                                                 describe_error(report.error())));
+        return;
+    }
+    wxString failures;
+    for (const auto& failure : report->failures)
+        failures += wxString::Format("%s: %s\n", to_wx(failure.source_path), to_wx(failure.reason));
+    SetStatusText(wxString::Format(wxPLURAL("Exported %llu message (%s) to %s.", "Exported %llu messages (%s) to %s.",
+                                            report->messages),
+                                   static_cast<unsigned long long>(report->messages), format_size(report->bytes),
+                                   path_to_wx(out)));
+    if (!failures.empty())
+        show_error(_("Export"), _("Some messages were not exported:\n") + failures);
+}
+
+void MainFrame::on_open_in_mail_client(wxCommandEvent&) {
+    const auto id = current_message_id();
+    if (!id || !m_archive)
+        return;
+    auto path = write_temporary_eml(*m_archive, *id);
+    if (!path) {
+        show_error(_("Open in mail client"), describe_error(path.error()));
+        return;
+    }
+    if (!wxLaunchDefaultApplication(path_to_wx(*path)))
+        show_error(_("Open in mail client"),
+                   wxString::Format(_("No program is set up to open mail files (.eml). The message was saved as %s."),
+                                    path_to_wx(*path)));
+}
+
+void MainFrame::on_copy(wxCommandEvent&) {
+    // In a text field, Ctrl+C copies its selected text as everywhere else.
+    if (auto* field = dynamic_cast<wxTextEntry*>(FindFocus()); field && field->CanCopy()) {
+        field->Copy();
+        return;
+    }
+    if (auto* text = dynamic_cast<wxTextCtrl*>(FindFocus()); text && text->CanCopy()) {
+        text->Copy();
+        return;
+    }
+    if (selected_message_ids().empty())
+        return;
+    if (wxClipboardLocker locker; !!locker)
+        wxTheClipboard->SetData(new wxTextDataObject(m_preview->message_text()));
+}
+
+void MainFrame::on_find(wxCommandEvent&) {
+    m_search->SetFocus();
+    m_search->SelectAll();
+}
+
+void MainFrame::on_about(wxCommandEvent&) {
+    wxAboutDialogInfo info;
+    info.SetName("Cairn");
+    info.SetVersion("0.1.0");
+    info.SetDescription(_("Keeps a complete, searchable, encrypted copy of your email on your own disk."));
+    info.SetLicence("GPL-3.0-or-later");
+    wxAboutBox(info, this);
+}
+
+std::optional<std::string> MainFrame::attachment_bytes(std::size_t index, const wxString& action) {
+    const auto id = current_message_id();
+    if (!id || !m_archive)
+        return std::nullopt;
+    auto data = read_attachment(*m_archive, *id, index);
+    if (!data) {
+        show_error(action, describe_error(data.error()));
+        return std::nullopt;
+    }
+    return std::move(*data);
+}
+
+void MainFrame::save_attachment(std::size_t index) {
+    const auto data = attachment_bytes(index, _("Save attachment"));
+    if (!data)
+        return;
+    wxFileDialog dialog(this, _("Save attachment"), {}, m_preview->attachment_name(index), _("All files|*"),
+                        wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
+    if (dialog.ShowModal() != wxID_OK)
+        return;
+    std::ofstream out(wx_to_path(dialog.GetPath()), std::ios::binary | std::ios::trunc);
+    out.write(data->data(), static_cast<std::streamsize>(data->size()));
+    if (!out.flush())
+        show_error(_("Save attachment"),
+                   wxString::Format(_("Could not write %s. Check that the disk has room and the folder is writable."),
+                                    dialog.GetPath()));
+}
+
+void MainFrame::open_attachment(std::size_t index) {
+    const auto data = attachment_bytes(index, _("Open attachment"));
+    if (!data)
+        return;
+    const wxString name = m_preview->attachment_name(index);
+    auto path = write_temporary_file(to_utf8(name), *data);
+    if (!path) {
+        show_error(_("Open attachment"), describe_error(path.error()));
+        return;
+    }
+    if (!wxLaunchDefaultApplication(path_to_wx(*path)))
+        show_error(_("Open attachment"), wxString::Format(_("No program is set up to open %s. It was saved as %s."),
+                                                          name, path_to_wx(*path)));
+}
+
+void MainFrame::show_error(const wxString& title, const wxString& message) {
+    wxMessageBox(message, title, wxOK | wxICON_ERROR, this);
+}
+
+void MainFrame::on_close(wxCloseEvent& event) {
+    if (m_import && event.CanVeto()) {
+        const int answer = wxMessageBox(_("Mail is being archived. Stop and quit? What was archived so far is kept."),
+                                        _("Quit Cairn"), wxYES_NO | wxICON_QUESTION, this);
+        if (answer != wxYES) {
+            event.Veto();
+            return;
+        }
+    }
+    save_layout();
+    m_import.reset();
+    m_index_repair.reset();
+    Destroy();
+}
+
+}  // namespace cairn::desktop

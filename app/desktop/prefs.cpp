@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/desktop/prefs.h"
+
+#include <cstdlib>
+
+#include <wx/config.h>
+#include <wx/fileconf.h>
+
+#include "app/desktop/glue/text.h"
+
+namespace cairn::desktop::prefs {
+namespace {
+
+std::filesystem::path config_file() {
+    if (const char* config_home = std::getenv("XDG_CONFIG_HOME"); config_home && *config_home)
+        return std::filesystem::path(config_home) / "cairn" / "desktop.conf";
+    const char* home = std::getenv("HOME");
+    return std::filesystem::path(home ? home : ".") / ".config" / "cairn" / "desktop.conf";
+}
+
+wxConfigBase& config() { return *wxConfigBase::Get(); }
+
+}  // namespace
+
+void install_config() {
+    const auto path = config_file();
+    std::error_code error;
+    std::filesystem::create_directories(path.parent_path(), error);
+    wxConfigBase::Set(new wxFileConfig("cairn-desktop", wxEmptyString, path_to_wx(path), wxEmptyString,
+                                       wxCONFIG_USE_LOCAL_FILE));
+}
+
+WindowLayout window_layout() {
+    WindowLayout layout;
+    layout.frame.x = config().ReadLong("/Window/X", 0);
+    layout.frame.y = config().ReadLong("/Window/Y", 0);
+    layout.frame.width = config().ReadLong("/Window/Width", 0);
+    layout.frame.height = config().ReadLong("/Window/Height", 0);
+    layout.maximized = config().ReadBool("/Window/Maximized", false);
+    layout.results_sash = config().ReadLong("/Window/ResultsSash", 0);
+    return layout;
+}
+
+void set_window_layout(const WindowLayout& layout) {
+    config().Write("/Window/X", layout.frame.x);
+    config().Write("/Window/Y", layout.frame.y);
+    config().Write("/Window/Width", layout.frame.width);
+    config().Write("/Window/Height", layout.frame.height);
+    config().Write("/Window/Maximized", layout.maximized);
+    config().Write("/Window/ResultsSash", layout.results_sash);
+    config().Flush();
+}
+
+std::vector<std::filesystem::path> sources() {
+    std::vector<std::filesystem::path> paths;
+    const long count = config().ReadLong("/Sources/Count", 0);
+    for (long index = 0; index < count; ++index) {
+        const wxString value = config().Read(wxString::Format("/Sources/Path%ld", index), wxEmptyString);
+        if (!value.empty())
+            paths.push_back(wx_to_path(value));
+    }
+    return paths;
+}
+
+void set_sources(const std::vector<std::filesystem::path>& paths) {
+    config().DeleteGroup("/Sources");
+    config().Write("/Sources/Count", static_cast<long>(paths.size()));
+    for (std::size_t index = 0; index < paths.size(); ++index)
+        config().Write(wxString::Format("/Sources/Path%zu", index), path_to_wx(paths[index]));
+    config().Flush();
+}
+
+}  // namespace cairn::desktop::prefs

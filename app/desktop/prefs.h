@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <filesystem>
+#include <vector>
+
+#include <wx/gdicmn.h>
+
+namespace cairn::desktop {
+
+/// Typed access to what the app remembers between runs (wxConfig: a file under
+/// $XDG_CONFIG_HOME/cairn/), so no other file spells a configuration key.
+namespace prefs {
+
+/// Makes a wxFileConfig in the XDG config directory the application's configuration.
+void install_config();
+
+struct WindowLayout {
+    wxRect frame;            ///< empty: let the window manager place it
+    bool maximized = false;
+    int results_sash = 0;    ///< between results and preview; 0: default
+};
+WindowLayout window_layout();
+void set_window_layout(const WindowLayout& layout);
+
+/// The mail files, folders and profiles "Archive mail now" imports.
+std::vector<std::filesystem::path> sources();
+void set_sources(const std::vector<std::filesystem::path>& paths);
+
+}  // namespace prefs
+}  // namespace cairn::desktop

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Drives the real cairn-desktop under Xvfb through its --test-script hook: first start in an
+// empty profile, the wizard, archiving a corpus maildir, a search, an export; then checks the
+// exported bytes against the archive's own copy. Screenshots land in tests/artifacts/desktop/.
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "core/archive/archive.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/thunderbird_profile.h"
+
+using namespace cairn;
+
+namespace {
+
+constexpr const char* passphrase = "Correct-horse-9 battery";
+
+/// The virtual screen; CAIRN_TEST_SCREEN makes it larger for a run at 200% (GDK_SCALE=2).
+std::string screen_size() {
+    const char* wanted = std::getenv("CAIRN_TEST_SCREEN");
+    return wanted && *wanted ? wanted : "1280x900x24";
+}
+
+int run_app(const testing::TempDir& profile, const std::filesystem::path& script, const std::string& environment = {}) {
+    // CAIRN_TEST_ARTIFACTS_NAME keeps the screenshots of a themed or scaled run apart.
+    const char* name = std::getenv("CAIRN_TEST_ARTIFACTS_NAME");
+    const auto artifacts = std::filesystem::path(CAIRN_ARTIFACTS_DIR) / (name && *name ? name : "desktop");
+    std::filesystem::create_directories(artifacts);
+    // A fresh profile: nothing of the person running the tests is read or written.
+    const std::string command = "env -u CAIRN_ARCHIVE -u CAIRN_PASSPHRASE HOME='" + profile.path().string() +
+                                "' XDG_CONFIG_HOME='" + (profile.path() / "config").string() +
+                                "' XDG_DATA_HOME='" + (profile.path() / "data").string() +
+                                "' XDG_RUNTIME_DIR='" + (profile.path() / "runtime").string() +
+                                "' CAIRN_KEY_CACHE=0 CAIRN_TEST_ARTIFACTS='" + artifacts.string() + "' " +
+                                environment + " " +
+                                CAIRN_XVFB_RUN + " -a -s '-screen 0 " + screen_size() + "' " + CAIRN_DESKTOP_BINARY +
+                                " --test-script '" + script.string() + "'";
+    std::filesystem::create_directories(profile.path() / "runtime");
+    std::filesystem::permissions(profile.path() / "runtime", std::filesystem::perms::owner_all);
+    const int status = std::system(command.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/// The wizard's pages up to "What should Cairn keep?": a new archive in the default place, the
+/// passphrase, the recovery key kept; a screenshot of each page, named PREFIX + the page.
+std::string wizard_to_sources(const std::string& prefix) {
+    const auto screenshot = [&](const char* name) { return "screenshot " + prefix + name + "\n"; };
+    return screenshot("01-wizard-location") + "wizard-next\n" + "set-field passphrase " + passphrase + "\n" +
+           "set-field passphrase-confirmation " + passphrase + "\n" + screenshot("02-wizard-passphrase") +
+           "wizard-next\n" + "expect-text recovery-key -\n" + "set-field kept-recovery-key 1\n" +
+           screenshot("03-wizard-recovery-key") + "wizard-next\n";
+}
+
+}  // namespace
+
+TEST_CASE("desktop: first start, wizard, archive a maildir, search, export, compare bytes") {
+    const auto corpus = testing::corpus_path("mu/testdir");
+    if (!corpus)
+        return;
+    testing::TempDir profile;
+    const auto export_directory = profile.path() / "exported";
+    const auto script = profile.path() / "script.txt";
+    testing::write_file(script, wizard_to_sources("") +
+                                    "add-source " + corpus->string() + "\n"
+                                    "screenshot 04-wizard-sources\n"
+                                    "wizard-finish\n"
+                                    "wait-idle 120\n"
+                                    "screenshot 05-archived\n"
+                                    "expect-rows-at-least 10\n"
+                                    "search dired\n"
+                                    "wait-idle\n"
+                                    "expect-rows-at-least 1\n"
+                                    "select-row 0\n"
+                                    "expect-text preview-subject dired\n"
+                                    "screenshot 06-search-dired\n"
+                                    "search subject:exception\n"
+                                    "wait-idle\n"
+                                    "expect-rows-at-least 1\n"
+                                    "select-row 0\n"
+                                    "sleep 1500\n"
+                                    "screenshot 07-html-preview\n"
+                                    "search from:(\n"
+                                    "wait-idle\n"
+                                    "expect-rows-at-least 1\n"
+                                    "expect-text search-problem Cannot read\n"
+                                    "screenshot 08-search-syntax-error\n"
+                                    "search dired\n"
+                                    "wait-idle\n"
+                                    "select-row 0\n"
+                                    "export-selected eml " + export_directory.string() + "\n"
+                                    "export-selected mbox " + (profile.path() / "as-mbox").string() + "\n"
+                                    "export-selected zip " + (profile.path() / "as.zip").string() + "\n"
+                                    "screenshot 09-exported\n"
+                                    "menu archive-now\n"
+                                    "wait-idle 120\n"
+                                    "expect-text import-counts 0 new messages archived\n"
+                                    "expect-text import-counts had not changed since the last run\n"
+                                    "screenshot 10-archived-again\n"
+                                    "quit\n");
+    REQUIRE(run_app(profile, script) == 0);
+
+    // The archive the wizard made, in the default place of the fresh profile.
+    const auto archive_directory = profile.path() / "data" / "cairn" / "archive";
+    REQUIRE(std::filesystem::exists(archive_directory / "cairn.archive"));
+    auto archive = Archive::open(archive_directory, passphrase, Access::ReadOnly);
+    REQUIRE(archive);
+    std::vector<std::filesystem::path> exported;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(export_directory))
+        if (entry.is_regular_file() && entry.path().extension() == ".eml")
+            exported.push_back(entry.path());
+    REQUIRE(exported.size() == 1);
+    const std::int64_t message_id = std::stoll(exported.front().stem().string());
+    auto original = archive->message_bytes(message_id);
+    REQUIRE(original);
+    const std::string bytes = testing::read_file(exported.front());
+    CHECK(bytes == *original);
+    CHECK(bytes.find("dired") != std::string::npos);
+    // The same message as an mbox entry (mboxrd: a From_ line before the exact bytes) and in a zip.
+    std::string mbox;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(profile.path() / "as-mbox"))
+        if (entry.is_regular_file())
+            mbox += testing::read_file(entry.path());
+    CHECK(mbox.starts_with("From "));
+    CHECK(mbox.find(original->substr(0, 200)) != std::string::npos);
+    CHECK(testing::read_file(profile.path() / "as.zip").starts_with("PK"));
+
+    // The window layout and the chosen sources were remembered for the next start.
+    const std::string settings = testing::read_file(profile.path() / "config" / "cairn" / "desktop.conf");
+    CHECK(settings.find("ResultsSash=") != std::string::npos);
+    CHECK(settings.find(corpus->string()) != std::string::npos);
+
+    // The next start opens the archive (passphrase from the environment, as for the CLI) and
+    // shows the newest mail without the wizard; a lost search index is rebuilt on the way.
+    std::size_t removed_indexes = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(archive_directory / "index"))
+        removed_indexes += std::filesystem::remove(entry.path()) ? 1 : 0;
+    CHECK(removed_indexes > 0);
+    const auto again = profile.path() / "again.txt";
+    testing::write_file(again, "wait-idle 60\n"
+                               "expect-rows-at-least 19\n"
+                               "expect-text preview-subject test with multi to and cc\n"
+                               "screenshot 11-second-start\n"
+                               "search dired\n"
+                               "wait-idle\n"
+                               "expect-rows-at-least 3\n"
+                               "quit\n");
+    CHECK(run_app(profile, again, std::string("CAIRN_PASSPHRASE='") + passphrase + "'") == 0);
+}
+
+TEST_CASE("desktop: German menus and wizard with LANGUAGE=de") {
+    testing::TempDir profile;
+    const auto script = profile.path() / "script.txt";
+    testing::write_file(script, "expect-menu 0 Datei\n"
+                                "expect-menu 1 Bearbeiten\n"
+                                "screenshot de-01-wizard\n"
+                                "wizard-cancel\n"
+                                "wait-idle\n"
+                                "screenshot de-02-main-window\n"
+                                "quit\n");
+    CHECK(run_app(profile, script, "LANGUAGE=de LANG=de_DE.UTF-8") == 0);
+}
+
+TEST_CASE("desktop: the wizard finds the Thunderbird profiles and archives the ticked ones") {
+    testing::TempDir profile;
+    const auto thunderbird = testing::build_thunderbird_profile(profile.path());
+    if (!thunderbird)
+        return;
+    std::size_t expected = 0;
+    for (const auto& [folder, count] : thunderbird->expected_counts())
+        expected += count;
+    const auto script = profile.path() / "script.txt";
+    testing::write_file(script, wizard_to_sources("thunderbird-") +
+                                    "expect-sources-at-least 2\n"
+                                    "screenshot thunderbird-04-sources\n"
+                                    "wizard-finish\n"
+                                    "wait-idle 120\n"
+                                    "expect-rows-at-least " + std::to_string(expected) + "\n"
+                                    "screenshot thunderbird-05-archived\n"
+                                    "quit\n");
+    CHECK(run_app(profile, script) == 0);
+}
+
+TEST_CASE("desktop: HTML with remote images shows the blocked-images bar, not the images") {
+    const auto message = testing::corpus_path("tika-mail/testRFC822-mixed-with-pdf-inline");
+    if (!message)
+        return;
+    testing::TempDir profile;
+    const auto script = profile.path() / "script.txt";
+    // "Show" is not pressed: the test must not reach out to the network.
+    testing::write_file(script, wizard_to_sources("remote-") + "add-source " + message->string() + "\n" +
+                                    "wizard-finish\n"
+                                    "wait-idle 120\n"
+                                    "search subject:RealtimeBoard\n"
+                                    "wait-idle\n"
+                                    "select-row 0\n"
+                                    "expect-text remote-images Remote images blocked\n"
+                                    "sleep 2000\n"
+                                    "screenshot remote-04-html-remote-images-blocked\n"
+                                    "quit\n");
+    CHECK(run_app(profile, script) == 0);
+}
+
+TEST_CASE("desktop: a large import shows its progress and stops on Cancel, keeping what it archived") {
+    const auto corpus = testing::corpus_path("linux-mips/linux-mips.maildir.tar.zst");
+    if (!corpus)
+        return;
+    testing::TempDir profile;
+    const auto script = profile.path() / "script.txt";
+    testing::write_file(script, wizard_to_sources("cancel-") + "add-source " + corpus->string() + "\n" +
+                                    "wizard-finish\n"
+                                    "sleep 2500\n"
+                                    "expect-text import-counts per second\n"
+                                    "screenshot cancel-04-importing\n"
+                                    "click cancel-import\n"
+                                    "wait-idle 120\n"
+                                    "expect-text import-counts Archiving was cancelled\n"
+                                    "expect-rows-at-least 1\n"
+                                    "screenshot cancel-05-cancelled\n"
+                                    "quit\n");
+    CHECK(run_app(profile, script) == 0);
+}
