@@ -18,6 +18,7 @@ int run_export(const Context& context, const ExportArguments& arguments) {
     options.out = arguments.out;
     options.filter.user = arguments.user;
     options.filter.folder = arguments.folder;
+    options.message_ids = arguments.message_ids;
     auto archive = context.open_archive(Access::ReadOnly);
     if (!archive)
         return context.fail(archive.error());

@@ -152,27 +152,17 @@ int run_show(const Context& context, const ShowArguments& arguments) {
         if (view.html.empty())
             return context.fail({ErrorCode::NotFound, "the message has no HTML part; `cairn show " +
                                                           std::to_string(arguments.id) + "` gives its text", ""});
-        mime::SanitizeOptions options;
         // Images the HTML shows by cid: go into the document as data: URLs, so it stands alone.
-        options.resolve_content_id = [&](std::string_view content_id) -> std::string {
-            for (const auto& attachment : view.attachments) {
-                const bool displayable = attachment.content_type == "image/png" || attachment.content_type == "image/gif" ||
-                                         attachment.content_type == "image/jpeg" || attachment.content_type == "image/webp";
-                if (attachment.content_id != content_id || !displayable)
-                    continue;
-                auto data = archive->attachment_data(arguments.id, attachment.index);
-                return data ? "data:" + attachment.content_type + ";base64," + base64_encode(*data) : std::string();
-            }
-            return {};
-        };
-        const mime::SanitizedHtml sanitized = mime::sanitize_html(view.html, options);
+        auto sanitized = archive->message_html(arguments.id, false);
+        if (!sanitized)
+            return context.fail(sanitized.error());
         if (context.options.json) {
             context.print_json({{"id", arguments.id},
-                                {"html", sanitized.html},
-                                {"blocked_remote_resources", sanitized.blocked_remote_resources}});
+                                {"html", sanitized->html},
+                                {"blocked_remote_resources", sanitized->blocked_remote_resources}});
             return ExitSuccess;
         }
-        return write_out(context, sanitized.html);
+        return write_out(context, sanitized->html);
     }
     ListFilter filter;
     filter.message_id = arguments.id;

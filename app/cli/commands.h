@@ -36,6 +36,7 @@ struct ExportArguments {
     std::string out;
     std::optional<std::string> user;
     std::optional<std::string> folder;
+    std::vector<std::int64_t> message_ids;  ///< --id: only these messages (ids from list or search)
 };
 int run_export(const Context& context, const ExportArguments& arguments);
 

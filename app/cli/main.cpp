@@ -128,6 +128,10 @@ int main_with_arguments(int argc, char** argv) {
     auto* export_user_option = export_command->add_option("--user", export_user, "Only this user's messages")->type_name("NAME");
     auto* export_folder_option =
         export_command->add_option("--folder", export_folder, "Only this folder and its sub-folders")->type_name("FOLDER");
+    export_command
+        ->add_option("--id", export_arguments.message_ids,
+                     "Only this message (repeatable; ids from `cairn list` or `cairn search`)")
+        ->type_name("ID");
 
     SourcesArguments sources_arguments;
     auto* sources_command = app.add_subcommand(

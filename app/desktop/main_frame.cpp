@@ -30,7 +30,6 @@
 
 #include "app/desktop/app.h"
 #include "app/desktop/dialogs/unlock_dialog.h"
-#include "app/desktop/glue/message_preview.h"
 #include "app/desktop/glue/selection_export.h"
 #include "app/desktop/glue/text.h"
 #include "app/desktop/models/results_model.h"
@@ -393,15 +392,23 @@ void MainFrame::show_selected_message() {
         m_preview->show_note(_("Select a message to read it here."));
         return;
     }
-    auto view = read_preview(*m_archive, selected.front());
+    auto view = m_archive->message_view(selected.front());
     if (!view) {
         m_preview->show_note(wxString::Format(_("This message cannot be shown: %s"), describe_error(view.error())));
         return;
     }
     PreviewPanel::HtmlSource html;
     if (!view->html.empty())
-        html = [this, id = selected.front(), view = *view](bool allow_remote_images) {
-            return m_archive ? preview_html(*m_archive, id, view, allow_remote_images) : mime::SanitizedHtml{};
+        html = [this, id = selected.front()](bool allow_remote_images) {
+            if (!m_archive)
+                return mime::SanitizedHtml{};
+            auto document = m_archive->message_html(id, allow_remote_images);
+            if (document)
+                return std::move(*document);
+            // Shown where the message would be: the sanitiser escapes whatever the text holds.
+            return mime::sanitize_html("<p>" + to_utf8(wxString::Format(_("This message cannot be shown: %s"),
+                                                                          describe_error(document.error()))) +
+                                       "</p>");
         };
     m_preview->show_message(*view, std::move(html));
 }
@@ -508,7 +515,11 @@ void MainFrame::export_selected(ExportFormat format, const std::filesystem::path
     wxProgressDialog dialog(_("Export"), _("Exporting..."), 1000, this, wxPD_APP_MODAL | wxPD_CAN_ABORT | wxPD_AUTO_HIDE);
     CancellationToken cancel;
     ExportProgress progress(dialog, cancel);
-    auto report = export_selection(*m_archive, ids, format, out, &progress, &cancel);
+    ExportOptions options;
+    options.format = format;
+    options.out = out;
+    options.message_ids = ids;
+    auto report = m_archive->export_messages(options, &progress, &cancel);
     dialog.Update(1000);
     if (!report) {
         show_error(_("Export"), wxString::Format(_("The export to %s failed: %s"), path_to_wx(out),
@@ -575,7 +586,7 @@ std::optional<std::string> MainFrame::attachment_bytes(std::size_t index, const 
     const auto id = current_message_id();
     if (!id || !m_archive)
         return std::nullopt;
-    auto data = read_attachment(*m_archive, *id, index);
+    auto data = m_archive->attachment_data(*id, index);
     if (!data) {
         show_error(action, describe_error(data.error()));
         return std::nullopt;

@@ -257,6 +257,11 @@ Result<mime::MessageView> Archive::message_view(std::int64_t message_id) {
     return mime::read_message_view(bytes);
 }
 
+Result<mime::SanitizedHtml> Archive::message_html(std::int64_t message_id, bool allow_remote_images) {
+    const std::string bytes = CAIRN_TRY(message_bytes(message_id));
+    return mime::displayable_html(bytes, mime::read_message_view(bytes), allow_remote_images);
+}
+
 Result<std::string> Archive::attachment_data(std::int64_t message_id, std::size_t attachment_index) {
     const std::string bytes = CAIRN_TRY(message_bytes(message_id));
     std::optional<std::string> data = mime::attachment_data(bytes, attachment_index);
@@ -273,45 +278,69 @@ Result<ExportReport> Archive::export_messages(const ExportOptions& options, Prog
     store::MessageReader reader(*m_impl->catalog, m_impl->directory, m_impl->keys);
     ExportReport report;
     Progress progress;
-    progress.total = CAIRN_TRY(m_impl->catalog->list_count(options.filter));
-    // Page through the listing, so memory does not grow with the archive.
-    ListFilter page_filter = options.filter;
-    page_filter.limit = 1000;
-    for (;;) {
-    auto listing = CAIRN_TRY(m_impl->catalog->list(page_filter));
-    if (listing.empty())
-        break;
-    page_filter.after = store::ListPosition{listing.back().user, listing.back().folder, listing.back().message_id};
-    for (const auto& item : listing) {
+    auto fail = [&](std::int64_t message_id, const Error& error) {
+        report.failures.push_back({fmt::format("message {}", message_id), 0, error.describe()});
+        ++progress.failed;
+    };
+    // False when the export must stop (cancelled, or the disk is full: returned as FATAL).
+    std::optional<Error> fatal;
+    auto export_one = [&](const MessageListing& item) {
         if (cancel && cancel->is_cancelled()) {
             report.cancelled = true;
-            break;
+            return false;
         }
         progress.current = item.folder;
         auto bytes = reader.read(item.message_id);
         if (!bytes) {
-            report.failures.push_back({fmt::format("message {}", item.message_id), 0, bytes.error().describe()});
-            ++progress.failed;
-        } else {
-            auto written = writer->add(item, *bytes);
-            if (!written) {
-                if (written.error().code == ErrorCode::NoSpace)
-                    return std::unexpected(written.error());
-                report.failures.push_back({fmt::format("message {}", item.message_id), 0, written.error().describe()});
-                ++progress.failed;
-            } else {
-                ++report.messages;
-                report.bytes += bytes->size();
-                progress.bytes_done += bytes->size();
+            fail(item.message_id, bytes.error());
+        } else if (auto written = writer->add(item, *bytes); !written) {
+            if (written.error().code == ErrorCode::NoSpace) {
+                fatal = written.error();
+                return false;
             }
+            fail(item.message_id, written.error());
+        } else {
+            ++report.messages;
+            report.bytes += bytes->size();
+            progress.bytes_done += bytes->size();
         }
         ++progress.done;
         if (observer)
             observer->update(progress);
+        return true;
+    };
+    if (!options.message_ids.empty()) {
+        progress.total = options.message_ids.size();
+        for (auto message_id : options.message_ids) {
+            ListFilter filter = options.filter;
+            filter.message_id = message_id;
+            filter.limit = 1;
+            auto listing = CAIRN_TRY(m_impl->catalog->list(filter));
+            if (listing.empty()) {
+                fail(message_id, Error{ErrorCode::NotFound, "the archive no longer lists this message", ""});
+                ++progress.done;
+                continue;
+            }
+            if (!export_one(listing.front()))
+                break;
+        }
+    } else {
+        progress.total = CAIRN_TRY(m_impl->catalog->list_count(options.filter));
+        // Page through the listing, so memory does not grow with the archive.
+        ListFilter page_filter = options.filter;
+        page_filter.limit = 1000;
+        for (bool going = true; going;) {
+            auto listing = CAIRN_TRY(m_impl->catalog->list(page_filter));
+            if (listing.empty())
+                break;
+            page_filter.after = store::ListPosition{listing.back().user, listing.back().folder, listing.back().message_id};
+            for (const auto& item : listing)
+                if (!(going = export_one(item)))
+                    break;
+        }
     }
-    if (report.cancelled)
-        break;
-    }
+    if (fatal)
+        return std::unexpected(*fatal);
     CAIRN_TRY_VOID(writer->finish());
     if (observer)
         observer->finish(progress);

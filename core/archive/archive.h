@@ -14,6 +14,7 @@
 #include "core/base/progress.h"
 #include "core/base/result.h"
 #include "core/export/export_writer.h"
+#include "core/mime/html_sanitizer.h"
 #include "core/mime/message_view.h"
 #include "core/oauth/sign_in.h"
 #include "core/search/search_index.h"
@@ -102,6 +103,10 @@ struct ExportOptions {
     ExportFormat format = ExportFormat::Eml;
     std::filesystem::path out;
     ListFilter filter;
+    /// When not empty, only these messages, in this order, each once under its first
+    /// placement the filter allows (a selection in a viewer); a message no longer listed is a
+    /// failure of the report. Empty: every placement the filter selects.
+    std::vector<std::int64_t> message_ids;
 };
 
 struct ExportReport {
@@ -248,6 +253,9 @@ public:
     /// The message prepared for reading (decoded headers, text, HTML, attachments). Its `html`
     /// is not safe to display as it is: pass it through mime::sanitize_html.
     Result<mime::MessageView> message_view(std::int64_t message_id);
+    /// The message's HTML ready to show (mime::displayable_html: sanitised, cid: images
+    /// inlined); empty html when it has no HTML part.
+    Result<mime::SanitizedHtml> message_html(std::int64_t message_id, bool allow_remote_images);
     /// The decoded bytes of one attachment (index from MessageView::attachments); NotFound when
     /// the message has no such attachment.
     Result<std::string> attachment_data(std::int64_t message_id, std::size_t attachment_index);

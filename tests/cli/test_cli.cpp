@@ -187,6 +187,24 @@ TEST_CASE("messages from eml, mbox and Maildir come back byte for byte through s
     CHECK(exported.contains(eml("nested")));
     CHECK(std::filesystem::exists(workspace.path("eml/ann/Old/maildir/Work/Projects")));
 
+    // --id: exactly the chosen messages, in the order given, and an id no longer archived is a failure.
+    std::int64_t crlf_id = 0, nested_id = 0;
+    for (const auto& message : listing) {
+        if (message["subject"] == "crlf")
+            crlf_id = message["id"].get<std::int64_t>();
+        if (message["subject"] == "nested")
+            nested_id = message["id"].get<std::int64_t>();
+    }
+    auto chosen = workspace.cairn({"--json", "export", "--out", workspace.path("chosen").string(), "--id",
+                                   std::to_string(nested_id), "--id", std::to_string(crlf_id), "--id", "999999"});
+    CHECK(chosen.exit_code == 1);
+    auto chosen_report = json::parse(chosen.out);
+    CHECK(chosen_report["messages"] == 2);
+    REQUIRE(chosen_report["failures"].size() == 1);
+    CHECK(chosen_report["failures"][0]["item"] == "message 999999");
+    auto chosen_files = file_contents_under(workspace.path("chosen"));
+    CHECK(chosen_files == std::multiset<std::string>{crlf, eml("nested")});
+
     REQUIRE(workspace.cairn({"export", "--format", "mbox", "--out", workspace.path("mbox").string(), "--folder",
                              "Old/loose"})
                 .exit_code == 0);
