@@ -160,6 +160,20 @@ TEST_CASE("fetch archives every folder byte for byte, skips trash, and a second 
     CHECK(accounts["accounts"][0]["last_fetch"].is_number());
 }
 
+TEST_CASE("folders of a Courier-style server (INBOX.Sent) keep the names the user knows") {
+    DovecotServer::Options options;
+    options.courier_namespace = true;
+    FetchWorkspace workspace(options);
+    workspace.put("INBOX", synthetic_message("courier-inbox"));
+    workspace.put("Sent", synthetic_message("courier-sent"));
+    workspace.put("Archive/2024", synthetic_message("courier-archived"));
+    workspace.init_and_add_account();
+    const json fetched = workspace.json_of({"fetch"});
+    INFO(fetched.dump(2));
+    CHECK(fetched["accounts"][0]["messages_stored"] == 3);
+    CHECK(workspace.archived() == workspace.expected());
+}
+
 TEST_CASE("a changed UIDVALIDITY reads the folder again without storing anything twice") {
     FetchWorkspace workspace;
     for (int i = 0; i < 12; ++i)

@@ -208,7 +208,8 @@ void DovecotServer::write_configuration() {
     config += "service pop3-login {\n  inet_listener pop3 {\n    port = " + std::to_string(m_pop3_port) +
               "\n  }\n  inet_listener pop3s {\n    port = " + std::to_string(m_pop3s_port) +
               "\n    ssl = yes\n  }\n}\n";
-    config += "namespace inbox {\n  inbox = yes\n  separator = /\n"
+    config += std::string("namespace inbox {\n  inbox = yes\n") +
+              (m_options.courier_namespace ? "  separator = .\n  prefix = INBOX.\n" : "  separator = /\n") +
               "  mailbox Drafts {\n    special_use = \\Drafts\n  }\n"
               "  mailbox Sent {\n    special_use = \\Sent\n  }\n"
               "  mailbox Trash {\n    special_use = \\Trash\n  }\n"

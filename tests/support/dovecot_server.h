@@ -39,6 +39,9 @@ public:
         /// (form POST token=...) and signs in the user named by the answer's "email" when it
         /// says {"active": true}. Passwords keep working alongside.
         std::string oauth2_introspection_url;
+        /// Courier-style folder names: every folder below the inbox, with '.' between levels
+        /// ("INBOX.Sent", "INBOX.Archive.2024"), as Courier and many hosting providers show them.
+        bool courier_namespace = false;
     };
 
     DovecotServer();

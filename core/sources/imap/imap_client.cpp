@@ -415,7 +415,13 @@ Result<std::vector<Folder>> ImapClient::list_folders() {
             if (response.data[1].is_string() && response.data[1].text.size() == 1)
                 folder.delimiter = response.data[1].text[0];
             folder.server_name = response.data[2].text;
-            std::string decoded = display_mailbox_name(folder.server_name);
+            // Courier-style servers put every folder under "INBOX." (their personal namespace):
+            // the user knows them as "Sent" and "Archive/2024", not "INBOX/Sent".
+            std::string_view shown_name = folder.server_name;
+            if (m_personal_prefix.size() > 1 && shown_name.size() > m_personal_prefix.size() &&
+                equals_ignoring_case(shown_name.substr(0, m_personal_prefix.size()), m_personal_prefix))
+                shown_name.remove_prefix(m_personal_prefix.size());
+            std::string decoded = display_mailbox_name(shown_name);
             if (equals_ignoring_case(decoded, "INBOX"))
                 decoded = "INBOX";
             if (folder.delimiter && *folder.delimiter != '/')

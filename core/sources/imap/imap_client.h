@@ -63,7 +63,9 @@ struct Credentials {
 
 struct Folder {
     std::string server_name;   ///< raw (modified UTF-7) name, to pass back to examine(), move()...
-    std::string display_path;  ///< decoded to UTF-8, hierarchy delimiter turned into '/'
+    /// Decoded to UTF-8, hierarchy delimiter turned into '/', without a Courier-style personal
+    /// namespace prefix ("INBOX.Sent" is shown as "Sent").
+    std::string display_path;
     std::optional<char> delimiter;
     std::vector<std::string> attributes;  ///< as sent: "\\Noselect", "\\HasChildren", "\\Sent"...
     /// The RFC 6154 special use ("\\All" "\\Archive" "\\Drafts" "\\Flagged" "\\Junk" "\\Sent"
