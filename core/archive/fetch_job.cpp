@@ -44,6 +44,9 @@ public:
     Result<void> record_checkpoint(store::Catalog& catalog, const std::any& position) {
         if (const auto* opened = std::any_cast<imap::FolderOpened>(&position)) {
             auto id = CAIRN_TRY(catalog.ensure_remote_folder(m_account_id, opened->server_name));
+            // Recorded at once, not with the first position: UIDs archived before that position
+            // is reached are only recognised by the next run under the numbering they belong to.
+            CAIRN_TRY_VOID(catalog.begin_remote_folder_numbering(id, opened->uid_validity));
             m_folders_by_source[opened->source_path] = {id, opened->uid_validity};
             m_folder_ids[opened->server_name] = id;
             return {};
@@ -54,54 +57,17 @@ public:
                                                   : CAIRN_TRY(catalog.ensure_remote_folder(m_account_id, reached->server_name));
             return catalog.set_remote_folder_position(id, reached->uid_validity, reached->highest_uid);
         }
-        if (const auto* gmail = std::any_cast<imap::GmailMessage>(&position))
-            return record_gmail_message(catalog, *gmail);
+        // What belongs to the message that follows waits for it: after_message records it in
+        // the same step as the message, so no commit can fall in between.
+        if (const auto* gmail = std::any_cast<imap::GmailMessage>(&position)) {
+            if (gmail->archived_before)
+                return record_archived_gmail_message(catalog, *gmail);
+            m_pending_gmail = *gmail;
+            return {};
+        }
         if (const auto* envelope = std::any_cast<imap::JournalEnvelope>(&position)) {
-            // It follows the message it belongs to; a message that was not placed has no row.
-            if (envelope->source_path != m_last_source_path || envelope->uid != m_last_uid)
-                return {};
-            if (!envelope->sender.empty())
-                CAIRN_TRY_VOID(catalog.record_envelope_address(m_last_message_id, envelope->sender, "sender", ""));
-            for (const auto& recipient : envelope->recipients)
-                CAIRN_TRY_VOID(catalog.record_envelope_address(m_last_message_id, recipient.address, recipient.kind,
-                                                               recipient.note));
+            m_pending_envelope = *envelope;
             return {};
-        }
-        return {};
-    }
-
-    /// Gmail: the message's lasting id, and the folders of its labels.
-    Result<void> record_gmail_message(store::Catalog& catalog, const imap::GmailMessage& gmail) {
-        auto folder = m_folders_by_source.find(gmail.source_path);
-        if (folder == m_folders_by_source.end())
-            return make_error(ErrorCode::Internal, "a Gmail message came before its folder", gmail.source_path);
-        const std::string stable_id = std::to_string(gmail.gmail_message_id);
-        std::int64_t message_id = 0;
-        std::optional<std::int64_t> received_time;
-        std::string flags;
-        if (gmail.archived_before) {
-            auto known = m_archived_by_gmail_id.find(gmail.gmail_message_id);
-            if (known == m_archived_by_gmail_id.end())
-                return {};
-            message_id = known->second;
-        } else {
-            // It follows the message it belongs to; a message that was not placed has no row.
-            if (gmail.source_path != m_last_source_path || gmail.uid != m_last_uid)
-                return {};
-            message_id = m_last_message_id;
-            flags = m_last_flags;
-            received_time = m_last_received_time;
-        }
-        CAIRN_TRY_VOID(catalog.record_remote_message(folder->second.first, folder->second.second,
-                                                     std::to_string(gmail.uid), message_id, stable_id));
-        m_archived_by_gmail_id[gmail.gmail_message_id] = message_id;
-        if (gmail.folders.empty())
-            return {};
-        auto user_id = CAIRN_TRY(catalog.ensure_user(m_user));
-        auto source_file_id = CAIRN_TRY(catalog.ensure_source_file(user_id, m_folder_prefix, gmail.source_path));
-        for (const auto& path : gmail.folders) {
-            auto folder_id = CAIRN_TRY(catalog.ensure_folder(user_id, join_folder(m_folder_prefix, path)));
-            CAIRN_TRY(catalog.insert_placement({message_id, folder_id, flags, received_time, source_file_id, gmail.uid}));
         }
         return {};
     }
@@ -110,27 +76,78 @@ public:
         auto found = m_folders_by_source.find(origin.source_path);
         if (found == m_folders_by_source.end())
             return make_error(ErrorCode::Internal, "a fetched message came before its folder", origin.source_path);
-        m_last_source_path = origin.source_path;
-        m_last_uid = static_cast<std::uint32_t>(origin.offset);
-        m_last_message_id = added.message_id;
-        m_last_flags = flags_text(origin.flags);
-        m_last_received_time = origin.received_time;
-        return catalog.record_remote_message(found->second.first, found->second.second, std::to_string(origin.offset),
-                                             added.message_id);
+        const auto uid = static_cast<std::uint32_t>(origin.offset);
+        // A pending record for another message belonged to one that could not be placed.
+        auto belongs_here = [&](const auto& pending) {
+            return pending && pending->source_path == origin.source_path && pending->uid == uid;
+        };
+        std::optional<imap::GmailMessage> gmail;
+        std::optional<imap::JournalEnvelope> envelope;
+        if (belongs_here(m_pending_gmail))
+            gmail = std::move(m_pending_gmail);
+        if (belongs_here(m_pending_envelope))
+            envelope = std::move(m_pending_envelope);
+        m_pending_gmail.reset();
+        m_pending_envelope.reset();
+
+        const std::string stable_id = gmail && gmail->gmail_message_id ? std::to_string(gmail->gmail_message_id) : "";
+        CAIRN_TRY_VOID(catalog.record_remote_message(found->second.first, found->second.second, std::to_string(uid),
+                                                     added.message_id, stable_id));
+        if (gmail) {
+            if (gmail->gmail_message_id)
+                m_archived_by_gmail_id[gmail->gmail_message_id] = added.message_id;
+            CAIRN_TRY_VOID(place_in_folders(catalog, added.message_id, gmail->folders, flags_text(origin.flags),
+                                            origin.received_time, origin.source_path, uid));
+        }
+        if (envelope) {
+            if (!envelope->sender.empty())
+                CAIRN_TRY_VOID(catalog.record_envelope_address(added.message_id, envelope->sender, "sender", ""));
+            for (const auto& recipient : envelope->recipients)
+                CAIRN_TRY_VOID(catalog.record_envelope_address(added.message_id, recipient.address, recipient.kind,
+                                                               recipient.note));
+        }
+        return {};
     }
 
 private:
+    /// Gmail: a new UID whose message the archive holds by its X-GM-MSGID: its new UID, and the
+    /// folders of its current labels.
+    Result<void> record_archived_gmail_message(store::Catalog& catalog, const imap::GmailMessage& gmail) {
+        auto folder = m_folders_by_source.find(gmail.source_path);
+        if (folder == m_folders_by_source.end())
+            return make_error(ErrorCode::Internal, "a Gmail message came before its folder", gmail.source_path);
+        auto known = m_archived_by_gmail_id.find(gmail.gmail_message_id);
+        if (known == m_archived_by_gmail_id.end())
+            return make_error(ErrorCode::Internal, "a Gmail message id the archive does not know", gmail.source_path);
+        CAIRN_TRY_VOID(catalog.record_remote_message(folder->second.first, folder->second.second,
+                                                     std::to_string(gmail.uid), known->second,
+                                                     std::to_string(gmail.gmail_message_id)));
+        return place_in_folders(catalog, known->second, gmail.folders, flags_text(gmail.flags), gmail.received_time,
+                                gmail.source_path, gmail.uid);
+    }
+
+    Result<void> place_in_folders(store::Catalog& catalog, std::int64_t message_id, const std::vector<std::string>& folders,
+                                  const std::string& flags, std::optional<std::int64_t> received_time,
+                                  const std::string& source_path, std::uint32_t uid) {
+        if (folders.empty())
+            return {};
+        auto user_id = CAIRN_TRY(catalog.ensure_user(m_user));
+        auto source_file_id = CAIRN_TRY(catalog.ensure_source_file(user_id, m_folder_prefix, source_path));
+        for (const auto& path : folders) {
+            auto folder_id = CAIRN_TRY(catalog.ensure_folder(user_id, join_folder(m_folder_prefix, path)));
+            CAIRN_TRY(catalog.insert_placement({message_id, folder_id, flags, received_time, source_file_id, uid}));
+        }
+        return {};
+    }
+
     std::int64_t m_account_id;
     std::string m_user;
     std::string m_folder_prefix;
-    std::string m_last_flags;
-    std::optional<std::int64_t> m_last_received_time;
     std::map<std::uint64_t, std::int64_t> m_archived_by_gmail_id;
     std::map<std::string, std::pair<std::int64_t, std::uint32_t>> m_folders_by_source;
     std::map<std::string, std::int64_t> m_folder_ids;
-    std::string m_last_source_path;
-    std::uint32_t m_last_uid = 0;
-    std::int64_t m_last_message_id = 0;
+    std::optional<imap::GmailMessage> m_pending_gmail;
+    std::optional<imap::JournalEnvelope> m_pending_envelope;
 };
 
 std::string fetch_summary_text(const AccountFetchReport& report) {

@@ -26,6 +26,11 @@ Result<void> clean_up_server(Archive::Impl& archive, std::int64_t account_id, co
     auto options = read_options;
     options.connect.cancellation = cancel;
     auto client = CAIRN_TRY(imap::connect_and_sign_in(options));
+    if (rule.action == accounts::ServerCleanup::Action::Move && client->has_capability("X-GM-EXT-1"))
+        return make_error(ErrorCode::InvalidArgument,
+                          "Gmail keeps every message in All Mail: moving one to a folder only adds a label and frees "
+                          "nothing. Remove the account and add it again with --delete-after instead of --move-after",
+                          settings.name);
     std::map<std::string, store::Catalog::RemoteFolderRow> known;
     for (auto& row : CAIRN_TRY(archive.catalog->remote_folders(account_id)))
         known.emplace(row.server_name, std::move(row));

@@ -116,6 +116,15 @@ Result<std::int64_t> Catalog::ensure_remote_folder(std::int64_t account_id, cons
     return m_database.last_insert_id();
 }
 
+Result<void> Catalog::begin_remote_folder_numbering(std::int64_t remote_folder_id, std::uint32_t uid_validity) {
+    auto update = CAIRN_TRY(
+        statement("UPDATE remote_folders SET uid_validity = ?, highest_uid = 0 WHERE id = ? AND uid_validity != ?"));
+    update->bind(1, static_cast<std::int64_t>(uid_validity))
+        .bind(2, remote_folder_id)
+        .bind(3, static_cast<std::int64_t>(uid_validity));
+    return update->run();
+}
+
 Result<void> Catalog::set_remote_folder_position(std::int64_t remote_folder_id, std::uint32_t uid_validity,
                                                  std::uint32_t highest_uid) {
     auto update = CAIRN_TRY(statement("UPDATE remote_folders SET uid_validity = ?, highest_uid = ? WHERE id = ?"));

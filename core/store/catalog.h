@@ -218,6 +218,9 @@ public:
     };
     Result<std::vector<RemoteFolderRow>> remote_folders(std::int64_t account_id);
     Result<std::int64_t> ensure_remote_folder(std::int64_t account_id, const std::string& server_name);
+    /// The folder is being read under UID_VALIDITY: when it was recorded under another one (or
+    /// none), its position starts again from 0 under this one; otherwise nothing changes.
+    Result<void> begin_remote_folder_numbering(std::int64_t remote_folder_id, std::uint32_t uid_validity);
     Result<void> set_remote_folder_position(std::int64_t remote_folder_id, std::uint32_t uid_validity,
                                             std::uint32_t highest_uid);
     /// STABLE_ID: an id the server keeps for the message across folders and renumbering

@@ -3,9 +3,12 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "core/crypto/crypto.h"
+#include "core/db/database.h"
 
 namespace cairn::testing {
 
@@ -62,6 +65,22 @@ FolderDigests AccountWorkspace::archived() const {
         folders[message["folder"].get<std::string>()].insert(found->second);
     }
     return folders;
+}
+
+std::int64_t AccountWorkspace::wait_for_committed_messages(std::int64_t count) const {
+    const auto catalog_path = temp.path() / "archive" / "catalog.db";
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+    std::int64_t committed = 0;
+    while (committed < count && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        auto catalog = db::Database::open(catalog_path, db::OpenMode::ReadOnly);
+        if (!catalog)
+            continue;
+        auto counted = catalog->prepare("SELECT COUNT(*) FROM remote_messages");
+        if (counted && counted->step().value_or(false))
+            committed = counted->column_int(0);
+    }
+    return committed;
 }
 
 }  // namespace cairn::testing

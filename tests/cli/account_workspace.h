@@ -43,6 +43,9 @@ public:
     /// Folder -> SHA-256s of the archived messages, read back through `cairn export` (one
     /// process: `show --raw` per message would pay the passphrase KDF each time).
     FolderDigests archived() const;
+    /// Waits (up to 5 minutes) until a running fetch has committed at least COUNT server
+    /// messages, watching the catalog as another reader may; returns how many it has.
+    std::int64_t wait_for_committed_messages(std::int64_t count) const;
 
     TempDir temp;
 

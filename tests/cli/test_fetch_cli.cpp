@@ -13,7 +13,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/db/database.h"
 #include "tests/cli/account_workspace.h"
 #include "tests/cli/cli_runner.h"
 #include "tests/support/dovecot_server.h"
@@ -71,24 +70,6 @@ struct FetchWorkspace : AccountWorkspace {
         RunResult added = cairn(arguments, {{"CAIRN_ACCOUNT_PASSWORD", Password}});
         INFO(added.err);
         REQUIRE(added.exit_code == 0);
-    }
-
-    /// Waits (up to 5 minutes) until a running fetch has committed at least COUNT messages,
-    /// watching the catalog as another reader may; returns how many it has.
-    std::int64_t wait_for_committed_messages(std::int64_t count) const {
-        const auto catalog_path = temp.path() / "archive" / "catalog.db";
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
-        std::int64_t committed = 0;
-        while (committed < count && std::chrono::steady_clock::now() < deadline) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            auto catalog = cairn::db::Database::open(catalog_path, cairn::db::OpenMode::ReadOnly);
-            if (!catalog)
-                continue;
-            auto counted = catalog->prepare("SELECT COUNT(*) FROM remote_messages");
-            if (counted && counted->step().value_or(false))
-                committed = counted->column_int(0);
-        }
-        return committed;
     }
 
     /// folder ("work/" + server folder) -> SHA-256s of what the server serves.

@@ -4,7 +4,14 @@
 // that follows Google's documented IMAP extensions stands in (tests/support/fake_gmail_server).
 #include <doctest/doctest.h>
 
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include <nlohmann/json.hpp>
+
 
 #include "tests/cli/account_workspace.h"
 #include "tests/support/fake_gmail_server.h"
@@ -27,11 +34,23 @@ struct GmailWorkspace : AccountWorkspace {
     FakeGmailServer server;
     /// Archive folder -> SHA-256s of the messages the labels put there.
     FolderDigests expected;
+    int count = 0;
+
+    /// Subject -> the flags of its placement in FOLDER, from `cairn list`.
+    std::map<std::string, std::string> flags_in(const std::string& folder) const {
+        std::map<std::string, std::string> flags;
+        const json listed = json_of({"list"});
+        for (const json& message : listed["messages"])
+            if (message["folder"] == "gmail/" + folder)
+                flags[message["subject"].get<std::string>()] = message["flags"].get<std::string>();
+        return flags;
+    }
 
     /// Adds a message to the server and notes the archive folders it should end up in.
     void put(const std::string& bytes, std::vector<std::string> labels, std::vector<std::string> archive_folders,
-             FakeGmailServer::Location location = FakeGmailServer::Location::AllMail) {
-        server.add_message({bytes, std::move(labels), {}, 1700000000, location});
+             FakeGmailServer::Location location = FakeGmailServer::Location::AllMail,
+             std::vector<std::string> flags = {}) {
+        server.add_message({bytes, std::move(labels), std::move(flags), 1700000000 + 86400 * count++, location});
         for (const auto& folder : archive_folders)
             expected["gmail/" + folder].insert(sha256_hex(bytes));
     }
@@ -60,10 +79,11 @@ struct GmailWorkspace : AccountWorkspace {
 TEST_CASE("gmail: All Mail is fetched once and labels become folders, and later runs fetch only new mail") {
     GmailWorkspace workspace;
     workspace.put(synthetic_message("inbox-important"), {"\\Inbox", "\\Important"},
-                  {AllMail, "INBOX", "[Gmail]/Important"});
+                  {AllMail, "INBOX", "[Gmail]/Important"}, FakeGmailServer::Location::AllMail, {"\\Seen"});
     workspace.put(synthetic_message("sent"), {"\\Sent"}, {AllMail, "[Gmail]/Sent Mail"});
     workspace.put(synthetic_message("project", 5000), {"Work/Projects", "\\Inbox", "\\Starred"},
-                  {AllMail, "Work/Projects", "INBOX", "[Gmail]/Starred"});
+                  {AllMail, "Work/Projects", "INBOX", "[Gmail]/Starred"}, FakeGmailServer::Location::AllMail,
+                  {"\\Seen", "\\Flagged"});
     workspace.put(synthetic_message("archived-without-label"), {}, {AllMail});
     workspace.put(synthetic_message("team"), {"&AMk-quipe"}, {AllMail, "Équipe"});
     workspace.put(synthetic_message("draft"), {"\\Draft"}, {AllMail, "[Gmail]/Drafts"});
@@ -85,6 +105,9 @@ TEST_CASE("gmail: All Mail is fetched once and labels become folders, and later 
     // Each message's bytes crossed the network once, from All Mail; no label folder was read.
     CHECK(workspace.server.bodies_served() == std::map<std::string, std::size_t>{{AllMail, 37}});
     CHECK(workspace.archived() == workspace.expected);
+    // Each label's folder has the message's flags, as All Mail does.
+    CHECK(workspace.flags_in("Work/Projects")["message project"] == "seen flagged");
+    CHECK(workspace.flags_in("[Gmail]/Important")["message inbox-important"] == "seen");
 
     const json second = workspace.json_of({"fetch"});
     CHECK(second["accounts"][0]["messages_stored"] == 0);
@@ -98,13 +121,18 @@ TEST_CASE("gmail: All Mail is fetched once and labels become folders, and later 
 
     // Gmail renumbers the mailbox: the messages are recognised by X-GM-MSGID and not downloaded
     // again; only the one that is new is.
+    // Meanwhile the project message got a label of its own: its folder is recorded with the
+    // message's flags, from the ids-and-labels pass alone.
     workspace.server.renumber();
+    workspace.server.set_labels(2, {"Work/Projects", "\\Inbox", "\\Starred", "Later"});
+    workspace.expected["gmail/Later"].insert(sha256_hex(synthetic_message("project", 5000)));
     workspace.put(synthetic_message("after-renumbering"), {"\\Inbox"}, {AllMail, "INBOX"});
     const json fourth = workspace.json_of({"fetch"});
     CHECK(fourth["accounts"][0]["messages_seen"] == 1);
     CHECK(fourth["accounts"][0]["messages_stored"] == 1);
     CHECK(workspace.server.bodies_served() == std::map<std::string, std::size_t>{{AllMail, 39}});
     CHECK(workspace.archived() == workspace.expected);
+    CHECK(workspace.flags_in("Later")["message project"] == "seen flagged");
     const json fifth = workspace.json_of({"fetch"});
     CHECK(fifth["accounts"][0]["messages_seen"] == 0);
 
@@ -144,12 +172,37 @@ TEST_CASE("gmail: with All Mail excluded, a message is archived under its includ
     GmailWorkspace workspace;
     workspace.put(synthetic_message("inbox"), {"\\Inbox"}, {"INBOX"});
     workspace.put(synthetic_message("project"), {"Work/Projects", "\\Sent"}, {"Work/Projects", "[Gmail]/Sent Mail"});
-    // In no included folder: not archived.
+    // In no included folder: not archived, and not even downloaded.
     workspace.put(synthetic_message("archived-without-label"), {}, {});
     workspace.add_account({"--exclude", AllMail});
 
     const json fetched = workspace.json_of({"fetch"});
     INFO(fetched.dump(2));
     CHECK(fetched["accounts"][0]["messages_stored"] == 2);
+    CHECK(workspace.server.bodies_served() == std::map<std::string, std::size_t>{{AllMail, 2}});
     CHECK(workspace.archived() == workspace.expected);
+}
+
+TEST_CASE("gmail: Ctrl-C part-way, then a second run: every message is in every folder of its labels") {
+    GmailWorkspace workspace;
+    constexpr int Messages = 4000;
+    for (int i = 0; i < Messages; ++i)
+        workspace.put(synthetic_message("labelled-" + std::to_string(i), 30000), {"\\Inbox", "Work/Projects"},
+                      {AllMail, "INBOX", "Work/Projects"}, FakeGmailServer::Location::AllMail, {"\\Seen"});
+    workspace.add_account();
+
+    cairn::testing::RunOptions options;
+    options.environment = {{"CAIRN_PASSPHRASE", AccountWorkspace::Passphrase}, {"CAIRN_KEY_CACHE", "0"}};
+    pid_t fetching = start_cairn({"--archive", workspace.archive(), "fetch"}, options);
+    const auto committed = workspace.wait_for_committed_messages(Messages / 4);
+    ::kill(fetching, SIGINT);
+    CHECK(wait_for(fetching).exit_code == 130);
+    REQUIRE(committed >= Messages / 4);
+
+    const json finished = workspace.json_of({"fetch"});
+    CHECK(finished["accounts"][0]["messages_seen"].get<int>() <= Messages - committed);
+    CHECK(workspace.archived() == workspace.expected);
+    const auto flags = workspace.flags_in("Work/Projects");
+    CHECK(flags.size() == Messages);
+    CHECK(std::all_of(flags.begin(), flags.end(), [](const auto& entry) { return entry.second == "seen"; }));
 }

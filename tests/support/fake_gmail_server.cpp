@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 #include <stdexcept>
 
@@ -135,9 +136,17 @@ std::string joined(const std::vector<std::string>& items) {
     return text;
 }
 
-/// A label as X-GM-LABELS carries it: system labels as atoms, user labels as strings.
+/// A label as X-GM-LABELS carries it. Google's example mixes forms
+/// ("(\Inbox \Sent Important "Muy Importante")"), and Gmail also sends system labels as
+/// quoted strings ("\\Important"): a client must read them all.
 std::string label_item(const std::string& label) {
-    return !label.empty() && label.front() == '\\' ? label : quoted(label);
+    if (label == "\\Important")
+        return quoted(label);
+    const bool atom = !label.empty() && std::all_of(label.begin(), label.end(), [](char character) {
+        return std::isalnum(static_cast<unsigned char>(character)) || character == '\\' || character == '&' ||
+               character == '-' || character == '/';
+    });
+    return atom ? label : quoted(label);
 }
 
 }  // namespace
@@ -184,6 +193,11 @@ void FakeGmailServer::renumber() {
     ++m_uid_validity;
     m_uids.clear();
     m_next_uid.clear();
+}
+
+void FakeGmailServer::set_labels(std::size_t index, std::vector<std::string> labels) {
+    std::lock_guard lock(m_mutex);
+    m_messages.at(index).labels = std::move(labels);
 }
 
 void FakeGmailServer::move_to(std::size_t index, Location location) {
@@ -371,21 +385,32 @@ void FakeGmailServer::handle_connection(int socket) {
                 reply(text + "\r\n" + tag + " OK SEARCH completed (Success)\r\n");
             } else if (command == "fetch" && words.size() == 4) {
                 std::string text;
+                // Only what was asked for, as a server does: a client that stops asking for
+                // labels must not get them anyway.
                 const std::string items = lower_ascii(words[3]);
-                const bool with_body = items.find("body") != std::string::npos;
+                auto asked = [&](std::string_view item) { return items.find(item) != std::string::npos; };
+                const bool with_body = asked("body");
                 for (auto uid : uids_in_set(words[2], uids)) {
                     const auto [sequence_number, index] = position_and_index[uid];
                     const auto& message = m_messages[index];
                     std::vector<std::string> labels;
                     for (const auto& label : message.labels)
                         labels.push_back(label_item(label));
-                    text += fmt::format("* {} FETCH (X-GM-MSGID {} X-GM-LABELS ({}) UID {}", sequence_number,
-                                        FirstMessageId + index, joined(labels), uid);
+                    std::vector<std::string> attributes;
+                    if (asked("x-gm-msgid"))
+                        attributes.push_back(fmt::format("X-GM-MSGID {}", FirstMessageId + index));
+                    if (asked("x-gm-labels"))
+                        attributes.push_back(fmt::format("X-GM-LABELS ({})", joined(labels)));
+                    attributes.push_back(fmt::format("UID {}", uid));
+                    if (asked("rfc822.size"))
+                        attributes.push_back(fmt::format("RFC822.SIZE {}", message.bytes.size()));
+                    if (asked("internaldate"))
+                        attributes.push_back(fmt::format("INTERNALDATE \"{}\"", internal_date_text(message.internal_date)));
+                    if (asked("flags"))
+                        attributes.push_back(fmt::format("FLAGS ({})", joined(message.flags)));
+                    text += fmt::format("* {} FETCH ({}", sequence_number, joined(attributes));
                     if (with_body) {
-                        text += fmt::format(" RFC822.SIZE {} INTERNALDATE \"{}\" FLAGS ({}) BODY[] {{{}}}\r\n",
-                                            message.bytes.size(), internal_date_text(message.internal_date),
-                                            joined(message.flags), message.bytes.size());
-                        text += message.bytes;
+                        text += fmt::format(" BODY[] {{{}}}\r\n", message.bytes.size()) + message.bytes;
                         ++m_bodies_served[selected];
                     }
                     text += ")\r\n";

@@ -52,6 +52,8 @@ public:
     /// Moves message INDEX (in the order added) to LOCATION: thrown away into Trash, marked
     /// as spam, or back to All Mail. It keeps its X-GM-MSGID and gets a new UID there.
     void move_to(std::size_t index, Location location);
+    /// Replaces the labels of message INDEX (in the order added).
+    void set_labels(std::size_t index, std::vector<std::string> labels);
     /// Every folder gets a new UIDVALIDITY, as after Gmail renumbers a mailbox: a client must
     /// forget the UIDs it knew.
     void renumber();

@@ -30,6 +30,8 @@ struct FolderPlan {
     std::vector<ImapClient::GmailIdentity> archived_before;
     /// Those of `uids` archived by an earlier run after its last position (not fetched again).
     std::vector<std::uint32_t> archived_past_position;
+    /// Gmail: those of `uids` whose labels put them only in folders the account leaves out.
+    std::vector<std::uint32_t> left_out;
 };
 
 /// One signed-in connection, made again when the server drops it.
@@ -217,12 +219,17 @@ Result<AccountPlan> plan_folders(ImapClient& client, const AccountReadOptions& o
         if (same_numbering)
             std::set_intersection(plan.uids.begin(), plan.uids.end(), known->second.archived_above.begin(),
                                   known->second.archived_above.end(), std::back_inserter(plan.archived_past_position));
-        // New UIDs are not always new mail on Gmail: a renumbered folder, mail back from Trash,
-        // or Trash holding mail archived from All Mail. Its ids say which the archive has.
-        if (account.gmail && !plan.uids.empty() && !options.archived_gmail_message_ids.empty())
-            for (auto& identity : CAIRN_TRY(client.gmail_identities(plan.uids)))
+        // On Gmail, the ids and labels of the new UIDs come first (cheap, no content): new UIDs
+        // are not always new mail (a renumbered folder, mail back from Trash, Trash holding
+        // mail archived from All Mail), and a message only in folders the account leaves out
+        // need not be downloaded at all.
+        if (account.gmail && !plan.uids.empty())
+            for (auto& identity : CAIRN_TRY(client.gmail_identities(plan.uids))) {
                 if (options.archived_gmail_message_ids.count(identity.gmail_message_id))
                     plan.archived_before.push_back(std::move(identity));
+                else if (account.gmail->is_all_mail(folder) && account.gmail->placements(identity.gmail_labels).empty())
+                    plan.left_out.push_back(identity.uid);
+            }
         plan.folder = std::move(folder);
         plans.push_back(std::move(plan));
     }
@@ -236,6 +243,8 @@ public:
         for (const auto& known : plan.archived_before)
             mark_passed(known.uid);
         for (auto uid : plan.archived_past_position)
+            mark_passed(uid);
+        for (auto uid : plan.left_out)
             mark_passed(uid);
     }
 
@@ -320,7 +329,6 @@ AccountReadSummary read_imap_account(const AccountReadOptions& options, MessageS
         },
         summary.messages);
     const auto& plans = account.folders;
-    summary.read_by_labels = account.gmail != nullptr;
     if (!planned) {
         if (planned.error().code != ErrorCode::Cancelled)
             summary.error = planned.error();
@@ -344,8 +352,9 @@ AccountReadSummary read_imap_account(const AccountReadOptions& options, MessageS
             return by_labels ? account.gmail->placements(labels) : std::vector<std::string>{plan.folder.display_path};
         };
         for (const auto& known : plan.archived_before)
-            sink.on_checkpoint(
-                GmailMessage{source_path, known.uid, known.gmail_message_id, folders_of(known.gmail_labels), true});
+            sink.on_checkpoint(GmailMessage{source_path, known.uid, known.gmail_message_id,
+                                            folders_of(known.gmail_labels), true, normalised_flags(known.flags),
+                                            known.internal_date});
         FolderProgress progress(plan);
         std::size_t since_position = 0;
         auto pass_position = [&] {
@@ -378,7 +387,7 @@ AccountReadSummary read_imap_account(const AccountReadOptions& options, MessageS
                         if (by_labels) {
                             label_folders = folders_of(message.gmail_labels);
                             if (label_folders.empty()) {
-                                // Only in folders the account leaves out.
+                                // Relabelled since planning into folders the account leaves out.
                                 progress.mark_passed(uid);
                                 return true;
                             }
@@ -391,16 +400,18 @@ AccountReadSummary read_imap_account(const AccountReadOptions& options, MessageS
                             if (journal)
                                 raw.bytes = std::move(journal->original_message);
                         }
+                        // Before the message, so the archive records them in the same step as
+                        // the message: a commit in between must not leave it without them.
+                        if (account.gmail)
+                            sink.on_checkpoint(GmailMessage{source_path, uid, message.gmail_message_id.value_or(0),
+                                                            std::move(label_folders), false, {}, std::nullopt});
+                        if (journal)
+                            sink.on_checkpoint(JournalEnvelope{source_path, uid, std::move(journal->sender),
+                                                               std::move(journal->recipients)});
                         if (!sink.on_message(std::move(raw))) {
                             stopped = true;
                             return false;
                         }
-                        if (account.gmail && message.gmail_message_id)
-                            sink.on_checkpoint(GmailMessage{source_path, uid, *message.gmail_message_id,
-                                                            std::move(label_folders), false});
-                        if (journal)
-                            sink.on_checkpoint(JournalEnvelope{source_path, uid, std::move(journal->sender),
-                                                               std::move(journal->recipients)});
                         progress.mark_passed(uid);
                         ++summary.messages;
                         if (++since_position >= MessagesPerPosition) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <unordered_set>
@@ -46,8 +47,8 @@ struct FolderPosition {
     std::uint32_t highest_uid = 0;
 };
 
-/// Checkpoint, right after a message that was unwrapped from an Exchange journal report: the
-/// envelope the report gave for it (sender, every recipient including Bcc).
+/// Checkpoint, right before a message that was unwrapped from an Exchange journal report: the
+/// envelope the report gave for it (sender, every recipient including Bcc), recorded with it.
 struct JournalEnvelope {
     std::string source_path;
     std::uint32_t uid = 0;
@@ -56,18 +57,22 @@ struct JournalEnvelope {
 };
 
 /// Checkpoint for Gmail (X-GM-EXT-1), where X-GM-MSGID names a message for good, across
-/// folders and UIDVALIDITY changes. Passed right after each message read from a Gmail folder,
-/// and, with archived_before, for each new UID whose message the archive already holds by that
-/// id (a renumbered folder, mail back from Trash): such messages are not fetched again, and
-/// their new UID is recorded.
+/// folders and UIDVALIDITY changes. Passed right BEFORE each message read from a Gmail folder
+/// (the archive keeps it until the message is placed, and records both in one step), and, with
+/// archived_before, for each new UID whose message the archive already holds by that id (a
+/// renumbered folder, mail back from Trash): such messages are not fetched again, and their new
+/// UID is recorded.
 struct GmailMessage {
     std::string source_path;
     std::uint32_t uid = 0;
-    std::uint64_t gmail_message_id = 0;
+    std::uint64_t gmail_message_id = 0;  ///< 0 when the server gave none
     /// Archive folders (display paths) its labels put it in: besides the RawMessage's own
-    /// folder for a message just passed; all of them for one archived before.
+    /// folder for a message about to be passed; all of them for one archived before.
     std::vector<std::string> folders;
     bool archived_before = false;
+    /// For one archived before (no RawMessage carries them): normalised flags, INTERNALDATE.
+    std::vector<std::string> flags;
+    std::optional<std::int64_t> received_time;
 };
 
 struct AccountReadOptions {
@@ -84,19 +89,17 @@ struct AccountReadOptions {
     /// connection (tests shorten the pauses).
     ReconnectPolicy reconnect;
     FetchOptions fetch;
-    /// Gmail: the X-GM-MSGIDs archived from this account before. The ids of a folder's new
-    /// UIDs are asked for first, and these are not fetched again.
+    /// Gmail: the X-GM-MSGIDs archived from this account before. The ids and labels of a
+    /// folder's new UIDs are asked for first; these, and messages only in folders the account
+    /// leaves out, are not downloaded.
     std::unordered_set<std::uint64_t> archived_gmail_message_ids;
-    /// A journal mailbox: journal reports are replaced by the message they carry (followed by a
+    /// A journal mailbox: journal reports are replaced by the message they carry (preceded by a
     /// JournalEnvelope checkpoint); other messages are archived as they are.
     bool unwrap_journal_reports = false;
 };
 
 struct AccountReadSummary {
     std::uint64_t folders = 0;
-    /// The server is Gmail (X-GM-EXT-1 with an All Mail folder): All Mail was read, and the
-    /// label folders were recorded from each message's labels instead of being read.
-    bool read_by_labels = false;
     std::uint64_t messages = 0;
     std::uint64_t reconnections = 0;
     /// Why reading stopped before the end (cannot connect or sign in, the server kept failing);

@@ -604,7 +604,8 @@ Result<std::vector<ImapClient::GmailIdentity>> ImapClient::gmail_identities(std:
     constexpr std::size_t UidsPerCommand = 1000;
     for (std::size_t start = 0; start < sorted.size(); start += UidsPerCommand) {
         auto chunk = std::span<const std::uint32_t>(sorted).subspan(start, std::min(UidsPerCommand, sorted.size() - start));
-        const std::string command = "UID FETCH " + compress_uid_set(chunk) + " (UID X-GM-MSGID X-GM-LABELS)";
+        const std::string command =
+            "UID FETCH " + compress_uid_set(chunk) + " (UID X-GM-MSGID X-GM-LABELS FLAGS INTERNALDATE)";
         auto tagged = CAIRN_TRY(run_command(command, [&](Response& response) {
             if (response.keyword != "FETCH" || unreadable)
                 return;
@@ -615,10 +616,16 @@ Result<std::vector<ImapClient::GmailIdentity>> ImapClient::gmail_identities(std:
                                    {}};
                 return;
             }
-            if (attributes.uid && attributes.gmail_message_id)
-                identities.push_back({*attributes.uid, *attributes.gmail_message_id,
-                                      attributes.gmail_labels ? std::move(*attributes.gmail_labels)
-                                                              : std::vector<std::string>()});
+            if (!attributes.uid || !attributes.gmail_message_id)
+                return;
+            GmailIdentity identity{*attributes.uid, *attributes.gmail_message_id, {}, {}, std::nullopt};
+            if (attributes.gmail_labels)
+                identity.gmail_labels = std::move(*attributes.gmail_labels);
+            if (attributes.flags)
+                identity.flags = std::move(*attributes.flags);
+            if (attributes.internal_date)
+                identity.internal_date = parse_internal_date(*attributes.internal_date);
+            identities.push_back(std::move(identity));
         }));
         if (unreadable)
             return broken(*unreadable);

@@ -175,13 +175,15 @@ public:
                                                      const MessageCallback& on_message,
                                                      const FetchOptions& options = {});
 
-    /// Gmail (X-GM-EXT-1): the X-GM-MSGID and X-GM-LABELS of UIDS in the open folder, without
-    /// their content; UIDs the server does not answer for are left out. Unsupported without
+    /// Gmail (X-GM-EXT-1): the X-GM-MSGID, X-GM-LABELS, FLAGS and INTERNALDATE of UIDS in the
+    /// open folder, without their content; UIDs the server does not answer for are left out. Unsupported without
     /// X-GM-EXT-1.
     struct GmailIdentity {
         std::uint32_t uid = 0;
         std::uint64_t gmail_message_id = 0;
         std::vector<std::string> gmail_labels;
+        std::vector<std::string> flags;
+        std::optional<std::int64_t> internal_date;  ///< seconds since the epoch, UTC
     };
     [[nodiscard]] Result<std::vector<GmailIdentity>> gmail_identities(std::span<const std::uint32_t> uids);
     /// Flags UIDS \Deleted (UID STORE +FLAGS.SILENT). Needs select().
