@@ -40,22 +40,35 @@ std::filesystem::path find_dovecot() {
     throw std::runtime_error("dovecot not installed: run ./setup.sh --deps-only");
 }
 
-/// A port free right now on 127.0.0.1 (the kernel picks it; a short race with other processes
-/// is accepted for tests).
-std::uint16_t free_port() {
-    int descriptor = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (descriptor < 0 || ::bind(descriptor, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::getsockname(descriptor, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-        if (descriptor >= 0)
+/// COUNT distinct ports free right now on 127.0.0.1. The kernel picks them; every socket stays
+/// open until all are picked, or a port just released could be handed out twice (Dovecot then
+/// refuses "duplicate listener"). A short race with other processes is accepted for tests.
+std::vector<std::uint16_t> free_ports(std::size_t count) {
+    std::vector<int> descriptors;
+    std::vector<std::uint16_t> ports;
+    auto close_all = [&] {
+        for (int descriptor : descriptors)
             ::close(descriptor);
-        throw std::runtime_error(std::string("cannot find a free port: ") + std::strerror(errno));
+    };
+    while (ports.size() < count) {
+        int descriptor = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        if (descriptor < 0 || ::bind(descriptor, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+            ::getsockname(descriptor, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+            const std::string problem = std::strerror(errno);
+            if (descriptor >= 0)
+                ::close(descriptor);
+            close_all();
+            throw std::runtime_error("cannot find a free port: " + problem);
+        }
+        descriptors.push_back(descriptor);
+        ports.push_back(ntohs(address.sin_port));
     }
-    ::close(descriptor);
-    return ntohs(address.sin_port);
+    close_all();
+    return ports;
 }
 
 bool port_accepts(std::uint16_t port) {
@@ -104,13 +117,26 @@ DovecotServer::DovecotServer(Options options) : m_options(std::move(options)) {
     std::filesystem::create_directories(m_directory.path() / "mail");
     own_for_mail(m_directory.path() / "mail");
     write_file(m_directory.path() / "users", "");
-    m_imap_port = free_port();
-    m_imaps_port = free_port();
-    m_pop3_port = free_port();
-    m_pop3s_port = free_port();
     make_certificate();
-    write_configuration();
-    start();
+    // Another test may take a port between our picking it and Dovecot binding it: pick again.
+    for (int attempt = 1;; ++attempt) {
+        const auto ports = free_ports(4);
+        m_imap_port = ports[0];
+        m_imaps_port = ports[1];
+        m_pop3_port = ports[2];
+        m_pop3s_port = ports[3];
+        write_configuration();
+        try {
+            start();
+            return;
+        } catch (const std::runtime_error& failure) {
+            const std::string text = failure.what();
+            const bool port_taken = text.find("Address already in use") != std::string::npos ||
+                                    text.find("duplicate listener") != std::string::npos;
+            if (!port_taken || attempt == 3)
+                throw;
+        }
+    }
 }
 
 DovecotServer::~DovecotServer() {
