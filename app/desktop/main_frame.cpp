@@ -13,7 +13,10 @@
 #include <wx/choicdlg.h>
 #include <wx/choice.h>
 #include <wx/clipbrd.h>
+#include <wx/checkbox.h>
 #include <wx/dataview.h>
+#include <wx/datectrl.h>
+#include <wx/dateevt.h>
 #include <wx/dirdlg.h>
 #include <wx/filedlg.h>
 #include <wx/intl.h>
@@ -36,6 +39,7 @@
 #include "app/desktop/panels/import_panel.h"
 #include "app/desktop/panels/preview_panel.h"
 #include "app/desktop/prefs.h"
+#include "core/search/query.h"
 
 namespace cairn::desktop {
 namespace {
@@ -45,6 +49,16 @@ namespace {
 constexpr int search_delay_milliseconds = 150;
 /// Rows fetched per search; more is rarely read and costs time on every keystroke.
 constexpr std::uint64_t result_limit = 200;
+/// While an import runs, how often the list is searched again to show what arrived.
+constexpr int import_refresh_milliseconds = 3000;
+
+std::chrono::year_month_day to_calendar_day(const wxDateTime& date) {
+    if (!date.IsValid())
+        return {};
+    return std::chrono::year_month_day{std::chrono::year(date.GetYear()),
+                                       std::chrono::month(static_cast<unsigned>(date.GetMonth()) + 1),
+                                       std::chrono::day(static_cast<unsigned>(date.GetDay()))};
+}
 
 std::string operating_system_user() {
     if (passwd* entry = ::getpwuid(::geteuid()); entry && entry->pw_name)
@@ -72,7 +86,9 @@ private:
 
 }  // namespace
 
-MainFrame::MainFrame() : wxFrame(nullptr, wxID_ANY, _("Cairn")), m_search_timer(this) {
+MainFrame::MainFrame()
+    : wxFrame(nullptr, wxID_ANY, _("Cairn")), m_search_timer(this), m_import_refresh_timer(this),
+      m_search_worker(std::make_unique<LatestRequestWorker<SearchAnswer>>()) {
     SetName("main-window");
     build_menus();
     build_layout();
@@ -80,6 +96,7 @@ MainFrame::MainFrame() : wxFrame(nullptr, wxID_ANY, _("Cairn")), m_search_timer(
     SetStatusText(_("No archive open."));
     restore_layout();
     Bind(wxEVT_TIMER, &MainFrame::on_search_timer, this, m_search_timer.GetId());
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { refresh_during_import(); }, m_import_refresh_timer.GetId());
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::on_close, this);
 }
 
@@ -129,7 +146,30 @@ void MainFrame::build_layout() {
     m_user_choice = new wxChoice(panel, wxID_ANY);
     m_user_choice->SetName("user");
     m_user_choice->Hide();
+    m_filter_from = new wxTextCtrl(panel, wxID_ANY);
+    m_filter_from->SetName("filter-from");
+    m_filter_from->SetHint(_("From"));
+    m_filter_from->SetMinSize(FromDIP(wxSize(140, -1)));
+    m_filter_from->SetToolTip(_("Only mail from this name or address (from: in the search)"));
+    const wxString periods[] = {_("Any time"), _("Last 30 days"), _("This year"), _("Between...")};
+    m_filter_period = new wxChoice(panel, wxID_ANY, wxDefaultPosition, wxDefaultSize, 4, periods);
+    m_filter_period->SetName("filter-period");
+    m_filter_period->SetSelection(0);
+    m_filter_first_day = new wxDatePickerCtrl(panel, wxID_ANY, wxDateTime::Today().Subtract(wxDateSpan::Year()));
+    m_filter_first_day->SetName("filter-first-day");
+    m_filter_last_day = new wxDatePickerCtrl(panel, wxID_ANY, wxDateTime::Today());
+    m_filter_last_day->SetName("filter-last-day");
+    m_filter_first_day->Hide();
+    m_filter_last_day->Hide();
+    m_filter_attachment = new wxCheckBox(panel, wxID_ANY, _("Has attachment"));
+    m_filter_attachment->SetName("filter-attachment");
     search_row->Add(m_search, wxSizerFlags(1).CenterVertical());
+    const auto gap = wxSizerFlags().CenterVertical().Border(wxLEFT, FromDIP(6));
+    search_row->Add(m_filter_from, wxSizerFlags(gap).Proportion(0));
+    search_row->Add(m_filter_period, gap);
+    search_row->Add(m_filter_first_day, gap);
+    search_row->Add(m_filter_last_day, gap);
+    search_row->Add(m_filter_attachment, gap);
     search_row->Add(m_user_choice, wxSizerFlags().CenterVertical().Border(wxLEFT, FromDIP(6)));
     sizer->Add(search_row, wxSizerFlags().Expand().Border(wxALL, FromDIP(6)));
     m_search_problem = new wxStaticText(panel, wxID_ANY, {});
@@ -138,7 +178,24 @@ void MainFrame::build_layout() {
     m_search_problem->Hide();
     sizer->Add(m_search_problem, wxSizerFlags().Expand().Border(wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6)));
 
-    m_splitter = new wxSplitterWindow(panel, wxID_ANY, wxDefaultPosition, wxDefaultSize,
+    // Shown when the list holds more than the box says (a folder, quick filters): the query
+    // the list answers, so people learn to type it.
+    m_query_shown = new wxStaticText(panel, wxID_ANY, {}, wxDefaultPosition, wxDefaultSize, wxST_ELLIPSIZE_END);
+    m_query_shown->SetName("query-shown");
+    m_query_shown->Hide();
+    sizer->Add(m_query_shown, wxSizerFlags().Expand().Border(wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6)));
+
+    m_folder_splitter = new wxSplitterWindow(panel, wxID_ANY, wxDefaultPosition, wxDefaultSize,
+                                             wxSP_LIVE_UPDATE | wxSP_3DSASH);
+    m_folder_splitter->SetMinimumPaneSize(FromDIP(80));
+    m_folders = new FolderPanel(m_folder_splitter);
+    m_folders->on_chosen = [this](const FolderPanel::Choice& choice) { folder_chosen(choice); };
+    m_folders->on_export = [this](const FolderPanel::Choice& choice) {
+        if (const auto target = ask_export_target(choice.folder ? _("Export the folder as:")
+                                                                : _("Export all mail of this user as:")))
+            export_folder(choice, target->first, target->second);
+    };
+    m_splitter = new wxSplitterWindow(m_folder_splitter, wxID_ANY, wxDefaultPosition, wxDefaultSize,
                                       wxSP_LIVE_UPDATE | wxSP_3DSASH);
     m_splitter->SetMinimumPaneSize(FromDIP(120));
     m_splitter->SetSashGravity(0.5);
@@ -167,7 +224,8 @@ void MainFrame::build_layout() {
     m_preview->on_save_attachment = [this](std::size_t index) { save_attachment(index); };
     m_preview->on_open_attachment = [this](std::size_t index) { open_attachment(index); };
     m_splitter->SplitVertically(m_results, m_preview);
-    sizer->Add(m_splitter, wxSizerFlags(1).Expand());
+    m_folder_splitter->SplitVertically(m_folders, m_splitter, FromDIP(200));
+    sizer->Add(m_folder_splitter, wxSizerFlags(1).Expand());
 
     m_import_panel = new ImportPanel(panel);
     m_import_panel->on_cancel = [this] {
@@ -194,6 +252,12 @@ void MainFrame::build_layout() {
     m_search->Bind(wxEVT_SEARCHCTRL_SEARCH_BTN, [this](wxCommandEvent&) { run_search(); });
     m_search->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) { run_search(); });
     m_user_choice->Bind(wxEVT_CHOICE, &MainFrame::on_user_chosen, this);
+    // The filters only change the query; typing in From is debounced like the search box.
+    m_filter_from->Bind(wxEVT_TEXT, &MainFrame::on_search_text, this);
+    m_filter_period->Bind(wxEVT_CHOICE, &MainFrame::on_period_chosen, this);
+    m_filter_first_day->Bind(wxEVT_DATE_CHANGED, [this](wxDateEvent&) { run_search(); });
+    m_filter_last_day->Bind(wxEVT_DATE_CHANGED, [this](wxDateEvent&) { run_search(); });
+    m_filter_attachment->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { run_search(); });
     m_results->Bind(wxEVT_DATAVIEW_SELECTION_CHANGED, &MainFrame::on_selection_changed, this);
     m_results->Bind(wxEVT_DATAVIEW_COLUMN_HEADER_CLICK, &MainFrame::on_column_clicked, this);
     m_results->Bind(wxEVT_DATAVIEW_ITEM_ACTIVATED, [this](wxDataViewEvent&) {
@@ -210,7 +274,9 @@ void MainFrame::restore_layout() {
         SetSize(FromDIP(wxSize(1100, 720)));
     if (layout.maximized)
         Maximize();
-    m_splitter->SetSashPosition(layout.results_sash > 0 ? layout.results_sash : GetClientSize().x * 3 / 5);
+    // The results get a little more than half of what the folder tree leaves.
+    const int beside_folders = GetClientSize().x - m_folder_splitter->GetSashPosition();
+    m_splitter->SetSashPosition(layout.results_sash > 0 ? layout.results_sash : beside_folders * 11 / 20);
 }
 
 void MainFrame::save_layout() {
@@ -225,10 +291,15 @@ void MainFrame::set_archive(const std::filesystem::path& directory, Archive arch
                             std::optional<std::string> passphrase) {
     m_import.reset();
     m_directory = directory;
-    m_archive.emplace(std::move(archive));
+    {
+        const std::lock_guard lock(m_archive_mutex);
+        m_archive.emplace(std::move(archive));
+    }
     m_passphrase = std::move(passphrase);
     SetTitle(wxString::Format(_("Cairn - %s"), path_to_wx(directory)));
+    m_folder.reset();
     refresh_users();
+    refresh_folders();
     run_search();
     repair_index_if_needed();
 }
@@ -236,7 +307,10 @@ void MainFrame::set_archive(const std::filesystem::path& directory, Archive arch
 void MainFrame::repair_index_if_needed() {
     if (!m_archive || m_import || m_index_repair || m_users.empty())
         return;
-    auto health = m_archive->index_health(m_user);
+    auto health = [&] {
+        const std::lock_guard lock(m_archive_mutex);
+        return m_archive->index_health(m_user);
+    }();
     if (!health || health->condition == IndexCondition::Current)
         return;
     auto writer = open_archive_asking(this, m_directory, Access::ReadWrite, m_passphrase);
@@ -265,9 +339,11 @@ void MainFrame::repair_index_if_needed() {
 
 void MainFrame::refresh_users() {
     m_users.clear();
-    if (m_archive)
+    if (m_archive) {
+        const std::lock_guard lock(m_archive_mutex);
         if (auto users = m_archive->users(); users)
             m_users = *users;
+    }
     const std::string own = operating_system_user();
     if (std::find(m_users.begin(), m_users.end(), m_user) == m_users.end())
         m_user = std::find(m_users.begin(), m_users.end(), own) != m_users.end() ? own
@@ -285,8 +361,63 @@ void MainFrame::on_search_text(wxCommandEvent&) { m_search_timer.StartOnce(searc
 
 void MainFrame::on_search_timer(wxTimerEvent&) { run_search(); }
 
+void MainFrame::refresh_folders() {
+    std::vector<std::pair<std::string, std::vector<FolderSummary>>> folders_per_user;
+    if (m_archive) {
+        const std::lock_guard lock(m_archive_mutex);
+        for (const auto& user : m_users)
+            if (auto folders = m_archive->folders(user))
+                folders_per_user.emplace_back(user, std::move(*folders));
+    }
+    m_folders->set_folders(folders_per_user);
+}
+
+void MainFrame::folder_chosen(const FolderPanel::Choice& choice) {
+    m_folder = choice.folder;
+    if (choice.user != m_user) {
+        m_user = choice.user;
+        m_user_choice->SetStringSelection(to_wx(m_user));
+        repair_index_if_needed();
+    }
+    run_search();
+}
+
+void MainFrame::on_period_chosen(wxCommandEvent&) {
+    const bool between = quick_filters().period == QuickFilters::Period::Between;
+    m_filter_first_day->Show(between);
+    m_filter_last_day->Show(between);
+    m_filter_period->GetParent()->Layout();
+    run_search();
+}
+
+QuickFilters MainFrame::quick_filters() const {
+    QuickFilters filters;
+    filters.from = to_utf8(m_filter_from->GetValue());
+    const int period = m_filter_period->GetSelection();
+    filters.period = period == 1   ? QuickFilters::Period::Last30Days
+                     : period == 2 ? QuickFilters::Period::ThisYear
+                     : period == 3 ? QuickFilters::Period::Between
+                                   : QuickFilters::Period::AnyTime;
+    filters.first_day = to_calendar_day(m_filter_first_day->GetValue());
+    filters.last_day = to_calendar_day(m_filter_last_day->GetValue());
+    filters.has_attachment = m_filter_attachment->GetValue();
+    return filters;
+}
+
+std::string MainFrame::composed_query() const {
+    std::vector<std::string> conditions;
+    if (m_folder)
+        conditions.push_back("folder:" + search::quote_query_value(*m_folder));
+    for (auto& condition : filter_conditions(quick_filters(), to_calendar_day(wxDateTime::Today())))
+        conditions.push_back(std::move(condition));
+    conditions.push_back(to_utf8(m_search->GetValue()));
+    return search::join_query_conditions(conditions);
+}
+
 void MainFrame::on_user_chosen(wxCommandEvent&) {
     m_user = to_utf8(m_user_choice->GetStringSelection());
+    m_folder.reset();
+    m_folders->choose({m_user, std::nullopt});
     run_search();
     repair_index_if_needed();
 }
@@ -303,12 +434,45 @@ void MainFrame::run_search() {
         SetStatusText(_("No messages."));
         return;
     }
-    const auto started = std::chrono::steady_clock::now();
     search::SearchRequest request;
-    request.query = to_utf8(m_search->GetValue());
+    request.query = composed_query();
+    const bool composed = request.query != search::join_query_conditions({to_utf8(m_search->GetValue())});
+    m_query_shown->SetLabel(wxString::Format(_("Searching for: %s"), to_wx(request.query)));
+    if (m_query_shown->IsShown() != composed) {
+        m_query_shown->Show(composed);
+        m_query_shown->GetParent()->Layout();
+    }
     request.sort = search::SortOrder::Date;
     request.limit = result_limit;
-    auto hits = m_archive->search(m_user, request);
+    m_search_worker->submit(
+        [this, user = m_user, request] {
+            const std::lock_guard lock(m_archive_mutex);
+            return SearchAnswer{user, m_archive->search(user, request)};
+        },
+        [this, started = std::chrono::steady_clock::now()](SearchAnswer answer) {
+            search_finished(std::move(answer), started);
+        });
+}
+
+void MainFrame::refresh_during_import() {
+    if (!m_import) {
+        m_import_refresh_timer.Stop();
+        return;
+    }
+    if (m_exporting)
+        return;
+    // The first import makes the user; until then there is nothing to search.
+    if (m_users.empty())
+        refresh_users();
+    refresh_folders();
+    if (!m_search_timer.IsRunning() && !m_search_worker->busy())
+        run_search();
+}
+
+void MainFrame::search_finished(SearchAnswer answer, std::chrono::steady_clock::time_point started) {
+    auto& hits = answer.hits;
+    if (answer.user != m_user)
+        return;  // the user was switched while it ran; that search's answer follows
     if (!hits) {
         // The list keeps what it showed: a half-typed query should not blank it.
         // Core points at the problem on extra lines for a terminal; the first line says it in words.
@@ -326,13 +490,20 @@ void MainFrame::run_search() {
         m_search_problem->GetParent()->Layout();
     }
     const std::size_t count = hits->size();
+    // A refresh (new mail arriving, the same query again) keeps the reader on their message.
+    const auto selected = selected_message_ids();
     m_model->set_hits(std::move(*hits));
     SetStatusText(count >= result_limit ? wxString::Format(_("The newest %zu messages found are shown."), count)
                                         : wxString::Format(wxPLURAL("%zu message", "%zu messages", count), count));
-    if (count == 0)
+    if (count == 0) {
         m_preview->show_note(_("No message matches."));
-    else
+    } else if (const auto row = selected.empty() ? std::nullopt : m_model->row_of(selected.front())) {
+        const wxDataViewItem item = m_model->GetItem(*row);
+        m_results->Select(item);
+        m_results->EnsureVisible(item);
+    } else {
         select_row(0);
+    }
     m_last_search_milliseconds =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 }
@@ -349,7 +520,9 @@ void MainFrame::select_row(unsigned row) {
 
 unsigned MainFrame::row_count() const { return m_model->GetCount(); }
 
-bool MainFrame::is_idle() const { return !m_search_timer.IsRunning() && !m_import && !m_index_repair; }
+bool MainFrame::is_idle() const {
+    return !m_search_timer.IsRunning() && !m_search_worker->busy() && !m_import && !m_index_repair;
+}
 
 void MainFrame::on_selection_changed(wxDataViewEvent&) { show_selected_message(); }
 
@@ -392,7 +565,10 @@ void MainFrame::show_selected_message() {
         m_preview->show_note(_("Select a message to read it here."));
         return;
     }
-    auto view = m_archive->message_view(selected.front());
+    auto view = [&] {
+        const std::lock_guard lock(m_archive_mutex);
+        return m_archive->message_view(selected.front());
+    }();
     if (!view) {
         m_preview->show_note(wxString::Format(_("This message cannot be shown: %s"), describe_error(view.error())));
         return;
@@ -402,7 +578,10 @@ void MainFrame::show_selected_message() {
         html = [this, id = selected.front()](bool allow_remote_images) {
             if (!m_archive)
                 return mime::SanitizedHtml{};
-            auto document = m_archive->message_html(id, allow_remote_images);
+            auto document = [&] {
+                const std::lock_guard lock(m_archive_mutex);
+                return m_archive->message_html(id, allow_remote_images);
+            }();
             if (document)
                 return std::move(*document);
             // Shown where the message would be: the sanitiser escapes whatever the text holds.
@@ -451,6 +630,7 @@ void MainFrame::start_archiving(const std::vector<std::filesystem::path>& paths)
     ImportOptions options;
     options.user = m_user.empty() ? operating_system_user() : m_user;
     m_import_panel->show_started();
+    m_import_refresh_timer.Start(import_refresh_milliseconds);
     m_import_panel->Show();
     GetChildren().front()->Layout();
     m_import = std::make_unique<BackgroundJob<ImportReport>>(
@@ -464,6 +644,7 @@ void MainFrame::start_archiving(const std::vector<std::filesystem::path>& paths)
 
 void MainFrame::import_finished(Result<ImportReport> result) {
     m_import.reset();
+    m_import_refresh_timer.Stop();
     // A long run ends while the person does something else: tell them where they are.
     constexpr double long_run_seconds = 30;
     if (result && (result->seconds > long_run_seconds || !IsActive())) {
@@ -477,6 +658,7 @@ void MainFrame::import_finished(Result<ImportReport> result) {
     m_import_panel->show_finished(result);
     GetChildren().front()->Layout();
     refresh_users();
+    refresh_folders();
     run_search();
     repair_index_if_needed();
 }
@@ -486,40 +668,68 @@ void MainFrame::on_export(wxCommandEvent&) {
         wxMessageBox(_("Select the messages to export first."), _("Export"), wxOK | wxICON_INFORMATION, this);
         return;
     }
+    if (const auto target = ask_export_target(_("Export the selected messages as:")))
+        export_selected(target->first, target->second);
+}
+
+std::optional<std::pair<ExportFormat, std::filesystem::path>> MainFrame::ask_export_target(const wxString& prompt) {
     const wxString choices[] = {_("EML files in a folder"), _("MBOX files in a folder"), _("A zip file of EML files")};
-    wxSingleChoiceDialog format_dialog(this, _("Export the selected messages as:"), _("Export"), 3, choices);
+    wxSingleChoiceDialog format_dialog(this, prompt, _("Export"), 3, choices);
     if (format_dialog.ShowModal() != wxID_OK)
-        return;
+        return std::nullopt;
     const int format = format_dialog.GetSelection();
     wxString out;
     if (format == 2) {
         wxFileDialog dialog(this, _("Export to zip file"), {}, "cairn-export.zip", _("Zip files (*.zip)|*.zip"),
                             wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
         if (dialog.ShowModal() != wxID_OK)
-            return;
+            return std::nullopt;
         out = dialog.GetPath();
     } else {
         wxDirDialog dialog(this, _("Export into folder"));
         if (dialog.ShowModal() != wxID_OK)
-            return;
+            return std::nullopt;
         out = dialog.GetPath();
     }
-    export_selected(format == 0 ? ExportFormat::Eml : format == 1 ? ExportFormat::Mbox : ExportFormat::Zip,
-                    wx_to_path(out));
+    return std::pair(format == 0 ? ExportFormat::Eml : format == 1 ? ExportFormat::Mbox : ExportFormat::Zip,
+                     wx_to_path(out));
 }
 
 void MainFrame::export_selected(ExportFormat format, const std::filesystem::path& out) {
     const auto ids = selected_message_ids();
-    if (ids.empty() || !m_archive)
+    if (ids.empty())
         return;
-    wxProgressDialog dialog(_("Export"), _("Exporting..."), 1000, this, wxPD_APP_MODAL | wxPD_CAN_ABORT | wxPD_AUTO_HIDE);
-    CancellationToken cancel;
-    ExportProgress progress(dialog, cancel);
     ExportOptions options;
     options.format = format;
     options.out = out;
     options.message_ids = ids;
-    auto report = m_archive->export_messages(options, &progress, &cancel);
+    run_export(options);
+}
+
+void MainFrame::export_folder(const FolderPanel::Choice& choice, ExportFormat format,
+                              const std::filesystem::path& out) {
+    ExportOptions options;
+    options.format = format;
+    options.out = out;
+    options.filter.user = choice.user;
+    options.filter.folder = choice.folder;
+    run_export(options);
+}
+
+void MainFrame::run_export(const ExportOptions& options) {
+    if (!m_archive)
+        return;
+    const auto& out = options.out;
+    wxProgressDialog dialog(_("Export"), _("Exporting..."), 1000, this, wxPD_APP_MODAL | wxPD_CAN_ABORT | wxPD_AUTO_HIDE);
+    CancellationToken cancel;
+    ExportProgress progress(dialog, cancel);
+    // The progress dialog runs a nested event loop; the timers wait for the export to end.
+    m_exporting = true;
+    auto report = [&] {
+        const std::lock_guard lock(m_archive_mutex);
+        return m_archive->export_messages(options, &progress, &cancel);
+    }();
+    m_exporting = false;
     dialog.Update(1000);
     if (!report) {
         show_error(_("Export"), wxString::Format(_("The export to %s failed: %s"), path_to_wx(out),
@@ -541,7 +751,10 @@ void MainFrame::on_open_in_mail_client(wxCommandEvent&) {
     const auto id = current_message_id();
     if (!id || !m_archive)
         return;
-    auto path = write_temporary_eml(*m_archive, *id);
+    auto path = [&] {
+        const std::lock_guard lock(m_archive_mutex);
+        return write_temporary_eml(*m_archive, *id);
+    }();
     if (!path) {
         show_error(_("Open in mail client"), describe_error(path.error()));
         return;
@@ -586,7 +799,10 @@ std::optional<std::string> MainFrame::attachment_bytes(std::size_t index, const 
     const auto id = current_message_id();
     if (!id || !m_archive)
         return std::nullopt;
-    auto data = m_archive->attachment_data(*id, index);
+    auto data = [&] {
+        const std::lock_guard lock(m_archive_mutex);
+        return m_archive->attachment_data(*id, index);
+    }();
     if (!data) {
         show_error(action, describe_error(data.error()));
         return std::nullopt;

@@ -9,6 +9,7 @@
 #include <wx/button.h>
 #include <wx/checkbox.h>
 #include <wx/checklst.h>
+#include <wx/choice.h>
 #include <wx/menu.h>
 #include <wx/radiobut.h>
 #include <wx/srchctrl.h>
@@ -60,6 +61,10 @@ std::string rest_of(const std::vector<std::string>& words, std::size_t from) {
     for (std::size_t index = from; index < words.size(); ++index)
         text += (index > from ? " " : "") + words[index];
     return text;
+}
+
+ExportFormat export_format(const std::string& name) {
+    return name == "mbox" ? ExportFormat::Mbox : name == "zip" ? ExportFormat::Zip : ExportFormat::Eml;
 }
 
 /// Sends the event a click on BUTTON sends.
@@ -146,13 +151,19 @@ bool TestScript::run(const std::vector<std::string>& words) {
             event.SetEventObject(check);
             event.SetInt(check->GetValue());
             check->GetEventHandler()->ProcessEvent(event);
+        } else if (auto* choice = dynamic_cast<wxChoice*>(window)) {
+            choice->SetSelection(std::atoi(rest_of(words, 2).c_str()));  // an index
+            wxCommandEvent event(wxEVT_CHOICE, choice->GetId());
+            event.SetEventObject(choice);
+            event.SetInt(choice->GetSelection());
+            choice->GetEventHandler()->ProcessEvent(event);
         } else if (auto* radio = dynamic_cast<wxRadioButton*>(window)) {
             radio->SetValue(true);
             wxCommandEvent event(wxEVT_RADIOBUTTON, radio->GetId());
             event.SetEventObject(radio);
             radio->GetEventHandler()->ProcessEvent(event);
         } else
-            fail("no text field, check box or radio button named " + words[1]);
+            fail("no text field, check box, choice or radio button named " + words[1]);
         return true;
     }
     if (command == "click" && words.size() >= 2) {
@@ -224,6 +235,12 @@ bool TestScript::run(const std::vector<std::string>& words) {
             fail("the list has " + std::to_string(frame->row_count()) + " rows");
         return true;
     }
+    if (command == "expect-rows" && words.size() >= 2 && frame) {
+        const unsigned wanted = static_cast<unsigned>(std::atoi(words[1].c_str()));
+        if (frame->row_count() != wanted)
+            fail("the list has " + std::to_string(frame->row_count()) + " rows");
+        return true;
+    }
     if (command == "expect-menu" && words.size() >= 3 && frame) {
         const wxString label = frame->GetMenuBar()->GetMenuLabelText(static_cast<size_t>(std::atoi(words[1].c_str())));
         if (label != to_wx(rest_of(words, 2)))
@@ -242,10 +259,27 @@ bool TestScript::run(const std::vector<std::string>& words) {
         return true;
     }
     if (command == "export-selected" && words.size() >= 3 && frame) {
-        const ExportFormat format = words[1] == "mbox"  ? ExportFormat::Mbox
-                                    : words[1] == "zip" ? ExportFormat::Zip
-                                                        : ExportFormat::Eml;
-        frame->export_selected(format, rest_of(words, 2));
+        frame->export_selected(export_format(words[1]), rest_of(words, 2));
+        return true;
+    }
+    if (command == "select-folder" && words.size() >= 2 && frame) {
+        // "-" is the top of a user's tree: all of their mail. The first user that has the folder.
+        const std::string folder = rest_of(words, 1);
+        const auto path = folder == "-" ? std::nullopt : std::optional(folder);
+        bool found = false;
+        for (const auto& user : frame->users())
+            found = found || frame->folder_panel()->choose({user, path});
+        if (!found)
+            fail("the folder tree has no folder " + folder);
+        return true;
+    }
+    if (command == "export-folder" && words.size() >= 3 && frame) {
+        const auto chosen = frame->folder_panel()->choice();
+        if (!chosen) {
+            fail("no folder is chosen");
+            return true;
+        }
+        frame->export_folder(*chosen, export_format(words[1]), rest_of(words, 2));
         return true;
     }
     if (command == "search-time" && frame) {

@@ -223,3 +223,61 @@ TEST_CASE("desktop: a large import shows its progress and stops on Cancel, keepi
                                     "quit\n");
     CHECK(run_app(profile, script) == 0);
 }
+
+namespace {
+
+std::string mail(const std::string& from, const std::string& subject, bool with_attachment) {
+    std::string text = "From: " + from + "\nTo: you@example.org\nSubject: " + subject +
+                       "\nDate: Tue, 1 Jul 2003 10:52:37 +0200\nMessage-ID: <" + subject + "@example.org>\n";
+    if (!with_attachment)
+        return text + "\nHello\n";
+    return text + "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\n"
+                  "See the file.\n--b\nContent-Type: application/octet-stream\nContent-Disposition: attachment; "
+                  "filename=\"receipt.bin\"\nContent-Transfer-Encoding: base64\n\nAAECAwQ=\n--b--\n";
+}
+
+}  // namespace
+
+TEST_CASE("desktop: the folder tree and the quick filters narrow the list; a folder is exported") {
+    testing::TempDir profile;
+    const auto mail_root = profile.path() / "Mail";
+    testing::write_file(mail_root / "Inbox" / "one.eml", mail("Ann Smith <ann@example.org>", "quarterly", false));
+    testing::write_file(mail_root / "Inbox" / "two.eml", mail("Bob <bob@example.org>", "lunch", false));
+    testing::write_file(mail_root / "Receipts" / "three.eml", mail("Ann Smith <ann@example.org>", "receipt", true));
+    const auto exported = profile.path() / "receipts-export";
+    const auto script = profile.path() / "script.txt";
+    testing::write_file(script, wizard_to_sources("folders-") + "add-source " + mail_root.string() + "\n" +
+                                    "wizard-finish\n"
+                                    "wait-idle 120\n"
+                                    "expect-rows 3\n"
+                                    "select-folder Receipts\n"
+                                    "wait-idle\n"
+                                    "expect-rows 1\n"
+                                    "expect-text query-shown folder:Receipts\n"
+                                    "screenshot folders-05-folder-chosen\n"
+                                    "export-folder eml " + exported.string() + "\n"
+                                    "select-folder -\n"
+                                    "wait-idle\n"
+                                    "expect-rows 3\n"
+                                    "set-field filter-from ann\n"
+                                    "wait-idle\n"
+                                    "expect-rows 2\n"
+                                    "set-field filter-attachment 1\n"
+                                    "wait-idle\n"
+                                    "expect-rows 1\n"
+                                    "expect-text query-shown from:ann has:attachment\n"
+                                    "set-field filter-period 2\n"
+                                    "wait-idle\n"
+                                    "expect-rows 0\n"
+                                    "expect-text query-shown date:\n"
+                                    "screenshot folders-06-quick-filters\n"
+                                    "quit\n");
+    CHECK(run_app(profile, script) == 0);
+    std::vector<std::string> subjects;
+    if (std::filesystem::exists(exported))
+        for (const auto& entry : std::filesystem::recursive_directory_iterator(exported))
+            if (entry.is_regular_file())
+                subjects.push_back(testing::read_file(entry.path()));
+    REQUIRE(subjects.size() == 1);
+    CHECK(subjects.front().find("Subject: receipt") != std::string::npos);
+}
