@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 
 #include <wx/aboutdlg.h>
@@ -32,9 +33,11 @@
 #include <wx/utils.h>
 
 #include "app/desktop/app.h"
+#include "app/desktop/dialogs/account_dialog.h"
 #include "app/desktop/dialogs/unlock_dialog.h"
 #include "app/desktop/glue/selection_export.h"
 #include "app/desktop/glue/text.h"
+#include "app/desktop/models/archive_run.h"
 #include "app/desktop/models/results_model.h"
 #include "app/desktop/panels/import_panel.h"
 #include "app/desktop/panels/preview_panel.h"
@@ -58,6 +61,17 @@ std::chrono::year_month_day to_calendar_day(const wxDateTime& date) {
     return std::chrono::year_month_day{std::chrono::year(date.GetYear()),
                                        std::chrono::month(static_cast<unsigned>(date.GetMonth()) + 1),
                                        std::chrono::day(static_cast<unsigned>(date.GetDay()))};
+}
+
+/// The OAuth clients for Google and Microsoft accounts that name none, from the same
+/// environment variables the command line reads (docs/accounts.md).
+OAuthClientDefaults oauth_client_defaults() {
+    const auto variable = [](const char* name) {
+        const char* value = std::getenv(name);
+        return std::string(value ? value : "");
+    };
+    return {variable("CAIRN_GOOGLE_CLIENT_ID"), variable("CAIRN_GOOGLE_CLIENT_SECRET"),
+            variable("CAIRN_MICROSOFT_CLIENT_ID")};
 }
 
 std::string operating_system_user() {
@@ -108,6 +122,7 @@ void MainFrame::build_menus() {
     file->Append(wxID_OPEN, _("&Open archive..."));
     file->AppendSeparator();
     file->Append(ArchiveNowCommand, _("&Archive mail now\tCtrl+R"));
+    file->Append(AddAccountCommand, _("Add mail a&ccount..."));
     file->Append(ExportSelectionCommand, _("&Export selection...\tCtrl+E"));
     file->Append(OpenInMailClientCommand, _("Open in &mail client"));
     file->AppendSeparator();
@@ -126,6 +141,7 @@ void MainFrame::build_menus() {
     Bind(wxEVT_MENU, &MainFrame::on_new_archive, this, wxID_NEW);
     Bind(wxEVT_MENU, &MainFrame::on_open_archive, this, wxID_OPEN);
     Bind(wxEVT_MENU, &MainFrame::on_archive_now, this, ArchiveNowCommand);
+    Bind(wxEVT_MENU, &MainFrame::on_add_account, this, AddAccountCommand);
     Bind(wxEVT_MENU, &MainFrame::on_export, this, ExportSelectionCommand);
     Bind(wxEVT_MENU, &MainFrame::on_open_in_mail_client, this, OpenInMailClientCommand);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
@@ -302,6 +318,7 @@ void MainFrame::set_archive(const std::filesystem::path& directory, Archive arch
     refresh_folders();
     run_search();
     repair_index_if_needed();
+    m_search->SetFocus();  // where a person starts: typing searches
 }
 
 void MainFrame::repair_index_if_needed() {
@@ -521,7 +538,7 @@ void MainFrame::select_row(unsigned row) {
 unsigned MainFrame::row_count() const { return m_model->GetCount(); }
 
 bool MainFrame::is_idle() const {
-    return !m_search_timer.IsRunning() && !m_search_worker->busy() && !m_import && !m_index_repair;
+    return !m_search_timer.IsRunning() && !m_search_worker->busy() && !m_import && !m_index_repair && !m_sign_in;
 }
 
 void MainFrame::on_selection_changed(wxDataViewEvent&) { show_selected_message(); }
@@ -602,17 +619,110 @@ void MainFrame::on_open_archive(wxCommandEvent&) {
 
 void MainFrame::on_archive_now(wxCommandEvent&) {
     const auto sources = prefs::sources();
-    if (sources.empty()) {
+    const bool has_accounts = [&] {
+        if (!m_archive)
+            return false;
+        const std::lock_guard lock(m_archive_mutex);
+        auto accounts = m_archive->accounts();
+        return accounts && !accounts->empty();
+    }();
+    if (sources.empty() && !has_accounts) {
         wxMessageBox(_("Cairn does not know which mail to keep yet. Use File > New archive... to choose mail "
-                       "programs, files and folders."),
+                       "programs, files and folders, or File > Add mail account..."),
                      _("Archive mail now"), wxOK | wxICON_INFORMATION, this);
         return;
     }
     start_archiving(sources);
 }
 
+void MainFrame::on_add_account(wxCommandEvent&) {
+    if (m_directory.empty())
+        return;
+    AccountDialog dialog(this, m_user.empty() ? operating_system_user() : m_user);
+    if (dialog.ShowModal() != wxID_OK)
+        return;
+    if (const auto account = dialog.account())
+        add_account(*account);
+}
+
+void MainFrame::add_account(const NewAccount& account) {
+    if (m_import || m_sign_in) {
+        show_error(_("Add mail account"), _("Cairn is busy archiving mail. Add the account when it has finished."));
+        return;
+    }
+    m_index_repair.reset();
+    auto writer = open_archive_asking(this, m_directory, Access::ReadWrite, m_passphrase);
+    if (!writer) {
+        show_error(_("Add mail account"),
+                   wxString::Format(_("Cannot open the archive for writing: %s"), describe_error(writer.error())));
+        return;
+    }
+    const wxString name = to_wx(account.settings.name);
+    if (auto added = writer->add_account(account.settings, account.secret); !added) {
+        show_error(_("Add mail account"), wxString::Format(_("The account %s was not added: %s"), name,
+                                                           describe_error(added.error())));
+        return;
+    }
+    if (account.settings.sign_in == accounts::SignIn::Password) {
+        SetStatusText(wxString::Format(_("Account %s added. Archive mail now (Ctrl+R) fetches its mail."), name));
+        return;
+    }
+    sign_in(std::move(*writer), account.settings.name);
+}
+
+void MainFrame::sign_in(Archive writer, const std::string& account) {
+    const wxString name = to_wx(account);
+    auto* waiting = new wxDialog(this, wxID_ANY, _("Sign in"));
+    waiting->SetName("sign-in-dialog");
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    auto* text = new wxStaticText(waiting, wxID_ANY,
+                                  wxString::Format(_("Finish signing in to %s in your browser. Cairn waits here until "
+                                                     "you have."),
+                                                   name));
+    text->Wrap(FromDIP(360));
+    sizer->Add(text, wxSizerFlags().Border(wxALL, FromDIP(12)));
+    sizer->Add(waiting->CreateButtonSizer(wxCANCEL), wxSizerFlags().Expand().Border(wxALL, FromDIP(12)));
+    waiting->SetSizerAndFit(sizer);
+    waiting->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        if (m_sign_in)
+            m_sign_in->cancel();
+    }, wxID_CANCEL);
+    waiting->Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent&) {
+        if (m_sign_in)
+            m_sign_in->cancel();
+    });
+    waiting->Show();
+    const UiPoster poster = application_poster();
+    m_sign_in = std::make_unique<BackgroundJob<bool>>(
+        std::move(writer),
+        [account, poster](Archive& archive, ProgressObserver&, const CancellationToken& cancel) -> Result<bool> {
+            AccountSignInOptions options;
+            options.flow = SignInFlow::Browser;
+            options.client_defaults = oauth_client_defaults();
+            options.cancellation = &cancel;
+            options.open_browser = [poster](const std::string& url) -> Result<void> {
+                poster([url] { wxLaunchDefaultBrowser(to_wx(url)); });
+                return {};
+            };
+            CAIRN_TRY_VOID(archive.sign_in_account(account, options));
+            return true;
+        },
+        nullptr,
+        [this, waiting, name](Result<bool> result) {
+            m_sign_in.reset();
+            waiting->Destroy();
+            if (result)
+                SetStatusText(wxString::Format(_("Signed in to %s. Archive mail now (Ctrl+R) fetches its mail."), name));
+            else if (result.error().code != ErrorCode::Cancelled)
+                show_error(_("Sign in"),
+                           wxString::Format(_("Signing in to %s did not work: %s\nThe account is kept without a "
+                                              "sign-in. To sign in later, run: cairn account login %s"),
+                                            name, describe_error(result.error()), name));
+        });
+}
+
 void MainFrame::start_archiving(const std::vector<std::filesystem::path>& paths) {
-    if (m_import || m_directory.empty() || paths.empty())
+    if (m_import || m_sign_in || m_directory.empty())
         return;
     // One writer at a time: the import catches the index up itself.
     m_index_repair.reset();
@@ -635,8 +745,22 @@ void MainFrame::start_archiving(const std::vector<std::filesystem::path>& paths)
     GetChildren().front()->Layout();
     m_import = std::make_unique<BackgroundJob<ImportReport>>(
         std::move(*writer),
-        [paths, options](Archive& archive, ProgressObserver& observer, const CancellationToken& cancel) {
-            return archive.import(paths, options, &observer, &cancel);
+        [paths, options](Archive& archive, ProgressObserver& observer,
+                         const CancellationToken& cancel) -> Result<ImportReport> {
+            ImportReport report;
+            if (!paths.empty())
+                report = CAIRN_TRY(archive.import(paths, options, &observer, &cancel));
+            auto accounts = archive.accounts();
+            if (!accounts || accounts->empty() || cancel.is_cancelled())
+                return report;
+            FetchOptions fetch_options;
+            fetch_options.oauth_clients = oauth_client_defaults();
+            auto fetched = archive.fetch({}, fetch_options, &observer, &cancel);
+            if (!fetched)
+                report.failures.push_back({fetched.error().context, 0, fetched.error().message});
+            else
+                add_fetch_to_report(report, *fetched);
+            return report;
         },
         [this](const Progress& progress) { m_import_panel->show_progress(progress); },
         [this](Result<ImportReport> result) { import_finished(std::move(result)); });
@@ -857,6 +981,7 @@ void MainFrame::on_close(wxCloseEvent& event) {
     save_layout();
     m_import.reset();
     m_index_repair.reset();
+    m_sign_in.reset();
     Destroy();
 }
 

@@ -33,6 +33,7 @@ namespace cairn::desktop {
 class ResultsModel;
 class PreviewPanel;
 class ImportPanel;
+struct NewAccount;
 
 /// Menu and command ids of the main window (the test script fires them too).
 enum MainCommand : int {
@@ -40,6 +41,7 @@ enum MainCommand : int {
     ExportSelectionCommand,
     OpenInMailClientCommand,
     CopyMessageTextCommand,
+    AddAccountCommand,
 };
 
 class MainFrame : public wxFrame {
@@ -53,6 +55,8 @@ public:
     void start_archiving(const std::vector<std::filesystem::path>& paths);
     /// Exports the selected messages without asking where (the test script; the menu asks first).
     void export_selected(ExportFormat format, const std::filesystem::path& out);
+    /// Adds a mail account to the archive; Google and Microsoft accounts then sign in in the browser.
+    void add_account(const NewAccount& account);
     /// Exports a folder (with its sub-folders), or all of a user's mail, without asking where.
     void export_folder(const FolderPanel::Choice& choice, ExportFormat format, const std::filesystem::path& out);
     FolderPanel* folder_panel() const { return m_folders; }
@@ -83,6 +87,9 @@ private:
     void on_new_archive(wxCommandEvent& event);
     void on_open_archive(wxCommandEvent& event);
     void on_archive_now(wxCommandEvent& event);
+    void on_add_account(wxCommandEvent& event);
+    /// Signs in to an OAuth account on a worker thread while a dialog waits with Cancel.
+    void sign_in(Archive writer, const std::string& account);
     void on_export(wxCommandEvent& event);
     void on_open_in_mail_client(wxCommandEvent& event);
     void on_copy(wxCommandEvent& event);
@@ -153,6 +160,7 @@ private:
     std::optional<std::string> m_folder;  ///< chosen in the folder tree; none: all of m_user's mail
     std::unique_ptr<BackgroundJob<ImportReport>> m_import;
     std::unique_ptr<BackgroundJob<std::uint64_t>> m_index_repair;
+    std::unique_ptr<BackgroundJob<bool>> m_sign_in;
     /// Declared after m_archive: destroyed (its thread joined) before the archive closes.
     std::unique_ptr<LatestRequestWorker<SearchAnswer>> m_search_worker;
 };

@@ -187,15 +187,24 @@ bool TestScript::run(const std::vector<std::string>& words) {
             fail("the wizard lists " + std::to_string(list ? list->GetCount() : 0) + " sources");
         return true;
     }
-    if (command == "menu" && words.size() >= 2 && frame) {
+    if ((command == "menu" || command == "menu-later") && words.size() >= 2 && frame) {
         const std::string& which = words[1];
         const int id = which == "archive-now" ? int(ArchiveNowCommand)
                        : which == "export"    ? int(ExportSelectionCommand)
                        : which == "copy"      ? int(CopyMessageTextCommand)
                        : which == "find"      ? int(wxID_FIND)
+                       : which == "add-account" ? int(AddAccountCommand)
                                               : int(wxID_NONE);
         if (id == wxID_NONE) {
             fail("unknown menu command");
+            return true;
+        }
+        if (command == "menu-later") {
+            // Queued: a command that opens a modal dialog returns only when it closes, and the
+            // script must go on inside the dialog's loop to fill it in.
+            auto* event = new wxCommandEvent(wxEVT_MENU, id);
+            event->SetEventObject(frame);
+            frame->GetEventHandler()->QueueEvent(event);
             return true;
         }
         wxCommandEvent event(wxEVT_MENU, id);

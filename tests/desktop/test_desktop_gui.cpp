@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "core/archive/archive.h"
+#include "tests/support/dovecot_server.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/thunderbird_profile.h"
 
@@ -280,4 +281,47 @@ TEST_CASE("desktop: the folder tree and the quick filters narrow the list; a fol
                 subjects.push_back(testing::read_file(entry.path()));
     REQUIRE(subjects.size() == 1);
     CHECK(subjects.front().find("Subject: receipt") != std::string::npos);
+}
+
+TEST_CASE("desktop: an IMAP account added in the dialog is fetched by Archive mail now and its mail found") {
+    testing::DovecotServer server;
+    const std::string password = "Alice-imap-7";
+    server.add_user("alice", password);
+    server.put_message("alice", "", mail("Carol <carol@example.org>", "zeppelin", false));
+    server.put_message("alice", "Projects", mail("Dan <dan@example.org>", "blimp", false));
+    testing::TempDir profile;
+    const auto script = profile.path() / "script.txt";
+    testing::write_file(script, wizard_to_sources("account-") +
+                                    "wizard-finish\n"
+                                    "wait-idle\n"
+                                    "menu-later add-account\n"
+                                    "sleep 500\n"
+                                    "set-field account-name work\n"
+                                    "set-field account-server 127.0.0.1\n"
+                                    "set-field account-port " + std::to_string(server.imaps_port()) + "\n"
+                                    "set-field account-login alice\n"
+                                    "set-field account-password " + password + "\n"
+                                    "set-field account-fingerprint " + server.certificate_sha256() + "\n"
+                                    "screenshot account-04-add-account\n"
+                                    "click account-ok\n"
+                                    "wait-idle\n"
+                                    "menu archive-now\n"
+                                    "wait-idle 120\n"
+                                    "expect-text import-counts 2 new messages archived\n"
+                                    "expect-rows 2\n"
+                                    "search zeppelin\n"
+                                    "wait-idle\n"
+                                    "expect-rows 1\n"
+                                    "select-row 0\n"
+                                    "expect-text preview-subject zeppelin\n"
+                                    "select-folder work/Projects\n"
+                                    "wait-idle\n"
+                                    "expect-rows 0\n"
+                                    "search\n"
+                                    "wait-idle\n"
+                                    "expect-rows 1\n"
+                                    "expect-text preview-subject blimp\n"
+                                    "screenshot account-05-fetched\n"
+                                    "quit\n");
+    CHECK(run_app(profile, script) == 0);
 }

@@ -12,6 +12,7 @@
 #include "app/desktop/glue/latest_request_worker.h"
 #include "app/desktop/glue/progress_relay.h"
 #include "app/desktop/glue/text.h"
+#include "app/desktop/models/archive_run.h"
 #include "app/desktop/models/folder_tree.h"
 #include "app/desktop/models/quick_filters.h"
 #include "app/desktop/models/results_model.h"
@@ -116,6 +117,30 @@ TEST_CASE("quick filters: query conditions the person could have typed") {
     filters.first_day = year_month_day{year(2009), month(3), day(1)};
     filters.last_day = year_month_day{year(2009), month(12), day(31)};
     CHECK(filter_conditions(filters, today) == std::vector<std::string>{"date:2009-03-01..2009-12-31"});
+}
+
+TEST_CASE("archive run: the accounts' counts join the files', an account that failed is named") {
+    ImportReport report;
+    report.messages_stored = 5;
+    report.failures.push_back({"/mail/broken.mbox", 10, "not a mailbox"});
+    FetchReport fetched;
+    AccountFetchReport work;
+    work.account = "work";
+    work.import.messages_stored = 3;
+    work.import.messages_unchanged = 2;
+    work.import.failures.push_back({"INBOX", 7, "the server stopped sending"});
+    AccountFetchReport home;
+    home.account = "home";
+    home.error = Error{ErrorCode::PermissionDenied, "the server refused the password", "home"};
+    fetched.accounts = {work, home};
+    add_fetch_to_report(report, fetched);
+    CHECK(report.messages_stored == 8);
+    CHECK(report.messages_unchanged == 2);
+    REQUIRE(report.failures.size() == 3);
+    CHECK(report.failures[1].source_path == "work: INBOX");
+    CHECK(report.failures[2].source_path == "home");
+    CHECK(report.failures[2].reason == "the server refused the password");
+    CHECK_FALSE(report.cancelled);
 }
 
 TEST_CASE("text glue: UTF-8 and wxString round trip, bad bytes shown as replacement characters") {
