@@ -157,10 +157,13 @@ void App::run_setup() {
     }
     m_archive_directory = choice->directory;
     m_frame->set_archive(choice->directory, std::move(*archive), passphrase);
-    if (!choice->sources.empty()) {
+    for (const NewAccount& account : choice->accounts)
+        m_frame->add_account(account);
+    if (!choice->sources.empty())
         prefs::set_sources(choice->sources);
+    // A Google or Microsoft account is signing in now; its mail comes with the next run.
+    if (!choice->sources.empty() || !choice->accounts.empty())
         m_frame->start_archiving(choice->sources);
-    }
 }
 
 }  // namespace cairn::desktop

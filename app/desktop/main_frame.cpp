@@ -74,11 +74,6 @@ OAuthClientDefaults oauth_client_defaults() {
             variable("CAIRN_MICROSOFT_CLIENT_ID")};
 }
 
-std::string operating_system_user() {
-    if (passwd* entry = ::getpwuid(::geteuid()); entry && entry->pw_name)
-        return entry->pw_name;
-    return "user";
-}
 
 /// Reports an export's progress in a wxProgressDialog (the export runs on the UI thread, and
 /// the dialog's Update lets the window repaint and Cancel be pressed).
@@ -99,6 +94,12 @@ private:
 };
 
 }  // namespace
+
+std::string operating_system_user() {
+    if (passwd* entry = ::getpwuid(::geteuid()); entry && entry->pw_name)
+        return entry->pw_name;
+    return "user";
+}
 
 MainFrame::MainFrame()
     : wxFrame(nullptr, wxID_ANY, _("Cairn")), m_search_timer(this), m_import_refresh_timer(this),

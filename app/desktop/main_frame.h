@@ -35,6 +35,9 @@ class PreviewPanel;
 class ImportPanel;
 struct NewAccount;
 
+/// The login name of whoever runs the app: the archive user their mail is kept for by default.
+std::string operating_system_user();
+
 /// Menu and command ids of the main window (the test script fires them too).
 enum MainCommand : int {
     ArchiveNowCommand = wxID_HIGHEST + 1,

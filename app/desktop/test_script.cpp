@@ -166,11 +166,18 @@ bool TestScript::run(const std::vector<std::string>& words) {
             fail("no text field, check box, choice or radio button named " + words[1]);
         return true;
     }
-    if (command == "click" && words.size() >= 2) {
-        if (wxWindow* button = find_named(words[1]))
-            press(*button);
-        else
+    if ((command == "click" || command == "click-later") && words.size() >= 2) {
+        wxWindow* button = find_named(words[1]);
+        if (!button) {
             fail("no button named " + words[1]);
+        } else if (command == "click-later") {
+            // Queued, for a button that opens a dialog the next lines fill in (see menu-later).
+            auto* click = new wxCommandEvent(wxEVT_BUTTON, button->GetId());
+            click->SetEventObject(button);
+            button->GetEventHandler()->QueueEvent(click);
+        } else {
+            press(*button);
+        }
         return true;
     }
     if (command == "add-source" && words.size() >= 2) {

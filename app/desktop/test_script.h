@@ -18,6 +18,7 @@ class App;
 ///   wizard-next | wizard-finish | wizard-cancel   press the wizard's Next / Finish / Cancel
 ///   set-field NAME VALUE...                 type into (or tick, for 1/0; choose, by index) the control NAME
 ///   click NAME                              press the button named NAME
+///   click-later NAME                        the same, queued: for a button that opens a dialog
 ///   add-source PATH                         add PATH to the wizard's list, ticked (instead of a file dialog)
 ///   expect-sources-at-least N               fail unless the wizard lists at least N sources
 ///   menu archive-now|export|copy|find|add-account   choose a menu command

@@ -325,3 +325,35 @@ TEST_CASE("desktop: an IMAP account added in the dialog is fetched by Archive ma
                                     "quit\n");
     CHECK(run_app(profile, script) == 0);
 }
+
+TEST_CASE("desktop: a POP3 account added in the wizard is fetched when the wizard finishes") {
+    testing::DovecotServer server;
+    const std::string password = "Bob-pop3-8";
+    server.add_user("bob", password);
+    server.put_message("bob", "", mail("Erin <erin@example.org>", "zucchini", false));
+    testing::TempDir profile;
+    const auto script = profile.path() / "script.txt";
+    testing::write_file(script, wizard_to_sources("wizard-account-") +
+                                    "click-later wizard-add-account\n"
+                                    "sleep 500\n"
+                                    "set-field account-kind 1\n"
+                                    "set-field account-name home\n"
+                                    "set-field account-server 127.0.0.1\n"
+                                    "set-field account-port " + std::to_string(server.pop3s_port()) + "\n"
+                                    "set-field account-login bob\n"
+                                    "set-field account-password " + password + "\n"
+                                    "set-field account-fingerprint " + server.certificate_sha256() + "\n"
+                                    "click account-ok\n"
+                                    "sleep 300\n"
+                                    "expect-sources-at-least 1\n"
+                                    "screenshot wizard-account-04-sources\n"
+                                    "wizard-finish\n"
+                                    "wait-idle 120\n"
+                                    "expect-text import-counts Archiving finished. 1 new\n"
+                                    "search zucchini\n"
+                                    "wait-idle\n"
+                                    "expect-rows 1\n"
+                                    "screenshot wizard-account-05-fetched\n"
+                                    "quit\n");
+    CHECK(run_app(profile, script) == 0);
+}
