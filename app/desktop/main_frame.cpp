@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 
 #include <wx/aboutdlg.h>
@@ -34,6 +35,7 @@
 
 #include "app/desktop/app.h"
 #include "app/desktop/dialogs/account_dialog.h"
+#include "app/desktop/dialogs/sources_dialog.h"
 #include "app/desktop/dialogs/unlock_dialog.h"
 #include "app/desktop/glue/selection_export.h"
 #include "app/desktop/glue/text.h"
@@ -124,6 +126,7 @@ void MainFrame::build_menus() {
     file->AppendSeparator();
     file->Append(ArchiveNowCommand, _("&Archive mail now\tCtrl+R"));
     file->Append(AddAccountCommand, _("Add mail a&ccount..."));
+    file->Append(SourcesCommand, _("&Sources..."));
     file->Append(ExportSelectionCommand, _("&Export selection...\tCtrl+E"));
     file->Append(OpenInMailClientCommand, _("Open in &mail client"));
     file->AppendSeparator();
@@ -143,6 +146,7 @@ void MainFrame::build_menus() {
     Bind(wxEVT_MENU, &MainFrame::on_open_archive, this, wxID_OPEN);
     Bind(wxEVT_MENU, &MainFrame::on_archive_now, this, ArchiveNowCommand);
     Bind(wxEVT_MENU, &MainFrame::on_add_account, this, AddAccountCommand);
+    Bind(wxEVT_MENU, &MainFrame::on_sources, this, SourcesCommand);
     Bind(wxEVT_MENU, &MainFrame::on_export, this, ExportSelectionCommand);
     Bind(wxEVT_MENU, &MainFrame::on_open_in_mail_client, this, OpenInMailClientCommand);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
@@ -636,6 +640,39 @@ void MainFrame::on_archive_now(wxCommandEvent&) {
     start_archiving(sources);
 }
 
+void MainFrame::on_sources(wxCommandEvent&) {
+    std::vector<SourceRow> rows;
+    for (const auto& path : prefs::sources()) {
+        SourceRow row{path_to_wx(path), _("never"), {}, {}};
+        if (const auto run = prefs::last_run(path)) {
+            row.last_run = format_date(run->time);
+            row.result = wxString::Format(wxPLURAL("%llu new message", "%llu new messages", run->new_messages),
+                                          static_cast<unsigned long long>(run->new_messages));
+            row.problems = !run->problem.empty() ? to_wx(run->problem)
+                           : run->failures   ? wxString::Format(wxPLURAL("%llu message failed", "%llu messages failed",
+                                                                         run->failures),
+                                                                static_cast<unsigned long long>(run->failures))
+                                             : wxString();
+        }
+        rows.push_back(row);
+    }
+    if (m_archive) {
+        const std::lock_guard lock(m_archive_mutex);
+        if (auto accounts = m_archive->accounts())
+            for (const AccountSummary& account : *accounts) {
+                SourceRow row{wxString::Format(_("Mail account %s (%s on %s)"), to_wx(account.settings.name),
+                                               to_wx(account.settings.login), to_wx(account.settings.host)),
+                              account.last_fetch ? format_date(account.last_fetch) : _("never"),
+                              to_wx(account.last_fetch_summary), {}};
+                if (!account.has_secret)
+                    row.problems = _("Not signed in: run cairn account login with its name.");
+                rows.push_back(row);
+            }
+    }
+    SourcesDialog dialog(this, rows);
+    dialog.ShowModal();
+}
+
 void MainFrame::on_add_account(wxCommandEvent&) {
     if (m_directory.empty())
         return;
@@ -744,13 +781,30 @@ void MainFrame::start_archiving(const std::vector<std::filesystem::path>& paths)
     m_import_refresh_timer.Start(import_refresh_milliseconds);
     m_import_panel->Show();
     GetChildren().front()->Layout();
+    // Filled in by the worker, read when the job has ended (the poster orders the two).
+    auto runs = std::make_shared<std::vector<std::pair<std::filesystem::path, prefs::SourceRun>>>();
     m_import = std::make_unique<BackgroundJob<ImportReport>>(
         std::move(*writer),
-        [paths, options](Archive& archive, ProgressObserver& observer,
-                         const CancellationToken& cancel) -> Result<ImportReport> {
+        [paths, options, runs](Archive& archive, ProgressObserver& observer,
+                               const CancellationToken& cancel) -> Result<ImportReport> {
             ImportReport report;
-            if (!paths.empty())
-                report = CAIRN_TRY(archive.import(paths, options, &observer, &cancel));
+            // One source at a time, so the Sources window can say how each one went.
+            for (const auto& path : paths) {
+                if (cancel.is_cancelled() || report.fatal_error)
+                    break;
+                auto part = archive.import({path}, options, &observer, &cancel);
+                prefs::SourceRun run;
+                run.time = static_cast<std::int64_t>(std::time(nullptr));
+                if (part) {
+                    run.new_messages = part->messages_stored;
+                    run.failures = part->failures.size();
+                    add_import_to_report(report, *part);
+                } else {
+                    run.problem = part.error().message;
+                    report.failures.push_back({path.string(), 0, part.error().message});
+                }
+                runs->emplace_back(path, run);
+            }
             auto accounts = archive.accounts();
             if (!accounts || accounts->empty() || cancel.is_cancelled())
                 return report;
@@ -764,7 +818,11 @@ void MainFrame::start_archiving(const std::vector<std::filesystem::path>& paths)
             return report;
         },
         [this](const Progress& progress) { m_import_panel->show_progress(progress); },
-        [this](Result<ImportReport> result) { import_finished(std::move(result)); });
+        [this, runs](Result<ImportReport> result) {
+            for (const auto& [path, run] : *runs)
+                prefs::set_last_run(path, run);
+            import_finished(std::move(result));
+        });
 }
 
 void MainFrame::import_finished(Result<ImportReport> result) {

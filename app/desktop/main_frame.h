@@ -45,6 +45,7 @@ enum MainCommand : int {
     OpenInMailClientCommand,
     CopyMessageTextCommand,
     AddAccountCommand,
+    SourcesCommand,
 };
 
 class MainFrame : public wxFrame {
@@ -91,6 +92,7 @@ private:
     void on_open_archive(wxCommandEvent& event);
     void on_archive_now(wxCommandEvent& event);
     void on_add_account(wxCommandEvent& event);
+    void on_sources(wxCommandEvent& event);
     /// Signs in to an OAuth account on a worker thread while a dialog waits with Cancel.
     void sign_in(Archive writer, const std::string& account);
     void on_export(wxCommandEvent& event);

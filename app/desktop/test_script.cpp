@@ -201,6 +201,7 @@ bool TestScript::run(const std::vector<std::string>& words) {
                        : which == "copy"      ? int(CopyMessageTextCommand)
                        : which == "find"      ? int(wxID_FIND)
                        : which == "add-account" ? int(AddAccountCommand)
+                       : which == "sources"     ? int(SourcesCommand)
                                               : int(wxID_NONE);
         if (id == wxID_NONE) {
             fail("unknown menu command");

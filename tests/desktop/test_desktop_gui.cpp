@@ -272,6 +272,10 @@ TEST_CASE("desktop: the folder tree and the quick filters narrow the list; a fol
                                     "expect-rows 0\n"
                                     "expect-text query-shown date:\n"
                                     "screenshot folders-06-quick-filters\n"
+                                    "menu-later sources\n"
+                                    "sleep 500\n"
+                                    "screenshot folders-07-sources\n"
+                                    "click sources-ok\n"
                                     "quit\n");
     CHECK(run_app(profile, script) == 0);
     std::vector<std::string> subjects;
@@ -354,6 +358,10 @@ TEST_CASE("desktop: a POP3 account added in the wizard is fetched when the wizar
                                     "wait-idle\n"
                                     "expect-rows 1\n"
                                     "screenshot wizard-account-05-fetched\n"
+                                    "menu-later sources\n"
+                                    "sleep 500\n"
+                                    "screenshot wizard-account-06-sources\n"
+                                    "click sources-ok\n"
                                     "quit\n");
     CHECK(run_app(profile, script) == 0);
 }

@@ -141,6 +141,16 @@ TEST_CASE("archive run: the accounts' counts join the files', an account that fa
     CHECK(report.failures[2].source_path == "home");
     CHECK(report.failures[2].reason == "the server refused the password");
     CHECK_FALSE(report.cancelled);
+
+    // Sources imported one by one add up the same way, "unchanged" files and cancelling too.
+    ImportReport second;
+    second.messages_stored = 1;
+    second.files_skipped_unchanged = 4;
+    second.cancelled = true;
+    add_import_to_report(report, second);
+    CHECK(report.messages_stored == 9);
+    CHECK(report.files_skipped_unchanged == 4);
+    CHECK(report.cancelled);
 }
 
 TEST_CASE("text glue: UTF-8 and wxString round trip, bad bytes shown as replacement characters") {
