@@ -35,6 +35,7 @@
 
 #include "app/desktop/app.h"
 #include "app/desktop/dialogs/account_dialog.h"
+#include "app/desktop/dialogs/settings_dialog.h"
 #include "app/desktop/dialogs/sources_dialog.h"
 #include "app/desktop/dialogs/unlock_dialog.h"
 #include "app/desktop/glue/selection_export.h"
@@ -104,7 +105,7 @@ std::string operating_system_user() {
 }
 
 MainFrame::MainFrame()
-    : wxFrame(nullptr, wxID_ANY, _("Cairn")), m_search_timer(this), m_import_refresh_timer(this),
+    : wxFrame(nullptr, wxID_ANY, _("Cairn")), m_search_timer(this), m_import_refresh_timer(this), m_schedule_timer(this),
       m_search_worker(std::make_unique<LatestRequestWorker<SearchAnswer>>()) {
     SetName("main-window");
     build_menus();
@@ -114,6 +115,11 @@ MainFrame::MainFrame()
     restore_layout();
     Bind(wxEVT_TIMER, &MainFrame::on_search_timer, this, m_search_timer.GetId());
     Bind(wxEVT_TIMER, [this](wxTimerEvent&) { refresh_during_import(); }, m_import_refresh_timer.GetId());
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
+        // A run still going (or a sign-in) when the hour comes: the next tick tries again.
+        if (!m_import && !m_sign_in && has_sources())
+            start_archiving(prefs::sources());
+    }, m_schedule_timer.GetId());
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::on_close, this);
 }
 
@@ -134,6 +140,8 @@ void MainFrame::build_menus() {
     auto* edit = new wxMenu;
     edit->Append(CopyMessageTextCommand, _("&Copy message text\tCtrl+C"));
     edit->Append(wxID_FIND, _("&Find\tCtrl+F"));
+    edit->AppendSeparator();
+    edit->Append(wxID_PREFERENCES, _("&Settings..."));
     auto* help = new wxMenu;
     help->Append(wxID_ABOUT, _("&About Cairn"));
     auto* bar = new wxMenuBar;
@@ -147,6 +155,7 @@ void MainFrame::build_menus() {
     Bind(wxEVT_MENU, &MainFrame::on_archive_now, this, ArchiveNowCommand);
     Bind(wxEVT_MENU, &MainFrame::on_add_account, this, AddAccountCommand);
     Bind(wxEVT_MENU, &MainFrame::on_sources, this, SourcesCommand);
+    Bind(wxEVT_MENU, &MainFrame::on_settings, this, wxID_PREFERENCES);
     Bind(wxEVT_MENU, &MainFrame::on_export, this, ExportSelectionCommand);
     Bind(wxEVT_MENU, &MainFrame::on_open_in_mail_client, this, OpenInMailClientCommand);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
@@ -323,6 +332,7 @@ void MainFrame::set_archive(const std::filesystem::path& directory, Archive arch
     refresh_folders();
     run_search();
     repair_index_if_needed();
+    apply_schedule();
     m_search->SetFocus();  // where a person starts: typing searches
 }
 
@@ -622,16 +632,48 @@ void MainFrame::on_open_archive(wxCommandEvent&) {
         wxGetApp().open_archive(wx_to_path(dialog.GetPath()));
 }
 
+bool MainFrame::has_sources() {
+    if (!prefs::sources().empty())
+        return true;
+    if (!m_archive)
+        return false;
+    const std::lock_guard lock(m_archive_mutex);
+    auto accounts = m_archive->accounts();
+    return accounts && !accounts->empty();
+}
+
+void MainFrame::apply_schedule() {
+    const int hours = prefs::schedule_hours();
+    if (hours > 0 && !m_directory.empty())
+        m_schedule_timer.Start(hours * 3600 * 1000);
+    else
+        m_schedule_timer.Stop();
+}
+
+void MainFrame::on_settings(wxCommandEvent&) {
+    SettingsDialog dialog(this, prefs::schedule_hours());
+    dialog.on_change_passphrase = [this](const std::string& current, const std::string& replacement) -> wxString {
+        if (m_directory.empty())
+            return _("No archive is open.");
+        auto changed = Archive::change_passphrase(m_directory, current, false, replacement);
+        if (!changed)
+            return changed.error().code == ErrorCode::Busy
+                       ? _("Mail is being archived. Change the passphrase when it has finished.")
+                       : wxString::Format(_("The passphrase was not changed: %s"), describe_error(changed.error()));
+        // The old passphrase must not open the archive from the key cache either.
+        (void)Archive::forget_cached_keys(m_directory);
+        m_passphrase = replacement;
+        return {};
+    };
+    if (dialog.ShowModal() != wxID_OK)
+        return;
+    prefs::set_schedule_hours(dialog.schedule_hours());
+    apply_schedule();
+}
+
 void MainFrame::on_archive_now(wxCommandEvent&) {
     const auto sources = prefs::sources();
-    const bool has_accounts = [&] {
-        if (!m_archive)
-            return false;
-        const std::lock_guard lock(m_archive_mutex);
-        auto accounts = m_archive->accounts();
-        return accounts && !accounts->empty();
-    }();
-    if (sources.empty() && !has_accounts) {
+    if (!has_sources()) {
         wxMessageBox(_("Cairn does not know which mail to keep yet. Use File > New archive... to choose mail "
                        "programs, files and folders, or File > Add mail account..."),
                      _("Archive mail now"), wxOK | wxICON_INFORMATION, this);

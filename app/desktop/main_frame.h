@@ -93,6 +93,11 @@ private:
     void on_archive_now(wxCommandEvent& event);
     void on_add_account(wxCommandEvent& event);
     void on_sources(wxCommandEvent& event);
+    void on_settings(wxCommandEvent& event);
+    /// Starts the timer of "archive every N hours" from the settings (stops it for 0).
+    void apply_schedule();
+    /// The sources and accounts to archive exist (else there is nothing to run).
+    bool has_sources();
     /// Signs in to an OAuth account on a worker thread while a dialog waits with Cancel.
     void sign_in(Archive writer, const std::string& account);
     void on_export(wxCommandEvent& event);
@@ -150,6 +155,7 @@ private:
     wxTimer m_search_timer;
     /// While an import runs, the list is searched again now and then to show the new mail.
     wxTimer m_import_refresh_timer;
+    wxTimer m_schedule_timer;
     double m_last_search_milliseconds = 0;
 
     std::filesystem::path m_directory;

@@ -81,6 +81,13 @@ void set_sources(const std::vector<std::filesystem::path>& paths) {
     config().Flush();
 }
 
+int schedule_hours() { return static_cast<int>(config().ReadLong("/Schedule/Hours", 0)); }
+
+void set_schedule_hours(int hours) {
+    config().Write("/Schedule/Hours", static_cast<long>(hours));
+    config().Flush();
+}
+
 std::optional<SourceRun> last_run(const std::filesystem::path& source) {
     const wxString group = run_group(source);
     if (!config().HasGroup(group))

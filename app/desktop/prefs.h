@@ -37,6 +37,10 @@ struct SourceRun {
     std::uint64_t failures = 0;
     std::string problem;  ///< why the source could not be read at all (empty: it could)
 };
+/// "Archive mail now" every this many hours while the app is open (0: only when asked).
+int schedule_hours();
+void set_schedule_hours(int hours);
+
 std::optional<SourceRun> last_run(const std::filesystem::path& source);
 void set_last_run(const std::filesystem::path& source, const SourceRun& run);
 

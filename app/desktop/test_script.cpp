@@ -36,17 +36,19 @@ namespace {
 
 constexpr int tick_milliseconds = 100;
 
-/// The window a person would be looking at: a dialog of ours when one is open, else the main window.
+/// The window a person would be looking at: the newest dialog of ours when one is open (a
+/// dialog opened from another is on top of it), else the main window.
 wxTopLevelWindow* front_window() {
     wxTopLevelWindow* front = nullptr;
+    wxTopLevelWindow* dialog = nullptr;
     for (wxWindow* window : wxTopLevelWindows)
         if (window->IsShown())
             if (auto* top = dynamic_cast<wxTopLevelWindow*>(window)) {
                 if (dynamic_cast<wxDialog*>(top))
-                    return top;
+                    dialog = top;
                 front = front ? front : top;
             }
-    return front;
+    return dialog ? dialog : front;
 }
 
 wxWindow* find_named(const std::string& name) {
@@ -202,6 +204,7 @@ bool TestScript::run(const std::vector<std::string>& words) {
                        : which == "find"      ? int(wxID_FIND)
                        : which == "add-account" ? int(AddAccountCommand)
                        : which == "sources"     ? int(SourcesCommand)
+                       : which == "settings"    ? int(wxID_PREFERENCES)
                                               : int(wxID_NONE);
         if (id == wxID_NONE) {
             fail("unknown menu command");

@@ -21,7 +21,7 @@ class App;
 ///   click-later NAME                        the same, queued: for a button that opens a dialog
 ///   add-source PATH                         add PATH to the wizard's list, ticked (instead of a file dialog)
 ///   expect-sources-at-least N               fail unless the wizard lists at least N sources
-///   menu archive-now|export|copy|find|add-account|sources   choose a menu command
+///   menu archive-now|export|copy|find|add-account|sources|settings   choose a menu command
 ///   menu-later COMMAND                      the same, queued: for one that opens a dialog to fill in
 ///   search WORDS...                         type into the search box (debounced as typing is)
 ///   wait-idle [SECONDS]                     wait until no search, import or wizard is pending

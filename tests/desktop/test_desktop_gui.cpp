@@ -276,8 +276,25 @@ TEST_CASE("desktop: the folder tree and the quick filters narrow the list; a fol
                                     "sleep 500\n"
                                     "screenshot folders-07-sources\n"
                                     "click sources-ok\n"
+                                    "menu-later settings\n"
+                                    "sleep 500\n"
+                                    "click-later change-passphrase\n"
+                                    "sleep 500\n"
+                                    "set-field current-passphrase " + std::string(passphrase) + "\n"
+                                    "set-field new-passphrase New-horse-7 staple\n"
+                                    "set-field new-passphrase-again New-horse-7 staple\n"
+                                    "screenshot folders-08-change-passphrase\n"
+                                    "click change-passphrase-ok\n"
+                                    "sleep 300\n"
+                                    "expect-text settings-status The passphrase is changed\n"
+                                    "screenshot folders-09-settings\n"
+                                    "click settings-ok\n"
                                     "quit\n");
     CHECK(run_app(profile, script) == 0);
+    // The passphrase changed in Settings opens the archive; the old one no longer does.
+    const auto archive_directory = profile.path() / "data" / "cairn" / "archive";
+    CHECK(Archive::open(archive_directory, "New-horse-7 staple", Access::ReadOnly).has_value());
+    CHECK_FALSE(Archive::open(archive_directory, passphrase, Access::ReadOnly).has_value());
     std::vector<std::string> subjects;
     if (std::filesystem::exists(exported))
         for (const auto& entry : std::filesystem::recursive_directory_iterator(exported))
