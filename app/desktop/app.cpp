@@ -84,11 +84,12 @@ bool App::OnInit() {
     SetAppName("cairn-desktop");
     SetAppDisplayName("Cairn");
     const wxString executable_directory = wxFileName(wxStandardPaths::Get().GetExecutablePath()).GetPath();
-    install_translations(executable_directory);
+    // The configuration first: it holds the language chosen in Settings.
+    prefs::install_config();
+    install_translations(executable_directory, prefs::language());
     find_extract_worker(executable_directory);
     if (!wxApp::OnInit())
         return false;
-    prefs::install_config();
     wxInitAllImageHandlers();
     m_frame = new MainFrame;
     m_frame->Show();

@@ -651,7 +651,7 @@ void MainFrame::apply_schedule() {
 }
 
 void MainFrame::on_settings(wxCommandEvent&) {
-    SettingsDialog dialog(this, prefs::schedule_hours());
+    SettingsDialog dialog(this, prefs::schedule_hours(), prefs::language());
     dialog.on_change_passphrase = [this](const std::string& current, const std::string& replacement) -> wxString {
         if (m_directory.empty())
             return _("No archive is open.");
@@ -668,6 +668,7 @@ void MainFrame::on_settings(wxCommandEvent&) {
     if (dialog.ShowModal() != wxID_OK)
         return;
     prefs::set_schedule_hours(dialog.schedule_hours());
+    prefs::set_language(dialog.language());
     apply_schedule();
 }
 

@@ -81,6 +81,13 @@ void set_sources(const std::vector<std::filesystem::path>& paths) {
     config().Flush();
 }
 
+std::string language() { return to_utf8(config().Read("/Interface/Language", wxEmptyString)); }
+
+void set_language(const std::string& language) {
+    config().Write("/Interface/Language", to_wx(language));
+    config().Flush();
+}
+
 int schedule_hours() { return static_cast<int>(config().ReadLong("/Schedule/Hours", 0)); }
 
 void set_schedule_hours(int hours) {

@@ -37,6 +37,10 @@ struct SourceRun {
     std::uint64_t failures = 0;
     std::string problem;  ///< why the source could not be read at all (empty: it could)
 };
+/// The language chosen in Settings ("de", "en"); empty: the system's.
+std::string language();
+void set_language(const std::string& language);
+
 /// "Archive mail now" every this many hours while the app is open (0: only when asked).
 int schedule_hours();
 void set_schedule_hours(int hours);

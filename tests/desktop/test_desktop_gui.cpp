@@ -287,6 +287,7 @@ TEST_CASE("desktop: the folder tree and the quick filters narrow the list; a fol
                                     "click change-passphrase-ok\n"
                                     "sleep 300\n"
                                     "expect-text settings-status The passphrase is changed\n"
+                                    "set-field language 2\n"
                                     "screenshot folders-09-settings\n"
                                     "click settings-ok\n"
                                     "quit\n");
@@ -295,6 +296,15 @@ TEST_CASE("desktop: the folder tree and the quick filters narrow the list; a fol
     const auto archive_directory = profile.path() / "data" / "cairn" / "archive";
     CHECK(Archive::open(archive_directory, "New-horse-7 staple", Access::ReadOnly).has_value());
     CHECK_FALSE(Archive::open(archive_directory, passphrase, Access::ReadOnly).has_value());
+
+    // The language chosen in Settings is the app's at the next start, over the locale's.
+    const auto again = profile.path() / "again.txt";
+    testing::write_file(again, "wait-idle 60\n"
+                               "expect-menu 0 Datei\n"
+                               "expect-rows 3\n"
+                               "screenshot folders-10-german-next-start\n"
+                               "quit\n");
+    CHECK(run_app(profile, again, "CAIRN_PASSPHRASE='New-horse-7 staple' LANGUAGE=en") == 0);
     std::vector<std::string> subjects;
     if (std::filesystem::exists(exported))
         for (const auto& entry : std::filesystem::recursive_directory_iterator(exported))

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/desktop/dialogs/settings_dialog.h"
 
+#include <algorithm>
+
 #include <wx/button.h>
+#include <wx/choice.h>
 #include <wx/intl.h>
 #include <wx/sizer.h>
 #include <wx/spinctrl.h>
@@ -76,9 +79,26 @@ private:
 
 }  // namespace
 
-SettingsDialog::SettingsDialog(wxWindow* parent, int hours) : wxDialog(parent, wxID_ANY, _("Settings")) {
+/// The languages with a catalog, as prefs keeps them; the first is the system's.
+constexpr const char* language_codes[] = {"", "en", "de"};
+
+SettingsDialog::SettingsDialog(wxWindow* parent, int hours, const std::string& language)
+    : wxDialog(parent, wxID_ANY, _("Settings")) {
     SetName("settings-dialog");
     auto* sizer = new wxBoxSizer(wxVERTICAL);
+    auto* language_row = new wxBoxSizer(wxHORIZONTAL);
+    language_row->Add(new wxStaticText(this, wxID_ANY, _("Language:")), wxSizerFlags().CenterVertical());
+    // Each language in its own name: someone who cannot read the current one still finds theirs.
+    const wxString languages[] = {_("The system's"), "English", "Deutsch"};
+    m_language = new wxChoice(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, 3, languages);
+    m_language->SetName("language");
+    m_language->SetSelection(0);
+    for (int index = 0; index < 3; ++index)
+        if (language == language_codes[index])
+            m_language->SetSelection(index);
+    language_row->Add(m_language, wxSizerFlags().CenterVertical().Border(wxLEFT | wxRIGHT, FromDIP(6)));
+    language_row->Add(new wxStaticText(this, wxID_ANY, _("(from the next start)")), wxSizerFlags().CenterVertical());
+    sizer->Add(language_row, wxSizerFlags().Border(wxLEFT | wxRIGHT | wxTOP, FromDIP(10)));
     auto* schedule = new wxBoxSizer(wxHORIZONTAL);
     schedule->Add(new wxStaticText(this, wxID_ANY, _("Archive mail every")), wxSizerFlags().CenterVertical());
     m_hours = new wxSpinCtrl(this, wxID_ANY, {}, wxDefaultPosition, wxDefaultSize, wxSP_ARROW_KEYS, 0, 168, hours);
@@ -100,6 +120,8 @@ SettingsDialog::SettingsDialog(wxWindow* parent, int hours) : wxDialog(parent, w
 }
 
 int SettingsDialog::schedule_hours() const { return m_hours->GetValue(); }
+
+std::string SettingsDialog::language() const { return language_codes[std::max(0, m_language->GetSelection())]; }
 
 void SettingsDialog::change_passphrase() {
     ChangePassphraseDialog dialog(this, on_change_passphrase);

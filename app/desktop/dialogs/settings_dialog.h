@@ -8,6 +8,7 @@
 
 #include <wx/dialog.h>
 
+class wxChoice;
 class wxSpinCtrl;
 class wxStaticText;
 
@@ -17,8 +18,10 @@ namespace cairn::desktop {
 class SettingsDialog : public wxDialog {
 public:
     /// HOURS: the current schedule (0: only when asked).
-    SettingsDialog(wxWindow* parent, int hours);
+    /// LANGUAGE: as prefs keeps it ("de", "en"; empty: the system's).
+    SettingsDialog(wxWindow* parent, int hours, const std::string& language);
     int schedule_hours() const;
+    std::string language() const;
 
     /// Asked for by "Change passphrase...": gets the current and the new passphrase (checked:
     /// long enough, typed twice alike) and returns a problem to show, or an empty text when done.
@@ -27,6 +30,7 @@ public:
 private:
     void change_passphrase();
     wxSpinCtrl* m_hours = nullptr;
+    wxChoice* m_language = nullptr;
     wxStaticText* m_status = nullptr;
 };
 
