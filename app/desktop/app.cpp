@@ -84,11 +84,12 @@ bool App::OnInit() {
     SetAppName("cairn-desktop");
     SetAppDisplayName("Cairn");
     const wxString executable_directory = wxFileName(wxStandardPaths::Get().GetExecutablePath()).GetPath();
-    install_translations(executable_directory);
+    // The configuration first: it holds the language chosen in Settings.
+    prefs::install_config();
+    install_translations(executable_directory, prefs::language());
     find_extract_worker(executable_directory);
     if (!wxApp::OnInit())
         return false;
-    prefs::install_config();
     wxInitAllImageHandlers();
     m_frame = new MainFrame;
     m_frame->Show();
@@ -157,10 +158,13 @@ void App::run_setup() {
     }
     m_archive_directory = choice->directory;
     m_frame->set_archive(choice->directory, std::move(*archive), passphrase);
-    if (!choice->sources.empty()) {
+    for (const NewAccount& account : choice->accounts)
+        m_frame->add_account(account);
+    if (!choice->sources.empty())
         prefs::set_sources(choice->sources);
+    // A Google or Microsoft account is signing in now; its mail comes with the next run.
+    if (!choice->sources.empty() || !choice->accounts.empty())
         m_frame->start_archiving(choice->sources);
-    }
 }
 
 }  // namespace cairn::desktop

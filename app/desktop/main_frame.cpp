@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <fstream>
 
 #include <wx/aboutdlg.h>
@@ -13,7 +15,10 @@
 #include <wx/choicdlg.h>
 #include <wx/choice.h>
 #include <wx/clipbrd.h>
+#include <wx/checkbox.h>
 #include <wx/dataview.h>
+#include <wx/datectrl.h>
+#include <wx/dateevt.h>
 #include <wx/dirdlg.h>
 #include <wx/filedlg.h>
 #include <wx/intl.h>
@@ -29,13 +34,18 @@
 #include <wx/utils.h>
 
 #include "app/desktop/app.h"
+#include "app/desktop/dialogs/account_dialog.h"
+#include "app/desktop/dialogs/settings_dialog.h"
+#include "app/desktop/dialogs/sources_dialog.h"
 #include "app/desktop/dialogs/unlock_dialog.h"
 #include "app/desktop/glue/selection_export.h"
 #include "app/desktop/glue/text.h"
+#include "app/desktop/models/archive_run.h"
 #include "app/desktop/models/results_model.h"
 #include "app/desktop/panels/import_panel.h"
 #include "app/desktop/panels/preview_panel.h"
 #include "app/desktop/prefs.h"
+#include "core/search/query.h"
 
 namespace cairn::desktop {
 namespace {
@@ -45,12 +55,28 @@ namespace {
 constexpr int search_delay_milliseconds = 150;
 /// Rows fetched per search; more is rarely read and costs time on every keystroke.
 constexpr std::uint64_t result_limit = 200;
+/// While an import runs, how often the list is searched again to show what arrived.
+constexpr int import_refresh_milliseconds = 3000;
 
-std::string operating_system_user() {
-    if (passwd* entry = ::getpwuid(::geteuid()); entry && entry->pw_name)
-        return entry->pw_name;
-    return "user";
+std::chrono::year_month_day to_calendar_day(const wxDateTime& date) {
+    if (!date.IsValid())
+        return {};
+    return std::chrono::year_month_day{std::chrono::year(date.GetYear()),
+                                       std::chrono::month(static_cast<unsigned>(date.GetMonth()) + 1),
+                                       std::chrono::day(static_cast<unsigned>(date.GetDay()))};
 }
+
+/// The OAuth clients for Google and Microsoft accounts that name none, from the same
+/// environment variables the command line reads (docs/accounts.md).
+OAuthClientDefaults oauth_client_defaults() {
+    const auto variable = [](const char* name) {
+        const char* value = std::getenv(name);
+        return std::string(value ? value : "");
+    };
+    return {variable("CAIRN_GOOGLE_CLIENT_ID"), variable("CAIRN_GOOGLE_CLIENT_SECRET"),
+            variable("CAIRN_MICROSOFT_CLIENT_ID")};
+}
+
 
 /// Reports an export's progress in a wxProgressDialog (the export runs on the UI thread, and
 /// the dialog's Update lets the window repaint and Cancel be pressed).
@@ -72,7 +98,15 @@ private:
 
 }  // namespace
 
-MainFrame::MainFrame() : wxFrame(nullptr, wxID_ANY, _("Cairn")), m_search_timer(this) {
+std::string operating_system_user() {
+    if (passwd* entry = ::getpwuid(::geteuid()); entry && entry->pw_name)
+        return entry->pw_name;
+    return "user";
+}
+
+MainFrame::MainFrame()
+    : wxFrame(nullptr, wxID_ANY, _("Cairn")), m_search_timer(this), m_import_refresh_timer(this), m_schedule_timer(this),
+      m_search_worker(std::make_unique<LatestRequestWorker<SearchAnswer>>()) {
     SetName("main-window");
     build_menus();
     build_layout();
@@ -80,6 +114,12 @@ MainFrame::MainFrame() : wxFrame(nullptr, wxID_ANY, _("Cairn")), m_search_timer(
     SetStatusText(_("No archive open."));
     restore_layout();
     Bind(wxEVT_TIMER, &MainFrame::on_search_timer, this, m_search_timer.GetId());
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { refresh_during_import(); }, m_import_refresh_timer.GetId());
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
+        // A run still going (or a sign-in) when the hour comes: the next tick tries again.
+        if (!m_import && !m_sign_in && has_sources())
+            start_archiving(prefs::sources());
+    }, m_schedule_timer.GetId());
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::on_close, this);
 }
 
@@ -91,6 +131,8 @@ void MainFrame::build_menus() {
     file->Append(wxID_OPEN, _("&Open archive..."));
     file->AppendSeparator();
     file->Append(ArchiveNowCommand, _("&Archive mail now\tCtrl+R"));
+    file->Append(AddAccountCommand, _("Add mail a&ccount..."));
+    file->Append(SourcesCommand, _("&Sources..."));
     file->Append(ExportSelectionCommand, _("&Export selection...\tCtrl+E"));
     file->Append(OpenInMailClientCommand, _("Open in &mail client"));
     file->AppendSeparator();
@@ -98,6 +140,8 @@ void MainFrame::build_menus() {
     auto* edit = new wxMenu;
     edit->Append(CopyMessageTextCommand, _("&Copy message text\tCtrl+C"));
     edit->Append(wxID_FIND, _("&Find\tCtrl+F"));
+    edit->AppendSeparator();
+    edit->Append(wxID_PREFERENCES, _("&Settings..."));
     auto* help = new wxMenu;
     help->Append(wxID_ABOUT, _("&About Cairn"));
     auto* bar = new wxMenuBar;
@@ -109,6 +153,9 @@ void MainFrame::build_menus() {
     Bind(wxEVT_MENU, &MainFrame::on_new_archive, this, wxID_NEW);
     Bind(wxEVT_MENU, &MainFrame::on_open_archive, this, wxID_OPEN);
     Bind(wxEVT_MENU, &MainFrame::on_archive_now, this, ArchiveNowCommand);
+    Bind(wxEVT_MENU, &MainFrame::on_add_account, this, AddAccountCommand);
+    Bind(wxEVT_MENU, &MainFrame::on_sources, this, SourcesCommand);
+    Bind(wxEVT_MENU, &MainFrame::on_settings, this, wxID_PREFERENCES);
     Bind(wxEVT_MENU, &MainFrame::on_export, this, ExportSelectionCommand);
     Bind(wxEVT_MENU, &MainFrame::on_open_in_mail_client, this, OpenInMailClientCommand);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
@@ -129,7 +176,30 @@ void MainFrame::build_layout() {
     m_user_choice = new wxChoice(panel, wxID_ANY);
     m_user_choice->SetName("user");
     m_user_choice->Hide();
+    m_filter_from = new wxTextCtrl(panel, wxID_ANY);
+    m_filter_from->SetName("filter-from");
+    m_filter_from->SetHint(_("From"));
+    m_filter_from->SetMinSize(FromDIP(wxSize(140, -1)));
+    m_filter_from->SetToolTip(_("Only mail from this name or address (from: in the search)"));
+    const wxString periods[] = {_("Any time"), _("Last 30 days"), _("This year"), _("Between...")};
+    m_filter_period = new wxChoice(panel, wxID_ANY, wxDefaultPosition, wxDefaultSize, 4, periods);
+    m_filter_period->SetName("filter-period");
+    m_filter_period->SetSelection(0);
+    m_filter_first_day = new wxDatePickerCtrl(panel, wxID_ANY, wxDateTime::Today().Subtract(wxDateSpan::Year()));
+    m_filter_first_day->SetName("filter-first-day");
+    m_filter_last_day = new wxDatePickerCtrl(panel, wxID_ANY, wxDateTime::Today());
+    m_filter_last_day->SetName("filter-last-day");
+    m_filter_first_day->Hide();
+    m_filter_last_day->Hide();
+    m_filter_attachment = new wxCheckBox(panel, wxID_ANY, _("Has attachment"));
+    m_filter_attachment->SetName("filter-attachment");
     search_row->Add(m_search, wxSizerFlags(1).CenterVertical());
+    const auto gap = wxSizerFlags().CenterVertical().Border(wxLEFT, FromDIP(6));
+    search_row->Add(m_filter_from, wxSizerFlags(gap).Proportion(0));
+    search_row->Add(m_filter_period, gap);
+    search_row->Add(m_filter_first_day, gap);
+    search_row->Add(m_filter_last_day, gap);
+    search_row->Add(m_filter_attachment, gap);
     search_row->Add(m_user_choice, wxSizerFlags().CenterVertical().Border(wxLEFT, FromDIP(6)));
     sizer->Add(search_row, wxSizerFlags().Expand().Border(wxALL, FromDIP(6)));
     m_search_problem = new wxStaticText(panel, wxID_ANY, {});
@@ -138,7 +208,24 @@ void MainFrame::build_layout() {
     m_search_problem->Hide();
     sizer->Add(m_search_problem, wxSizerFlags().Expand().Border(wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6)));
 
-    m_splitter = new wxSplitterWindow(panel, wxID_ANY, wxDefaultPosition, wxDefaultSize,
+    // Shown when the list holds more than the box says (a folder, quick filters): the query
+    // the list answers, so people learn to type it.
+    m_query_shown = new wxStaticText(panel, wxID_ANY, {}, wxDefaultPosition, wxDefaultSize, wxST_ELLIPSIZE_END);
+    m_query_shown->SetName("query-shown");
+    m_query_shown->Hide();
+    sizer->Add(m_query_shown, wxSizerFlags().Expand().Border(wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6)));
+
+    m_folder_splitter = new wxSplitterWindow(panel, wxID_ANY, wxDefaultPosition, wxDefaultSize,
+                                             wxSP_LIVE_UPDATE | wxSP_3DSASH);
+    m_folder_splitter->SetMinimumPaneSize(FromDIP(80));
+    m_folders = new FolderPanel(m_folder_splitter);
+    m_folders->on_chosen = [this](const FolderPanel::Choice& choice) { folder_chosen(choice); };
+    m_folders->on_export = [this](const FolderPanel::Choice& choice) {
+        if (const auto target = ask_export_target(choice.folder ? _("Export the folder as:")
+                                                                : _("Export all mail of this user as:")))
+            export_folder(choice, target->first, target->second);
+    };
+    m_splitter = new wxSplitterWindow(m_folder_splitter, wxID_ANY, wxDefaultPosition, wxDefaultSize,
                                       wxSP_LIVE_UPDATE | wxSP_3DSASH);
     m_splitter->SetMinimumPaneSize(FromDIP(120));
     m_splitter->SetSashGravity(0.5);
@@ -167,7 +254,8 @@ void MainFrame::build_layout() {
     m_preview->on_save_attachment = [this](std::size_t index) { save_attachment(index); };
     m_preview->on_open_attachment = [this](std::size_t index) { open_attachment(index); };
     m_splitter->SplitVertically(m_results, m_preview);
-    sizer->Add(m_splitter, wxSizerFlags(1).Expand());
+    m_folder_splitter->SplitVertically(m_folders, m_splitter, FromDIP(200));
+    sizer->Add(m_folder_splitter, wxSizerFlags(1).Expand());
 
     m_import_panel = new ImportPanel(panel);
     m_import_panel->on_cancel = [this] {
@@ -194,6 +282,12 @@ void MainFrame::build_layout() {
     m_search->Bind(wxEVT_SEARCHCTRL_SEARCH_BTN, [this](wxCommandEvent&) { run_search(); });
     m_search->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) { run_search(); });
     m_user_choice->Bind(wxEVT_CHOICE, &MainFrame::on_user_chosen, this);
+    // The filters only change the query; typing in From is debounced like the search box.
+    m_filter_from->Bind(wxEVT_TEXT, &MainFrame::on_search_text, this);
+    m_filter_period->Bind(wxEVT_CHOICE, &MainFrame::on_period_chosen, this);
+    m_filter_first_day->Bind(wxEVT_DATE_CHANGED, [this](wxDateEvent&) { run_search(); });
+    m_filter_last_day->Bind(wxEVT_DATE_CHANGED, [this](wxDateEvent&) { run_search(); });
+    m_filter_attachment->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { run_search(); });
     m_results->Bind(wxEVT_DATAVIEW_SELECTION_CHANGED, &MainFrame::on_selection_changed, this);
     m_results->Bind(wxEVT_DATAVIEW_COLUMN_HEADER_CLICK, &MainFrame::on_column_clicked, this);
     m_results->Bind(wxEVT_DATAVIEW_ITEM_ACTIVATED, [this](wxDataViewEvent&) {
@@ -210,7 +304,9 @@ void MainFrame::restore_layout() {
         SetSize(FromDIP(wxSize(1100, 720)));
     if (layout.maximized)
         Maximize();
-    m_splitter->SetSashPosition(layout.results_sash > 0 ? layout.results_sash : GetClientSize().x * 3 / 5);
+    // The results get a little more than half of what the folder tree leaves.
+    const int beside_folders = GetClientSize().x - m_folder_splitter->GetSashPosition();
+    m_splitter->SetSashPosition(layout.results_sash > 0 ? layout.results_sash : beside_folders * 11 / 20);
 }
 
 void MainFrame::save_layout() {
@@ -225,18 +321,28 @@ void MainFrame::set_archive(const std::filesystem::path& directory, Archive arch
                             std::optional<std::string> passphrase) {
     m_import.reset();
     m_directory = directory;
-    m_archive.emplace(std::move(archive));
+    {
+        const std::lock_guard lock(m_archive_mutex);
+        m_archive.emplace(std::move(archive));
+    }
     m_passphrase = std::move(passphrase);
     SetTitle(wxString::Format(_("Cairn - %s"), path_to_wx(directory)));
+    m_folder.reset();
     refresh_users();
+    refresh_folders();
     run_search();
     repair_index_if_needed();
+    apply_schedule();
+    m_search->SetFocus();  // where a person starts: typing searches
 }
 
 void MainFrame::repair_index_if_needed() {
     if (!m_archive || m_import || m_index_repair || m_users.empty())
         return;
-    auto health = m_archive->index_health(m_user);
+    auto health = [&] {
+        const std::lock_guard lock(m_archive_mutex);
+        return m_archive->index_health(m_user);
+    }();
     if (!health || health->condition == IndexCondition::Current)
         return;
     auto writer = open_archive_asking(this, m_directory, Access::ReadWrite, m_passphrase);
@@ -265,9 +371,11 @@ void MainFrame::repair_index_if_needed() {
 
 void MainFrame::refresh_users() {
     m_users.clear();
-    if (m_archive)
+    if (m_archive) {
+        const std::lock_guard lock(m_archive_mutex);
         if (auto users = m_archive->users(); users)
             m_users = *users;
+    }
     const std::string own = operating_system_user();
     if (std::find(m_users.begin(), m_users.end(), m_user) == m_users.end())
         m_user = std::find(m_users.begin(), m_users.end(), own) != m_users.end() ? own
@@ -285,8 +393,63 @@ void MainFrame::on_search_text(wxCommandEvent&) { m_search_timer.StartOnce(searc
 
 void MainFrame::on_search_timer(wxTimerEvent&) { run_search(); }
 
+void MainFrame::refresh_folders() {
+    std::vector<std::pair<std::string, std::vector<FolderSummary>>> folders_per_user;
+    if (m_archive) {
+        const std::lock_guard lock(m_archive_mutex);
+        for (const auto& user : m_users)
+            if (auto folders = m_archive->folders(user))
+                folders_per_user.emplace_back(user, std::move(*folders));
+    }
+    m_folders->set_folders(folders_per_user);
+}
+
+void MainFrame::folder_chosen(const FolderPanel::Choice& choice) {
+    m_folder = choice.folder;
+    if (choice.user != m_user) {
+        m_user = choice.user;
+        m_user_choice->SetStringSelection(to_wx(m_user));
+        repair_index_if_needed();
+    }
+    run_search();
+}
+
+void MainFrame::on_period_chosen(wxCommandEvent&) {
+    const bool between = quick_filters().period == QuickFilters::Period::Between;
+    m_filter_first_day->Show(between);
+    m_filter_last_day->Show(between);
+    m_filter_period->GetParent()->Layout();
+    run_search();
+}
+
+QuickFilters MainFrame::quick_filters() const {
+    QuickFilters filters;
+    filters.from = to_utf8(m_filter_from->GetValue());
+    const int period = m_filter_period->GetSelection();
+    filters.period = period == 1   ? QuickFilters::Period::Last30Days
+                     : period == 2 ? QuickFilters::Period::ThisYear
+                     : period == 3 ? QuickFilters::Period::Between
+                                   : QuickFilters::Period::AnyTime;
+    filters.first_day = to_calendar_day(m_filter_first_day->GetValue());
+    filters.last_day = to_calendar_day(m_filter_last_day->GetValue());
+    filters.has_attachment = m_filter_attachment->GetValue();
+    return filters;
+}
+
+std::string MainFrame::composed_query() const {
+    std::vector<std::string> conditions;
+    if (m_folder)
+        conditions.push_back("folder:" + search::quote_query_value(*m_folder));
+    for (auto& condition : filter_conditions(quick_filters(), to_calendar_day(wxDateTime::Today())))
+        conditions.push_back(std::move(condition));
+    conditions.push_back(to_utf8(m_search->GetValue()));
+    return search::join_query_conditions(conditions);
+}
+
 void MainFrame::on_user_chosen(wxCommandEvent&) {
     m_user = to_utf8(m_user_choice->GetStringSelection());
+    m_folder.reset();
+    m_folders->choose({m_user, std::nullopt});
     run_search();
     repair_index_if_needed();
 }
@@ -303,12 +466,45 @@ void MainFrame::run_search() {
         SetStatusText(_("No messages."));
         return;
     }
-    const auto started = std::chrono::steady_clock::now();
     search::SearchRequest request;
-    request.query = to_utf8(m_search->GetValue());
+    request.query = composed_query();
+    const bool composed = request.query != search::join_query_conditions({to_utf8(m_search->GetValue())});
+    m_query_shown->SetLabel(wxString::Format(_("Searching for: %s"), to_wx(request.query)));
+    if (m_query_shown->IsShown() != composed) {
+        m_query_shown->Show(composed);
+        m_query_shown->GetParent()->Layout();
+    }
     request.sort = search::SortOrder::Date;
     request.limit = result_limit;
-    auto hits = m_archive->search(m_user, request);
+    m_search_worker->submit(
+        [this, user = m_user, request] {
+            const std::lock_guard lock(m_archive_mutex);
+            return SearchAnswer{user, m_archive->search(user, request)};
+        },
+        [this, started = std::chrono::steady_clock::now()](SearchAnswer answer) {
+            search_finished(std::move(answer), started);
+        });
+}
+
+void MainFrame::refresh_during_import() {
+    if (!m_import) {
+        m_import_refresh_timer.Stop();
+        return;
+    }
+    if (m_exporting)
+        return;
+    // The first import makes the user; until then there is nothing to search.
+    if (m_users.empty())
+        refresh_users();
+    refresh_folders();
+    if (!m_search_timer.IsRunning() && !m_search_worker->busy())
+        run_search();
+}
+
+void MainFrame::search_finished(SearchAnswer answer, std::chrono::steady_clock::time_point started) {
+    auto& hits = answer.hits;
+    if (answer.user != m_user)
+        return;  // the user was switched while it ran; that search's answer follows
     if (!hits) {
         // The list keeps what it showed: a half-typed query should not blank it.
         // Core points at the problem on extra lines for a terminal; the first line says it in words.
@@ -326,13 +522,20 @@ void MainFrame::run_search() {
         m_search_problem->GetParent()->Layout();
     }
     const std::size_t count = hits->size();
+    // A refresh (new mail arriving, the same query again) keeps the reader on their message.
+    const auto selected = selected_message_ids();
     m_model->set_hits(std::move(*hits));
     SetStatusText(count >= result_limit ? wxString::Format(_("The newest %zu messages found are shown."), count)
                                         : wxString::Format(wxPLURAL("%zu message", "%zu messages", count), count));
-    if (count == 0)
+    if (count == 0) {
         m_preview->show_note(_("No message matches."));
-    else
+    } else if (const auto row = selected.empty() ? std::nullopt : m_model->row_of(selected.front())) {
+        const wxDataViewItem item = m_model->GetItem(*row);
+        m_results->Select(item);
+        m_results->EnsureVisible(item);
+    } else {
         select_row(0);
+    }
     m_last_search_milliseconds =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 }
@@ -349,7 +552,9 @@ void MainFrame::select_row(unsigned row) {
 
 unsigned MainFrame::row_count() const { return m_model->GetCount(); }
 
-bool MainFrame::is_idle() const { return !m_search_timer.IsRunning() && !m_import && !m_index_repair; }
+bool MainFrame::is_idle() const {
+    return !m_search_timer.IsRunning() && !m_search_worker->busy() && !m_import && !m_index_repair && !m_sign_in;
+}
 
 void MainFrame::on_selection_changed(wxDataViewEvent&) { show_selected_message(); }
 
@@ -392,7 +597,10 @@ void MainFrame::show_selected_message() {
         m_preview->show_note(_("Select a message to read it here."));
         return;
     }
-    auto view = m_archive->message_view(selected.front());
+    auto view = [&] {
+        const std::lock_guard lock(m_archive_mutex);
+        return m_archive->message_view(selected.front());
+    }();
     if (!view) {
         m_preview->show_note(wxString::Format(_("This message cannot be shown: %s"), describe_error(view.error())));
         return;
@@ -402,7 +610,10 @@ void MainFrame::show_selected_message() {
         html = [this, id = selected.front()](bool allow_remote_images) {
             if (!m_archive)
                 return mime::SanitizedHtml{};
-            auto document = m_archive->message_html(id, allow_remote_images);
+            auto document = [&] {
+                const std::lock_guard lock(m_archive_mutex);
+                return m_archive->message_html(id, allow_remote_images);
+            }();
             if (document)
                 return std::move(*document);
             // Shown where the message would be: the sanitiser escapes whatever the text holds.
@@ -421,19 +632,178 @@ void MainFrame::on_open_archive(wxCommandEvent&) {
         wxGetApp().open_archive(wx_to_path(dialog.GetPath()));
 }
 
+bool MainFrame::has_sources() {
+    if (!prefs::sources().empty())
+        return true;
+    if (!m_archive)
+        return false;
+    const std::lock_guard lock(m_archive_mutex);
+    auto accounts = m_archive->accounts();
+    return accounts && !accounts->empty();
+}
+
+void MainFrame::apply_schedule() {
+    const int hours = prefs::schedule_hours();
+    if (hours > 0 && !m_directory.empty())
+        m_schedule_timer.Start(hours * 3600 * 1000);
+    else
+        m_schedule_timer.Stop();
+}
+
+void MainFrame::on_settings(wxCommandEvent&) {
+    SettingsDialog dialog(this, prefs::schedule_hours(), prefs::language());
+    dialog.on_change_passphrase = [this](const std::string& current, const std::string& replacement) -> wxString {
+        if (m_directory.empty())
+            return _("No archive is open.");
+        auto changed = Archive::change_passphrase(m_directory, current, false, replacement);
+        if (!changed)
+            return changed.error().code == ErrorCode::Busy
+                       ? _("Mail is being archived. Change the passphrase when it has finished.")
+                       : wxString::Format(_("The passphrase was not changed: %s"), describe_error(changed.error()));
+        // The old passphrase must not open the archive from the key cache either.
+        (void)Archive::forget_cached_keys(m_directory);
+        m_passphrase = replacement;
+        return {};
+    };
+    if (dialog.ShowModal() != wxID_OK)
+        return;
+    prefs::set_schedule_hours(dialog.schedule_hours());
+    prefs::set_language(dialog.language());
+    apply_schedule();
+}
+
 void MainFrame::on_archive_now(wxCommandEvent&) {
     const auto sources = prefs::sources();
-    if (sources.empty()) {
+    if (!has_sources()) {
         wxMessageBox(_("Cairn does not know which mail to keep yet. Use File > New archive... to choose mail "
-                       "programs, files and folders."),
+                       "programs, files and folders, or File > Add mail account..."),
                      _("Archive mail now"), wxOK | wxICON_INFORMATION, this);
         return;
     }
     start_archiving(sources);
 }
 
+void MainFrame::on_sources(wxCommandEvent&) {
+    std::vector<SourceRow> rows;
+    for (const auto& path : prefs::sources()) {
+        SourceRow row{path_to_wx(path), _("never"), {}, {}};
+        if (const auto run = prefs::last_run(path)) {
+            row.last_run = format_date(run->time);
+            row.result = wxString::Format(wxPLURAL("%llu new message", "%llu new messages", run->new_messages),
+                                          static_cast<unsigned long long>(run->new_messages));
+            row.problems = !run->problem.empty() ? to_wx(run->problem)
+                           : run->failures   ? wxString::Format(wxPLURAL("%llu message failed", "%llu messages failed",
+                                                                         run->failures),
+                                                                static_cast<unsigned long long>(run->failures))
+                                             : wxString();
+        }
+        rows.push_back(row);
+    }
+    if (m_archive) {
+        const std::lock_guard lock(m_archive_mutex);
+        if (auto accounts = m_archive->accounts())
+            for (const AccountSummary& account : *accounts) {
+                SourceRow row{wxString::Format(_("Mail account %s (%s on %s)"), to_wx(account.settings.name),
+                                               to_wx(account.settings.login), to_wx(account.settings.host)),
+                              account.last_fetch ? format_date(account.last_fetch) : _("never"),
+                              to_wx(account.last_fetch_summary), {}};
+                if (!account.has_secret)
+                    row.problems = _("Not signed in: run cairn account login with its name.");
+                rows.push_back(row);
+            }
+    }
+    SourcesDialog dialog(this, rows);
+    dialog.ShowModal();
+}
+
+void MainFrame::on_add_account(wxCommandEvent&) {
+    if (m_directory.empty())
+        return;
+    AccountDialog dialog(this, m_user.empty() ? operating_system_user() : m_user);
+    if (dialog.ShowModal() != wxID_OK)
+        return;
+    if (const auto account = dialog.account())
+        add_account(*account);
+}
+
+void MainFrame::add_account(const NewAccount& account) {
+    if (m_import || m_sign_in) {
+        show_error(_("Add mail account"), _("Cairn is busy archiving mail. Add the account when it has finished."));
+        return;
+    }
+    m_index_repair.reset();
+    auto writer = open_archive_asking(this, m_directory, Access::ReadWrite, m_passphrase);
+    if (!writer) {
+        show_error(_("Add mail account"),
+                   wxString::Format(_("Cannot open the archive for writing: %s"), describe_error(writer.error())));
+        return;
+    }
+    const wxString name = to_wx(account.settings.name);
+    if (auto added = writer->add_account(account.settings, account.secret); !added) {
+        show_error(_("Add mail account"), wxString::Format(_("The account %s was not added: %s"), name,
+                                                           describe_error(added.error())));
+        return;
+    }
+    if (account.settings.sign_in == accounts::SignIn::Password) {
+        SetStatusText(wxString::Format(_("Account %s added. Archive mail now (Ctrl+R) fetches its mail."), name));
+        return;
+    }
+    sign_in(std::move(*writer), account.settings.name);
+}
+
+void MainFrame::sign_in(Archive writer, const std::string& account) {
+    const wxString name = to_wx(account);
+    auto* waiting = new wxDialog(this, wxID_ANY, _("Sign in"));
+    waiting->SetName("sign-in-dialog");
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    auto* text = new wxStaticText(waiting, wxID_ANY,
+                                  wxString::Format(_("Finish signing in to %s in your browser. Cairn waits here until "
+                                                     "you have."),
+                                                   name));
+    text->Wrap(FromDIP(360));
+    sizer->Add(text, wxSizerFlags().Border(wxALL, FromDIP(12)));
+    sizer->Add(waiting->CreateButtonSizer(wxCANCEL), wxSizerFlags().Expand().Border(wxALL, FromDIP(12)));
+    waiting->SetSizerAndFit(sizer);
+    waiting->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        if (m_sign_in)
+            m_sign_in->cancel();
+    }, wxID_CANCEL);
+    waiting->Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent&) {
+        if (m_sign_in)
+            m_sign_in->cancel();
+    });
+    waiting->Show();
+    const UiPoster poster = application_poster();
+    m_sign_in = std::make_unique<BackgroundJob<bool>>(
+        std::move(writer),
+        [account, poster](Archive& archive, ProgressObserver&, const CancellationToken& cancel) -> Result<bool> {
+            AccountSignInOptions options;
+            options.flow = SignInFlow::Browser;
+            options.client_defaults = oauth_client_defaults();
+            options.cancellation = &cancel;
+            options.open_browser = [poster](const std::string& url) -> Result<void> {
+                poster([url] { wxLaunchDefaultBrowser(to_wx(url)); });
+                return {};
+            };
+            CAIRN_TRY_VOID(archive.sign_in_account(account, options));
+            return true;
+        },
+        nullptr,
+        [this, waiting, name](Result<bool> result) {
+            m_sign_in.reset();
+            waiting->Destroy();
+            if (result)
+                SetStatusText(wxString::Format(_("Signed in to %s. Archive mail now (Ctrl+R) fetches its mail."), name));
+            else if (result.error().code != ErrorCode::Cancelled)
+                show_error(_("Sign in"),
+                           wxString::Format(_("Signing in to %s did not work: %s\nThe account is kept without a "
+                                              "sign-in. To sign in later, run: cairn account login %s"),
+                                            name, describe_error(result.error()), name));
+        });
+}
+
 void MainFrame::start_archiving(const std::vector<std::filesystem::path>& paths) {
-    if (m_import || m_directory.empty() || paths.empty())
+    if (m_import || m_sign_in || m_directory.empty())
         return;
     // One writer at a time: the import catches the index up itself.
     m_index_repair.reset();
@@ -451,19 +821,56 @@ void MainFrame::start_archiving(const std::vector<std::filesystem::path>& paths)
     ImportOptions options;
     options.user = m_user.empty() ? operating_system_user() : m_user;
     m_import_panel->show_started();
+    m_import_refresh_timer.Start(import_refresh_milliseconds);
     m_import_panel->Show();
     GetChildren().front()->Layout();
+    // Filled in by the worker, read when the job has ended (the poster orders the two).
+    auto runs = std::make_shared<std::vector<std::pair<std::filesystem::path, prefs::SourceRun>>>();
     m_import = std::make_unique<BackgroundJob<ImportReport>>(
         std::move(*writer),
-        [paths, options](Archive& archive, ProgressObserver& observer, const CancellationToken& cancel) {
-            return archive.import(paths, options, &observer, &cancel);
+        [paths, options, runs](Archive& archive, ProgressObserver& observer,
+                               const CancellationToken& cancel) -> Result<ImportReport> {
+            ImportReport report;
+            // One source at a time, so the Sources window can say how each one went.
+            for (const auto& path : paths) {
+                if (cancel.is_cancelled() || report.fatal_error)
+                    break;
+                auto part = archive.import({path}, options, &observer, &cancel);
+                prefs::SourceRun run;
+                run.time = static_cast<std::int64_t>(std::time(nullptr));
+                if (part) {
+                    run.new_messages = part->messages_stored;
+                    run.failures = part->failures.size();
+                    add_import_to_report(report, *part);
+                } else {
+                    run.problem = part.error().message;
+                    report.failures.push_back({path.string(), 0, part.error().message});
+                }
+                runs->emplace_back(path, run);
+            }
+            auto accounts = archive.accounts();
+            if (!accounts || accounts->empty() || cancel.is_cancelled())
+                return report;
+            FetchOptions fetch_options;
+            fetch_options.oauth_clients = oauth_client_defaults();
+            auto fetched = archive.fetch({}, fetch_options, &observer, &cancel);
+            if (!fetched)
+                report.failures.push_back({fetched.error().context, 0, fetched.error().message});
+            else
+                add_fetch_to_report(report, *fetched);
+            return report;
         },
         [this](const Progress& progress) { m_import_panel->show_progress(progress); },
-        [this](Result<ImportReport> result) { import_finished(std::move(result)); });
+        [this, runs](Result<ImportReport> result) {
+            for (const auto& [path, run] : *runs)
+                prefs::set_last_run(path, run);
+            import_finished(std::move(result));
+        });
 }
 
 void MainFrame::import_finished(Result<ImportReport> result) {
     m_import.reset();
+    m_import_refresh_timer.Stop();
     // A long run ends while the person does something else: tell them where they are.
     constexpr double long_run_seconds = 30;
     if (result && (result->seconds > long_run_seconds || !IsActive())) {
@@ -477,6 +884,7 @@ void MainFrame::import_finished(Result<ImportReport> result) {
     m_import_panel->show_finished(result);
     GetChildren().front()->Layout();
     refresh_users();
+    refresh_folders();
     run_search();
     repair_index_if_needed();
 }
@@ -486,40 +894,68 @@ void MainFrame::on_export(wxCommandEvent&) {
         wxMessageBox(_("Select the messages to export first."), _("Export"), wxOK | wxICON_INFORMATION, this);
         return;
     }
+    if (const auto target = ask_export_target(_("Export the selected messages as:")))
+        export_selected(target->first, target->second);
+}
+
+std::optional<std::pair<ExportFormat, std::filesystem::path>> MainFrame::ask_export_target(const wxString& prompt) {
     const wxString choices[] = {_("EML files in a folder"), _("MBOX files in a folder"), _("A zip file of EML files")};
-    wxSingleChoiceDialog format_dialog(this, _("Export the selected messages as:"), _("Export"), 3, choices);
+    wxSingleChoiceDialog format_dialog(this, prompt, _("Export"), 3, choices);
     if (format_dialog.ShowModal() != wxID_OK)
-        return;
+        return std::nullopt;
     const int format = format_dialog.GetSelection();
     wxString out;
     if (format == 2) {
         wxFileDialog dialog(this, _("Export to zip file"), {}, "cairn-export.zip", _("Zip files (*.zip)|*.zip"),
                             wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
         if (dialog.ShowModal() != wxID_OK)
-            return;
+            return std::nullopt;
         out = dialog.GetPath();
     } else {
         wxDirDialog dialog(this, _("Export into folder"));
         if (dialog.ShowModal() != wxID_OK)
-            return;
+            return std::nullopt;
         out = dialog.GetPath();
     }
-    export_selected(format == 0 ? ExportFormat::Eml : format == 1 ? ExportFormat::Mbox : ExportFormat::Zip,
-                    wx_to_path(out));
+    return std::pair(format == 0 ? ExportFormat::Eml : format == 1 ? ExportFormat::Mbox : ExportFormat::Zip,
+                     wx_to_path(out));
 }
 
 void MainFrame::export_selected(ExportFormat format, const std::filesystem::path& out) {
     const auto ids = selected_message_ids();
-    if (ids.empty() || !m_archive)
+    if (ids.empty())
         return;
-    wxProgressDialog dialog(_("Export"), _("Exporting..."), 1000, this, wxPD_APP_MODAL | wxPD_CAN_ABORT | wxPD_AUTO_HIDE);
-    CancellationToken cancel;
-    ExportProgress progress(dialog, cancel);
     ExportOptions options;
     options.format = format;
     options.out = out;
     options.message_ids = ids;
-    auto report = m_archive->export_messages(options, &progress, &cancel);
+    run_export(options);
+}
+
+void MainFrame::export_folder(const FolderPanel::Choice& choice, ExportFormat format,
+                              const std::filesystem::path& out) {
+    ExportOptions options;
+    options.format = format;
+    options.out = out;
+    options.filter.user = choice.user;
+    options.filter.folder = choice.folder;
+    run_export(options);
+}
+
+void MainFrame::run_export(const ExportOptions& options) {
+    if (!m_archive)
+        return;
+    const auto& out = options.out;
+    wxProgressDialog dialog(_("Export"), _("Exporting..."), 1000, this, wxPD_APP_MODAL | wxPD_CAN_ABORT | wxPD_AUTO_HIDE);
+    CancellationToken cancel;
+    ExportProgress progress(dialog, cancel);
+    // The progress dialog runs a nested event loop; the timers wait for the export to end.
+    m_exporting = true;
+    auto report = [&] {
+        const std::lock_guard lock(m_archive_mutex);
+        return m_archive->export_messages(options, &progress, &cancel);
+    }();
+    m_exporting = false;
     dialog.Update(1000);
     if (!report) {
         show_error(_("Export"), wxString::Format(_("The export to %s failed: %s"), path_to_wx(out),
@@ -541,7 +977,10 @@ void MainFrame::on_open_in_mail_client(wxCommandEvent&) {
     const auto id = current_message_id();
     if (!id || !m_archive)
         return;
-    auto path = write_temporary_eml(*m_archive, *id);
+    auto path = [&] {
+        const std::lock_guard lock(m_archive_mutex);
+        return write_temporary_eml(*m_archive, *id);
+    }();
     if (!path) {
         show_error(_("Open in mail client"), describe_error(path.error()));
         return;
@@ -586,7 +1025,10 @@ std::optional<std::string> MainFrame::attachment_bytes(std::size_t index, const 
     const auto id = current_message_id();
     if (!id || !m_archive)
         return std::nullopt;
-    auto data = m_archive->attachment_data(*id, index);
+    auto data = [&] {
+        const std::lock_guard lock(m_archive_mutex);
+        return m_archive->attachment_data(*id, index);
+    }();
     if (!data) {
         show_error(action, describe_error(data.error()));
         return std::nullopt;
@@ -641,6 +1083,7 @@ void MainFrame::on_close(wxCloseEvent& event) {
     save_layout();
     m_import.reset();
     m_index_repair.reset();
+    m_sign_in.reset();
     Destroy();
 }
 

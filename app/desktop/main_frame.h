@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,10 +13,16 @@
 #include <wx/timer.h>
 
 #include "app/desktop/glue/background_job.h"
+#include "app/desktop/glue/latest_request_worker.h"
+#include "app/desktop/models/quick_filters.h"
+#include "app/desktop/panels/folder_panel.h"
 #include "core/archive/archive.h"
 
 class wxSearchCtrl;
 class wxChoice;
+class wxCheckBox;
+class wxDatePickerCtrl;
+class wxTextCtrl;
 class wxStaticText;
 class wxDataViewCtrl;
 class wxDataViewEvent;
@@ -25,6 +33,10 @@ namespace cairn::desktop {
 class ResultsModel;
 class PreviewPanel;
 class ImportPanel;
+struct NewAccount;
+
+/// The login name of whoever runs the app: the archive user their mail is kept for by default.
+std::string operating_system_user();
 
 /// Menu and command ids of the main window (the test script fires them too).
 enum MainCommand : int {
@@ -32,6 +44,8 @@ enum MainCommand : int {
     ExportSelectionCommand,
     OpenInMailClientCommand,
     CopyMessageTextCommand,
+    AddAccountCommand,
+    SourcesCommand,
 };
 
 class MainFrame : public wxFrame {
@@ -45,6 +59,14 @@ public:
     void start_archiving(const std::vector<std::filesystem::path>& paths);
     /// Exports the selected messages without asking where (the test script; the menu asks first).
     void export_selected(ExportFormat format, const std::filesystem::path& out);
+    /// Adds a mail account to the archive; Google and Microsoft accounts then sign in in the browser.
+    void add_account(const NewAccount& account);
+    /// Exports a folder (with its sub-folders), or all of a user's mail, without asking where.
+    void export_folder(const FolderPanel::Choice& choice, ExportFormat format, const std::filesystem::path& out);
+    FolderPanel* folder_panel() const { return m_folders; }
+    const std::vector<std::string>& users() const { return m_users; }
+    /// The query the list shows: the search box's text with the folder and the quick filters.
+    std::string composed_query() const;
 
     /// No search waiting, no import running: what a test waits for before it looks.
     bool is_idle() const;
@@ -69,6 +91,15 @@ private:
     void on_new_archive(wxCommandEvent& event);
     void on_open_archive(wxCommandEvent& event);
     void on_archive_now(wxCommandEvent& event);
+    void on_add_account(wxCommandEvent& event);
+    void on_sources(wxCommandEvent& event);
+    void on_settings(wxCommandEvent& event);
+    /// Starts the timer of "archive every N hours" from the settings (stops it for 0).
+    void apply_schedule();
+    /// The sources and accounts to archive exist (else there is nothing to run).
+    bool has_sources();
+    /// Signs in to an OAuth account on a worker thread while a dialog waits with Cancel.
+    void sign_in(Archive writer, const std::string& account);
     void on_export(wxCommandEvent& event);
     void on_open_in_mail_client(wxCommandEvent& event);
     void on_copy(wxCommandEvent& event);
@@ -76,8 +107,22 @@ private:
     void on_about(wxCommandEvent& event);
     void on_close(wxCloseEvent& event);
 
+    /// Hands the search box's query to the search worker; the answer arrives in search_finished.
     void run_search();
+    struct SearchAnswer {
+        std::string user;
+        Result<std::vector<search::SearchHit>> hits;
+    };
+    void search_finished(SearchAnswer answer, std::chrono::steady_clock::time_point started);
     void refresh_users();
+    void refresh_during_import();
+    /// Reads each user's folders again into the folder tree.
+    void refresh_folders();
+    void folder_chosen(const FolderPanel::Choice& choice);
+    void on_period_chosen(wxCommandEvent& event);
+    QuickFilters quick_filters() const;
+    std::optional<std::pair<ExportFormat, std::filesystem::path>> ask_export_target(const wxString& prompt);
+    void run_export(const ExportOptions& options);
     void show_selected_message();
     void import_finished(Result<ImportReport> result);
     /// Rebuilds or catches up the user's search index in the background when core says it is
@@ -93,22 +138,42 @@ private:
 
     wxSearchCtrl* m_search = nullptr;
     wxChoice* m_user_choice = nullptr;
+    wxTextCtrl* m_filter_from = nullptr;
+    wxChoice* m_filter_period = nullptr;
+    wxDatePickerCtrl* m_filter_first_day = nullptr;
+    wxDatePickerCtrl* m_filter_last_day = nullptr;
+    wxCheckBox* m_filter_attachment = nullptr;
     wxStaticText* m_search_problem = nullptr;
+    wxStaticText* m_query_shown = nullptr;
+    wxSplitterWindow* m_folder_splitter = nullptr;
+    FolderPanel* m_folders = nullptr;
     wxSplitterWindow* m_splitter = nullptr;
     wxDataViewCtrl* m_results = nullptr;
     ResultsModel* m_model = nullptr;  ///< owned by the control (reference counted)
     PreviewPanel* m_preview = nullptr;
     ImportPanel* m_import_panel = nullptr;
     wxTimer m_search_timer;
+    /// While an import runs, the list is searched again now and then to show the new mail.
+    wxTimer m_import_refresh_timer;
+    wxTimer m_schedule_timer;
     double m_last_search_milliseconds = 0;
 
     std::filesystem::path m_directory;
-    std::optional<Archive> m_archive;  ///< read-only: the import writes through its own
+    /// Read-only (the import writes through its own). The search worker uses it too: both
+    /// threads hold m_archive_mutex while they call it; only the UI thread assigns it.
+    std::optional<Archive> m_archive;
+    /// Recursive: an export's progress dialog runs events while the export holds the lock.
+    std::recursive_mutex m_archive_mutex;
+    bool m_exporting = false;
     std::optional<std::string> m_passphrase;
     std::vector<std::string> m_users;
     std::string m_user;
+    std::optional<std::string> m_folder;  ///< chosen in the folder tree; none: all of m_user's mail
     std::unique_ptr<BackgroundJob<ImportReport>> m_import;
     std::unique_ptr<BackgroundJob<std::uint64_t>> m_index_repair;
+    std::unique_ptr<BackgroundJob<bool>> m_sign_in;
+    /// Declared after m_archive: destroyed (its thread joined) before the archive closes.
+    std::unique_ptr<LatestRequestWorker<SearchAnswer>> m_search_worker;
 };
 
 }  // namespace cairn::desktop

@@ -20,6 +20,17 @@ std::filesystem::path config_file() {
 
 wxConfigBase& config() { return *wxConfigBase::Get(); }
 
+/// A config group per source: paths hold '/' and other characters a key cannot, so the group is
+/// named by a hash of the path (FNV-1a: stable across runs and builds, unlike std::hash).
+wxString run_group(const std::filesystem::path& source) {
+    std::uint64_t hash = 14695981039346656037ull;
+    for (const unsigned char byte : source.string()) {
+        hash ^= byte;
+        hash *= 1099511628211ull;
+    }
+    return wxString::Format("/SourceRuns/%016llx", static_cast<unsigned long long>(hash));
+}
+
 }  // namespace
 
 void install_config() {
@@ -67,6 +78,41 @@ void set_sources(const std::vector<std::filesystem::path>& paths) {
     config().Write("/Sources/Count", static_cast<long>(paths.size()));
     for (std::size_t index = 0; index < paths.size(); ++index)
         config().Write(wxString::Format("/Sources/Path%zu", index), path_to_wx(paths[index]));
+    config().Flush();
+}
+
+std::string language() { return to_utf8(config().Read("/Interface/Language", wxEmptyString)); }
+
+void set_language(const std::string& language) {
+    config().Write("/Interface/Language", to_wx(language));
+    config().Flush();
+}
+
+int schedule_hours() { return static_cast<int>(config().ReadLong("/Schedule/Hours", 0)); }
+
+void set_schedule_hours(int hours) {
+    config().Write("/Schedule/Hours", static_cast<long>(hours));
+    config().Flush();
+}
+
+std::optional<SourceRun> last_run(const std::filesystem::path& source) {
+    const wxString group = run_group(source);
+    if (!config().HasGroup(group))
+        return std::nullopt;
+    SourceRun run;
+    run.time = config().ReadLongLong(group + "/Time", 0);
+    run.new_messages = static_cast<std::uint64_t>(config().ReadLongLong(group + "/NewMessages", 0));
+    run.failures = static_cast<std::uint64_t>(config().ReadLongLong(group + "/Failures", 0));
+    run.problem = to_utf8(config().Read(group + "/Problem", wxEmptyString));
+    return run;
+}
+
+void set_last_run(const std::filesystem::path& source, const SourceRun& run) {
+    const wxString group = run_group(source);
+    config().Write(group + "/Time", static_cast<wxLongLong_t>(run.time));
+    config().Write(group + "/NewMessages", static_cast<wxLongLong_t>(run.new_messages));
+    config().Write(group + "/Failures", static_cast<wxLongLong_t>(run.failures));
+    config().Write(group + "/Problem", to_wx(run.problem));
     config().Flush();
 }
 

@@ -9,6 +9,7 @@
 #include <wx/button.h>
 #include <wx/checkbox.h>
 #include <wx/checklst.h>
+#include <wx/choice.h>
 #include <wx/menu.h>
 #include <wx/radiobut.h>
 #include <wx/srchctrl.h>
@@ -35,17 +36,19 @@ namespace {
 
 constexpr int tick_milliseconds = 100;
 
-/// The window a person would be looking at: a dialog of ours when one is open, else the main window.
+/// The window a person would be looking at: the newest dialog of ours when one is open (a
+/// dialog opened from another is on top of it), else the main window.
 wxTopLevelWindow* front_window() {
     wxTopLevelWindow* front = nullptr;
+    wxTopLevelWindow* dialog = nullptr;
     for (wxWindow* window : wxTopLevelWindows)
         if (window->IsShown())
             if (auto* top = dynamic_cast<wxTopLevelWindow*>(window)) {
                 if (dynamic_cast<wxDialog*>(top))
-                    return top;
+                    dialog = top;
                 front = front ? front : top;
             }
-    return front;
+    return dialog ? dialog : front;
 }
 
 wxWindow* find_named(const std::string& name) {
@@ -60,6 +63,10 @@ std::string rest_of(const std::vector<std::string>& words, std::size_t from) {
     for (std::size_t index = from; index < words.size(); ++index)
         text += (index > from ? " " : "") + words[index];
     return text;
+}
+
+ExportFormat export_format(const std::string& name) {
+    return name == "mbox" ? ExportFormat::Mbox : name == "zip" ? ExportFormat::Zip : ExportFormat::Eml;
 }
 
 /// Sends the event a click on BUTTON sends.
@@ -146,20 +153,33 @@ bool TestScript::run(const std::vector<std::string>& words) {
             event.SetEventObject(check);
             event.SetInt(check->GetValue());
             check->GetEventHandler()->ProcessEvent(event);
+        } else if (auto* choice = dynamic_cast<wxChoice*>(window)) {
+            choice->SetSelection(std::atoi(rest_of(words, 2).c_str()));  // an index
+            wxCommandEvent event(wxEVT_CHOICE, choice->GetId());
+            event.SetEventObject(choice);
+            event.SetInt(choice->GetSelection());
+            choice->GetEventHandler()->ProcessEvent(event);
         } else if (auto* radio = dynamic_cast<wxRadioButton*>(window)) {
             radio->SetValue(true);
             wxCommandEvent event(wxEVT_RADIOBUTTON, radio->GetId());
             event.SetEventObject(radio);
             radio->GetEventHandler()->ProcessEvent(event);
         } else
-            fail("no text field, check box or radio button named " + words[1]);
+            fail("no text field, check box, choice or radio button named " + words[1]);
         return true;
     }
-    if (command == "click" && words.size() >= 2) {
-        if (wxWindow* button = find_named(words[1]))
-            press(*button);
-        else
+    if ((command == "click" || command == "click-later") && words.size() >= 2) {
+        wxWindow* button = find_named(words[1]);
+        if (!button) {
             fail("no button named " + words[1]);
+        } else if (command == "click-later") {
+            // Queued, for a button that opens a dialog the next lines fill in (see menu-later).
+            auto* click = new wxCommandEvent(wxEVT_BUTTON, button->GetId());
+            click->SetEventObject(button);
+            button->GetEventHandler()->QueueEvent(click);
+        } else {
+            press(*button);
+        }
         return true;
     }
     if (command == "add-source" && words.size() >= 2) {
@@ -176,15 +196,26 @@ bool TestScript::run(const std::vector<std::string>& words) {
             fail("the wizard lists " + std::to_string(list ? list->GetCount() : 0) + " sources");
         return true;
     }
-    if (command == "menu" && words.size() >= 2 && frame) {
+    if ((command == "menu" || command == "menu-later") && words.size() >= 2 && frame) {
         const std::string& which = words[1];
         const int id = which == "archive-now" ? int(ArchiveNowCommand)
                        : which == "export"    ? int(ExportSelectionCommand)
                        : which == "copy"      ? int(CopyMessageTextCommand)
                        : which == "find"      ? int(wxID_FIND)
+                       : which == "add-account" ? int(AddAccountCommand)
+                       : which == "sources"     ? int(SourcesCommand)
+                       : which == "settings"    ? int(wxID_PREFERENCES)
                                               : int(wxID_NONE);
         if (id == wxID_NONE) {
             fail("unknown menu command");
+            return true;
+        }
+        if (command == "menu-later") {
+            // Queued: a command that opens a modal dialog returns only when it closes, and the
+            // script must go on inside the dialog's loop to fill it in.
+            auto* event = new wxCommandEvent(wxEVT_MENU, id);
+            event->SetEventObject(frame);
+            frame->GetEventHandler()->QueueEvent(event);
             return true;
         }
         wxCommandEvent event(wxEVT_MENU, id);
@@ -224,6 +255,12 @@ bool TestScript::run(const std::vector<std::string>& words) {
             fail("the list has " + std::to_string(frame->row_count()) + " rows");
         return true;
     }
+    if (command == "expect-rows" && words.size() >= 2 && frame) {
+        const unsigned wanted = static_cast<unsigned>(std::atoi(words[1].c_str()));
+        if (frame->row_count() != wanted)
+            fail("the list has " + std::to_string(frame->row_count()) + " rows");
+        return true;
+    }
     if (command == "expect-menu" && words.size() >= 3 && frame) {
         const wxString label = frame->GetMenuBar()->GetMenuLabelText(static_cast<size_t>(std::atoi(words[1].c_str())));
         if (label != to_wx(rest_of(words, 2)))
@@ -242,10 +279,27 @@ bool TestScript::run(const std::vector<std::string>& words) {
         return true;
     }
     if (command == "export-selected" && words.size() >= 3 && frame) {
-        const ExportFormat format = words[1] == "mbox"  ? ExportFormat::Mbox
-                                    : words[1] == "zip" ? ExportFormat::Zip
-                                                        : ExportFormat::Eml;
-        frame->export_selected(format, rest_of(words, 2));
+        frame->export_selected(export_format(words[1]), rest_of(words, 2));
+        return true;
+    }
+    if (command == "select-folder" && words.size() >= 2 && frame) {
+        // "-" is the top of a user's tree: all of their mail. The first user that has the folder.
+        const std::string folder = rest_of(words, 1);
+        const auto path = folder == "-" ? std::nullopt : std::optional(folder);
+        bool found = false;
+        for (const auto& user : frame->users())
+            found = found || frame->folder_panel()->choose({user, path});
+        if (!found)
+            fail("the folder tree has no folder " + folder);
+        return true;
+    }
+    if (command == "export-folder" && words.size() >= 3 && frame) {
+        const auto chosen = frame->folder_panel()->choice();
+        if (!chosen) {
+            fail("no folder is chosen");
+            return true;
+        }
+        frame->export_folder(*chosen, export_format(words[1]), rest_of(words, 2));
         return true;
     }
     if (command == "search-time" && frame) {

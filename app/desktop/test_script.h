@@ -16,18 +16,23 @@ class App;
 /// window: it sets the real controls' values and fires the same events a click or key fires, so
 /// the code under test is the code users run. Commands:
 ///   wizard-next | wizard-finish | wizard-cancel   press the wizard's Next / Finish / Cancel
-///   set-field NAME VALUE...                 type into (or tick, for 1/0) the control named NAME
+///   set-field NAME VALUE...                 type into (or tick, for 1/0; choose, by index) the control NAME
 ///   click NAME                              press the button named NAME
+///   click-later NAME                        the same, queued: for a button that opens a dialog
 ///   add-source PATH                         add PATH to the wizard's list, ticked (instead of a file dialog)
 ///   expect-sources-at-least N               fail unless the wizard lists at least N sources
-///   menu archive-now|export|copy|find       choose a menu command
+///   menu archive-now|export|copy|find|add-account|sources|settings   choose a menu command
+///   menu-later COMMAND                      the same, queued: for one that opens a dialog to fill in
 ///   search WORDS...                         type into the search box (debounced as typing is)
 ///   wait-idle [SECONDS]                     wait until no search, import or wizard is pending
 ///   select-row N                            select result row N and show it
 ///   expect-rows-at-least N                  fail unless the list has at least N rows
+///   expect-rows N                           fail unless the list has exactly N rows
 ///   expect-text NAME TEXT...                fail unless the control NAME shows TEXT
 ///   expect-menu INDEX LABEL                 fail unless the main menu INDEX is labelled LABEL
 ///   export-selected eml|mbox|zip OUT        export the selection to OUT
+///   select-folder PATH | -                  choose a folder in the folder tree (-: all mail)
+///   export-folder eml|mbox|zip OUT          export the chosen folder to OUT
 ///   screenshot NAME                         save the front window as ARTIFACTS/NAME.png
 ///   search-time                             print how long the last search took, with its rows
 ///   startup-time                            print the seconds from process start to the first window

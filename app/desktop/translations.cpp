@@ -17,12 +17,14 @@ void add_catalog_paths(const wxString& executable_directory) {
     wxFileTranslationsLoader::AddCatalogLookupPathPrefix(wxString(CAIRN_INSTALL_PREFIX) + "/share/locale");
 }
 
-void install_translations(const wxString& executable_directory) {
+void install_translations(const wxString& executable_directory, const std::string& chosen) {
     add_catalog_paths(executable_directory);
     auto* translations = new wxTranslations;
     wxTranslations::Set(translations);
-    wxString language;
-    if (const char* preferred = std::getenv("LANGUAGE"); preferred && *preferred)
+    // Picked in Settings: what the person asked of this app, over the desktop's default.
+    wxString language = wxString::FromUTF8(chosen);
+    const char* preferred = std::getenv("LANGUAGE");
+    if (language.empty() && preferred && *preferred)
         language = wxString(preferred).BeforeFirst(':');
     if (!language.empty())
         translations->SetLanguage(language);

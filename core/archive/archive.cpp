@@ -422,6 +422,20 @@ Result<std::vector<std::string>> Archive::users() {
     return names;
 }
 
+Result<std::vector<FolderSummary>> Archive::folders(const std::string& user) {
+    // Folders are made on the way to a message, so every folder row of the user has a
+    // placement unless a run was cut off; HAVING leaves such empty ones out.
+    auto query = CAIRN_TRY(m_impl->catalog->database().prepare(
+        "SELECT f.path, count(p.id) FROM folders f JOIN users u ON u.id = f.user_id"
+        " LEFT JOIN placements p ON p.folder_id = f.id WHERE u.name = ?"
+        " GROUP BY f.id HAVING count(p.id) > 0 ORDER BY f.path"));
+    query.bind(1, user);
+    std::vector<FolderSummary> folders;
+    while (CAIRN_TRY(query.step()))
+        folders.push_back({query.column_text(0), static_cast<std::uint64_t>(query.column_int(1))});
+    return folders;
+}
+
 Result<std::vector<search::SearchHit>> Archive::search(const std::string& user, const search::SearchRequest& request) {
     auto index = CAIRN_TRY(search::SearchIndex::open(m_impl->directory, user, search::SearchIndex::Mode::ReadOnly));
     return index.search(request);

@@ -92,6 +92,13 @@ struct VerifyReport {
     bool ok() const { return damaged_blocks.empty() && damaged_messages.empty() && !cancelled; }
 };
 
+/// One folder of a user's archive and how many messages it holds itself (its sub-folders
+/// are folders of their own).
+struct FolderSummary {
+    std::string path;  ///< "/"-separated, as ListFilter::folder and the query's folder: take it
+    std::uint64_t message_count = 0;
+};
+
 struct ArchiveStatistics {
     store::CatalogStatistics catalog;
     std::uint64_t pack_file_bytes = 0;
@@ -266,6 +273,9 @@ public:
 
     /// The users that have mail in the archive.
     Result<std::vector<std::string>> users();
+    /// USER's folders that hold mail, sorted by path, each with its own message count; empty
+    /// for a user with no mail (or none of that name).
+    Result<std::vector<FolderSummary>> folders(const std::string& user);
     /// Searches one user's mail (DESIGN.md §5). InvalidArgument, pointing at the problem, when
     /// the query cannot be read.
     Result<std::vector<search::SearchHit>> search(const std::string& user, const search::SearchRequest& request);

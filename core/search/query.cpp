@@ -3,6 +3,7 @@
 #include "core/search/query.h"
 
 #include <algorithm>
+#include <cctype>
 #include <unordered_map>
 
 #include "core/search/query_ast.h"
@@ -453,6 +454,57 @@ std::variant<CompiledQuery, QuerySyntaxError> compile_query(std::string_view que
         return std::move(*error);
     Compiler compiler;
     return compiler.compile(*std::get<detail::NodePointer>(parsed));
+}
+
+namespace {
+
+bool is_ascii_space(char character) { return character == ' ' || character == '\t' || character == '\n' || character == '\r'; }
+
+bool equals_ignoring_case(std::string_view text, std::string_view keyword) {
+    return text.size() == keyword.size() &&
+           std::equal(text.begin(), text.end(), keyword.begin(), [](char left, char right) {
+               return std::tolower(static_cast<unsigned char>(left)) == std::tolower(static_cast<unsigned char>(right));
+           });
+}
+
+}  // namespace
+
+std::string quote_query_value(std::string_view value) {
+    std::string text(value);
+    std::replace(text.begin(), text.end(), '"', ' ');
+    const bool plain =
+        !text.empty() && text.front() != '-' &&
+        std::none_of(text.begin(), text.end(),
+                     [](char character) {
+                         return is_ascii_space(character) || character == '(' || character == ')' ||
+                                character == ':' || character == '*';
+                     }) &&
+        !equals_ignoring_case(text, "and") && !equals_ignoring_case(text, "or") && !equals_ignoring_case(text, "not");
+    return plain ? text : "\"" + text + "\"";
+}
+
+std::string join_query_conditions(const std::vector<std::string>& conditions) {
+    std::string joined;
+    for (const std::string& condition : conditions) {
+        const auto first = std::find_if_not(condition.begin(), condition.end(), is_ascii_space);
+        if (first == condition.end())
+            continue;
+        // Split on spaces and parentheses, as the lexer does: is any word the OR operator?
+        bool has_or = false;
+        std::string word;
+        for (char character : condition + " ") {
+            if (is_ascii_space(character) || character == '(' || character == ')') {
+                has_or = has_or || equals_ignoring_case(word, "or");
+                word.clear();
+            } else {
+                word += character;
+            }
+        }
+        if (!joined.empty())
+            joined += ' ';
+        joined += has_or ? "(" + condition + ")" : condition;
+    }
+    return joined;
 }
 
 }  // namespace cairn::search

@@ -105,4 +105,16 @@ struct QueryOptions {
 /// Thread-safe; no limits beyond those above; never throws except std::bad_alloc.
 std::variant<CompiledQuery, QuerySyntaxError> compile_query(std::string_view query, const QueryOptions& options = {});
 
+// For front ends that build a query from controls (a folder tree, quick filters): what they
+// search is then a query the person could have typed, and they show it so it can be learnt.
+
+/// VALUE written as one term of the language: as it is when it reads back as that one plain
+/// word, else as a "phrase" (spaces, parentheses, a ':' or '*', a leading '-', the words AND,
+/// OR and NOT). The language has no escape for '"': one inside VALUE becomes a space.
+std::string quote_query_value(std::string_view value);
+
+/// The CONDITIONS (query texts) AND-ed in order, empty ones left out. A condition with an OR
+/// is put in parentheses, so `a OR b` joined with `c` stays `(a OR b) c`, not `a OR (b c)`.
+std::string join_query_conditions(const std::vector<std::string>& conditions);
+
 }  // namespace cairn::search

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "core/archive/archive.h"
+#include "tests/support/dovecot_server.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/thunderbird_profile.h"
 
@@ -220,6 +221,174 @@ TEST_CASE("desktop: a large import shows its progress and stops on Cancel, keepi
                                     "expect-text import-counts Archiving was cancelled\n"
                                     "expect-rows-at-least 1\n"
                                     "screenshot cancel-05-cancelled\n"
+                                    "quit\n");
+    CHECK(run_app(profile, script) == 0);
+}
+
+namespace {
+
+std::string mail(const std::string& from, const std::string& subject, bool with_attachment) {
+    std::string text = "From: " + from + "\nTo: you@example.org\nSubject: " + subject +
+                       "\nDate: Tue, 1 Jul 2003 10:52:37 +0200\nMessage-ID: <" + subject + "@example.org>\n";
+    if (!with_attachment)
+        return text + "\nHello\n";
+    return text + "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\n"
+                  "See the file.\n--b\nContent-Type: application/octet-stream\nContent-Disposition: attachment; "
+                  "filename=\"receipt.bin\"\nContent-Transfer-Encoding: base64\n\nAAECAwQ=\n--b--\n";
+}
+
+}  // namespace
+
+TEST_CASE("desktop: the folder tree and the quick filters narrow the list; a folder is exported") {
+    testing::TempDir profile;
+    const auto mail_root = profile.path() / "Mail";
+    testing::write_file(mail_root / "Inbox" / "one.eml", mail("Ann Smith <ann@example.org>", "quarterly", false));
+    testing::write_file(mail_root / "Inbox" / "two.eml", mail("Bob <bob@example.org>", "lunch", false));
+    testing::write_file(mail_root / "Receipts" / "three.eml", mail("Ann Smith <ann@example.org>", "receipt", true));
+    const auto exported = profile.path() / "receipts-export";
+    const auto script = profile.path() / "script.txt";
+    testing::write_file(script, wizard_to_sources("folders-") + "add-source " + mail_root.string() + "\n" +
+                                    "wizard-finish\n"
+                                    "wait-idle 120\n"
+                                    "expect-rows 3\n"
+                                    "select-folder Receipts\n"
+                                    "wait-idle\n"
+                                    "expect-rows 1\n"
+                                    "expect-text query-shown folder:Receipts\n"
+                                    "screenshot folders-05-folder-chosen\n"
+                                    "export-folder eml " + exported.string() + "\n"
+                                    "select-folder -\n"
+                                    "wait-idle\n"
+                                    "expect-rows 3\n"
+                                    "set-field filter-from ann\n"
+                                    "wait-idle\n"
+                                    "expect-rows 2\n"
+                                    "set-field filter-attachment 1\n"
+                                    "wait-idle\n"
+                                    "expect-rows 1\n"
+                                    "expect-text query-shown from:ann has:attachment\n"
+                                    "set-field filter-period 2\n"
+                                    "wait-idle\n"
+                                    "expect-rows 0\n"
+                                    "expect-text query-shown date:\n"
+                                    "screenshot folders-06-quick-filters\n"
+                                    "menu-later sources\n"
+                                    "sleep 500\n"
+                                    "screenshot folders-07-sources\n"
+                                    "click sources-ok\n"
+                                    "menu-later settings\n"
+                                    "sleep 500\n"
+                                    "click-later change-passphrase\n"
+                                    "sleep 500\n"
+                                    "set-field current-passphrase " + std::string(passphrase) + "\n"
+                                    "set-field new-passphrase New-horse-7 staple\n"
+                                    "set-field new-passphrase-again New-horse-7 staple\n"
+                                    "screenshot folders-08-change-passphrase\n"
+                                    "click change-passphrase-ok\n"
+                                    "sleep 300\n"
+                                    "expect-text settings-status The passphrase is changed\n"
+                                    "set-field language 2\n"
+                                    "screenshot folders-09-settings\n"
+                                    "click settings-ok\n"
+                                    "quit\n");
+    CHECK(run_app(profile, script) == 0);
+    // The passphrase changed in Settings opens the archive; the old one no longer does.
+    const auto archive_directory = profile.path() / "data" / "cairn" / "archive";
+    CHECK(Archive::open(archive_directory, "New-horse-7 staple", Access::ReadOnly).has_value());
+    CHECK_FALSE(Archive::open(archive_directory, passphrase, Access::ReadOnly).has_value());
+
+    // The language chosen in Settings is the app's at the next start, over the locale's.
+    const auto again = profile.path() / "again.txt";
+    testing::write_file(again, "wait-idle 60\n"
+                               "expect-menu 0 Datei\n"
+                               "expect-rows 3\n"
+                               "screenshot folders-10-german-next-start\n"
+                               "quit\n");
+    CHECK(run_app(profile, again, "CAIRN_PASSPHRASE='New-horse-7 staple' LANGUAGE=en") == 0);
+    std::vector<std::string> subjects;
+    if (std::filesystem::exists(exported))
+        for (const auto& entry : std::filesystem::recursive_directory_iterator(exported))
+            if (entry.is_regular_file())
+                subjects.push_back(testing::read_file(entry.path()));
+    REQUIRE(subjects.size() == 1);
+    CHECK(subjects.front().find("Subject: receipt") != std::string::npos);
+}
+
+TEST_CASE("desktop: an IMAP account added in the dialog is fetched by Archive mail now and its mail found") {
+    testing::DovecotServer server;
+    const std::string password = "Alice-imap-7";
+    server.add_user("alice", password);
+    server.put_message("alice", "", mail("Carol <carol@example.org>", "zeppelin", false));
+    server.put_message("alice", "Projects", mail("Dan <dan@example.org>", "blimp", false));
+    testing::TempDir profile;
+    const auto script = profile.path() / "script.txt";
+    testing::write_file(script, wizard_to_sources("account-") +
+                                    "wizard-finish\n"
+                                    "wait-idle\n"
+                                    "menu-later add-account\n"
+                                    "sleep 500\n"
+                                    "set-field account-name work\n"
+                                    "set-field account-server 127.0.0.1\n"
+                                    "set-field account-port " + std::to_string(server.imaps_port()) + "\n"
+                                    "set-field account-login alice\n"
+                                    "set-field account-password " + password + "\n"
+                                    "set-field account-fingerprint " + server.certificate_sha256() + "\n"
+                                    "screenshot account-04-add-account\n"
+                                    "click account-ok\n"
+                                    "wait-idle\n"
+                                    "menu archive-now\n"
+                                    "wait-idle 120\n"
+                                    "expect-text import-counts 2 new messages archived\n"
+                                    "expect-rows 2\n"
+                                    "search zeppelin\n"
+                                    "wait-idle\n"
+                                    "expect-rows 1\n"
+                                    "select-row 0\n"
+                                    "expect-text preview-subject zeppelin\n"
+                                    "select-folder work/Projects\n"
+                                    "wait-idle\n"
+                                    "expect-rows 0\n"
+                                    "search\n"
+                                    "wait-idle\n"
+                                    "expect-rows 1\n"
+                                    "expect-text preview-subject blimp\n"
+                                    "screenshot account-05-fetched\n"
+                                    "quit\n");
+    CHECK(run_app(profile, script) == 0);
+}
+
+TEST_CASE("desktop: a POP3 account added in the wizard is fetched when the wizard finishes") {
+    testing::DovecotServer server;
+    const std::string password = "Bob-pop3-8";
+    server.add_user("bob", password);
+    server.put_message("bob", "", mail("Erin <erin@example.org>", "zucchini", false));
+    testing::TempDir profile;
+    const auto script = profile.path() / "script.txt";
+    testing::write_file(script, wizard_to_sources("wizard-account-") +
+                                    "click-later wizard-add-account\n"
+                                    "sleep 500\n"
+                                    "set-field account-kind 1\n"
+                                    "set-field account-name home\n"
+                                    "set-field account-server 127.0.0.1\n"
+                                    "set-field account-port " + std::to_string(server.pop3s_port()) + "\n"
+                                    "set-field account-login bob\n"
+                                    "set-field account-password " + password + "\n"
+                                    "set-field account-fingerprint " + server.certificate_sha256() + "\n"
+                                    "click account-ok\n"
+                                    "sleep 300\n"
+                                    "expect-sources-at-least 1\n"
+                                    "screenshot wizard-account-04-sources\n"
+                                    "wizard-finish\n"
+                                    "wait-idle 120\n"
+                                    "expect-text import-counts Archiving finished. 1 new\n"
+                                    "search zucchini\n"
+                                    "wait-idle\n"
+                                    "expect-rows 1\n"
+                                    "screenshot wizard-account-05-fetched\n"
+                                    "menu-later sources\n"
+                                    "sleep 500\n"
+                                    "screenshot wizard-account-06-sources\n"
+                                    "click sources-ok\n"
                                     "quit\n");
     CHECK(run_app(profile, script) == 0);
 }

@@ -1,12 +1,20 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <future>
+#include <thread>
+
 #include <wx/filefn.h>
 #include <wx/translation.h>
 
 #include "app/desktop/dialogs/passphrase_strength.h"
+#include "app/desktop/glue/latest_request_worker.h"
 #include "app/desktop/glue/progress_relay.h"
 #include "app/desktop/glue/text.h"
+#include "app/desktop/models/archive_run.h"
+#include "app/desktop/models/folder_tree.h"
+#include "app/desktop/models/quick_filters.h"
 #include "app/desktop/models/results_model.h"
 #include "app/desktop/translations.h"
 
@@ -61,9 +69,88 @@ TEST_CASE("results model: newest first, reversible, undated last") {
     CHECK(model.hit_at(0)->message_id == 4);
     CHECK(model.hit_at(2)->message_id == 3);
     CHECK(model.hit_at(3)->message_id == 2);
+    CHECK(model.row_of(3) == 2u);  // where a refresh finds the message the reader was on
+    CHECK_FALSE(model.row_of(99).has_value());
     // New results keep the order the reader chose.
     model.set_hits({hit(7, 10, "a"), hit(8, 20, "b")});
     CHECK(model.hit_at(0)->message_id == 7);
+}
+
+TEST_CASE("folder tree: paths become nested folders, parents made and counted with what is below") {
+    const auto tree = build_folder_tree({{"INBOX", 3}, {"INBOX/Work", 2}, {"INBOX/Work/2009", 1}, {"Lists/linux-mips", 7},
+                                         {"Sent", 4}});
+    REQUIRE(tree.size() == 3);
+    CHECK(tree[0].name == "INBOX");
+    CHECK(tree[0].own_messages == 3);
+    CHECK(tree[0].all_messages == 6);
+    REQUIRE(tree[0].children.size() == 1);
+    CHECK(tree[0].children[0].path == "INBOX/Work");
+    CHECK(tree[0].children[0].all_messages == 3);
+    CHECK(tree[0].children[0].children[0].name == "2009");
+    CHECK(tree[0].children[0].children[0].path == "INBOX/Work/2009");
+    // "Lists" holds no mail of its own: made so the tree can show linux-mips under it.
+    CHECK(tree[1].name == "Lists");
+    CHECK(tree[1].path == "Lists");
+    CHECK(tree[1].own_messages == 0);
+    CHECK(tree[1].all_messages == 7);
+    CHECK(tree[2].name == "Sent");
+    CHECK(tree[2].children.empty());
+    CHECK(build_folder_tree({}).empty());
+}
+
+TEST_CASE("quick filters: query conditions the person could have typed") {
+    using namespace std::chrono;
+    const year_month_day today{year(2026), month(11), day(28)};
+    QuickFilters filters;
+    CHECK(filter_conditions(filters, today).empty());
+    filters.from = " Ann Smith ";
+    filters.has_attachment = true;
+    CHECK(filter_conditions(filters, today) == std::vector<std::string>{"from:\"Ann Smith\"", "has:attachment"});
+    filters = {};
+    filters.from = "ann@example.org";
+    filters.period = QuickFilters::Period::Last30Days;
+    CHECK(filter_conditions(filters, today) == std::vector<std::string>{"from:ann@example.org", "after:2026-10-29"});
+    filters = {};
+    filters.period = QuickFilters::Period::ThisYear;
+    CHECK(filter_conditions(filters, today) == std::vector<std::string>{"date:2026"});
+    filters.period = QuickFilters::Period::Between;
+    filters.first_day = year_month_day{year(2009), month(3), day(1)};
+    filters.last_day = year_month_day{year(2009), month(12), day(31)};
+    CHECK(filter_conditions(filters, today) == std::vector<std::string>{"date:2009-03-01..2009-12-31"});
+}
+
+TEST_CASE("archive run: the accounts' counts join the files', an account that failed is named") {
+    ImportReport report;
+    report.messages_stored = 5;
+    report.failures.push_back({"/mail/broken.mbox", 10, "not a mailbox"});
+    FetchReport fetched;
+    AccountFetchReport work;
+    work.account = "work";
+    work.import.messages_stored = 3;
+    work.import.messages_unchanged = 2;
+    work.import.failures.push_back({"INBOX", 7, "the server stopped sending"});
+    AccountFetchReport home;
+    home.account = "home";
+    home.error = Error{ErrorCode::PermissionDenied, "the server refused the password", "home"};
+    fetched.accounts = {work, home};
+    add_fetch_to_report(report, fetched);
+    CHECK(report.messages_stored == 8);
+    CHECK(report.messages_unchanged == 2);
+    REQUIRE(report.failures.size() == 3);
+    CHECK(report.failures[1].source_path == "work: INBOX");
+    CHECK(report.failures[2].source_path == "home");
+    CHECK(report.failures[2].reason == "the server refused the password");
+    CHECK_FALSE(report.cancelled);
+
+    // Sources imported one by one add up the same way, "unchanged" files and cancelling too.
+    ImportReport second;
+    second.messages_stored = 1;
+    second.files_skipped_unchanged = 4;
+    second.cancelled = true;
+    add_import_to_report(report, second);
+    CHECK(report.messages_stored == 9);
+    CHECK(report.files_skipped_unchanged == 4);
+    CHECK(report.cancelled);
 }
 
 TEST_CASE("text glue: UTF-8 and wxString round trip, bad bytes shown as replacement characters") {
@@ -109,6 +196,62 @@ TEST_CASE("progress: a burst of updates reaches the UI coalesced, and the final 
         work();
     CHECK(shown == std::vector<std::uint64_t>{1});
     CHECK(finished == 10'000u);
+}
+
+TEST_CASE("latest request worker: requests overtaken while one runs are skipped or dropped") {
+    std::mutex posted_mutex;
+    std::vector<std::function<void()>> posted;
+    const UiPoster poster = [&](std::function<void()> work) {
+        std::lock_guard lock(posted_mutex);
+        posted.push_back(std::move(work));
+    };
+    const auto posted_count = [&] {
+        std::lock_guard lock(posted_mutex);
+        return posted.size();
+    };
+    std::vector<std::string> delivered;
+    std::vector<std::string> ran;
+    std::promise<void> first_started, release_first;
+    auto release = release_first.get_future().share();
+    {
+        LatestRequestWorker<std::string> worker(poster);
+        CHECK_FALSE(worker.busy());
+        worker.submit(
+            [&] {
+                ran.push_back("d");
+                first_started.set_value();
+                release.wait();
+                return std::string("d");
+            },
+            [&](std::string answer) { delivered.push_back(answer); });
+        first_started.get_future().wait();
+        // Typed while "d" is searched: "di" is replaced by "dir" before it starts.
+        for (const char* query : {"di", "dir"})
+            worker.submit(
+                [&ran, query] {
+                    ran.push_back(query);
+                    return std::string(query);
+                },
+                [&](std::string answer) { delivered.push_back(answer); });
+        CHECK(worker.busy());
+        release_first.set_value();
+        for (int wait = 0; wait < 500 && posted_count() < 2; ++wait)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        REQUIRE(posted_count() == 2);
+        for (auto& work : posted)
+            work();
+        CHECK(ran == std::vector<std::string>{"d", "dir"});
+        CHECK(delivered == std::vector<std::string>{"dir"});  // "d" came back too late to show
+        CHECK_FALSE(worker.busy());
+        posted.clear();
+        worker.submit([] { return std::string("late"); }, [&](std::string answer) { delivered.push_back(answer); });
+        for (int wait = 0; wait < 500 && posted_count() < 1; ++wait)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    // The worker is gone (the window closed): its answer is not delivered.
+    for (auto& work : posted)
+        work();
+    CHECK(delivered == std::vector<std::string>{"dir"});
 }
 
 TEST_CASE("progress: rate, share done and time left") {

@@ -19,6 +19,7 @@
 #include "app/desktop/dialogs/passphrase_strength.h"
 #include "app/desktop/dialogs/unlock_dialog.h"
 #include "app/desktop/glue/text.h"
+#include "app/desktop/main_frame.h"
 #include "core/archive/archive.h"
 #include "core/sources/apple_mail/store_discovery.h"
 #include "core/sources/outlook/data_file_discovery.h"
@@ -208,8 +209,11 @@ public:
         auto* buttons = new wxBoxSizer(wxHORIZONTAL);
         auto* add_files = new wxButton(this, wxID_ANY, _("Add mail files..."));
         auto* add_folder = new wxButton(this, wxID_ANY, _("Add folder..."));
+        auto* add_account = new wxButton(this, wxID_ANY, _("Add mail account..."));
+        add_account->SetName("wizard-add-account");
         buttons->Add(add_files);
         buttons->Add(add_folder, wxSizerFlags().Border(wxLEFT, FromDIP(6)));
+        buttons->Add(add_account, wxSizerFlags().Border(wxLEFT, FromDIP(6)));
         sizer->Add(buttons, wxSizerFlags().Border(wxTOP));
         SetSizerAndFit(sizer);
         add_files->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
@@ -222,6 +226,19 @@ public:
             dialog.GetPaths(paths);
             for (const auto& path : paths)
                 append_source(*m_list, wx_to_path(path), path);
+        });
+        add_account->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+            AccountDialog dialog(this, operating_system_user());
+            if (dialog.ShowModal() != wxID_OK)
+                return;
+            if (auto account = dialog.account()) {
+                const wxString label = wxString::Format(_("Mail account %s (%s on %s)"), to_wx(account->settings.name),
+                                                        to_wx(account->settings.login), to_wx(account->settings.host));
+                // No client data: ticked() lists paths only; the accounts are kept beside.
+                const int index = m_list->Append(label);
+                m_list->Check(static_cast<unsigned>(index));
+                m_accounts.emplace_back(static_cast<unsigned>(index), std::move(*account));
+            }
         });
         add_folder->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
             wxDirDialog dialog(this, _("Add a folder of mail (maildir, mbox files, .eml files)"));
@@ -237,6 +254,13 @@ public:
                 if (auto* data = dynamic_cast<wxStringClientData*>(m_list->GetClientObject(index)))
                     paths.push_back(wx_to_path(data->GetData()));
         return paths;
+    }
+    std::vector<NewAccount> ticked_accounts() const {
+        std::vector<NewAccount> accounts;
+        for (const auto& [index, account] : m_accounts)
+            if (m_list->IsChecked(index))
+                accounts.push_back(account);
+        return accounts;
     }
 
 private:
@@ -254,6 +278,7 @@ private:
             append_source(*m_list, store.path, wxString::Format(_("Apple Mail (%s)"), path_to_wx(store.path)));
     }
     wxCheckListBox* m_list;
+    std::vector<std::pair<unsigned, NewAccount>> m_accounts;  ///< list index, account
 };
 
 /// The wizard, with the decisions that need more than one page.
@@ -281,8 +306,10 @@ public:
         // Cancelled after the archive was made: it exists all the same, only with nothing to keep yet.
         if (m_choice.directory.empty())
             return std::nullopt;
-        if (finished)
+        if (finished) {
             m_choice.sources = m_sources->ticked();
+            m_choice.accounts = m_sources->ticked_accounts();
+        }
         return m_choice;
     }
 
@@ -320,7 +347,7 @@ private:
                              _("Open archive"), wxOK | wxICON_ERROR, this);
                 return false;
             }
-            m_choice = {directory, m_passphrase->passphrase(), true, {}};
+            m_choice = {directory, m_passphrase->passphrase(), true, {}, {}};
             // An existing archive's recovery key was shown when it was made.
             wxWizardPageSimple::Chain(m_passphrase, m_sources);
             return true;
@@ -337,7 +364,7 @@ private:
             return false;
         }
         m_recovery->set_key(created->recovery_key);
-        m_choice = {directory, m_passphrase->passphrase(), false, {}};
+        m_choice = {directory, m_passphrase->passphrase(), false, {}, {}};
         return true;
     }
 

@@ -9,6 +9,8 @@
 #include <wx/checklst.h>
 #include <wx/window.h>
 
+#include "app/desktop/dialogs/account_dialog.h"
+
 namespace cairn::desktop {
 
 /// What the first-start wizard settled: an archive that now exists, how to unlock it, and the
@@ -18,6 +20,7 @@ struct SetupChoice {
     std::string passphrase;
     bool opened_existing = false;
     std::vector<std::filesystem::path> sources;
+    std::vector<NewAccount> accounts;  ///< added to the archive once it is open
 };
 
 /// Runs the wizard (modal). nullopt when the user cancelled before an archive existed or was chosen.

@@ -65,4 +65,11 @@ void ResultsModel::GetValueByRow(wxVariant& value, unsigned int row, unsigned in
     }
 }
 
+std::optional<unsigned> ResultsModel::row_of(std::int64_t message_id) const {
+    for (unsigned row = 0; row < m_hits.size(); ++row)
+        if (m_hits[row].message_id == message_id)
+            return row;
+    return std::nullopt;
+}
+
 }  // namespace cairn::desktop

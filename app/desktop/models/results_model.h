@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include <wx/bitmap.h>
@@ -24,6 +25,8 @@ public:
 
     const std::vector<search::SearchHit>& hits() const { return m_hits; }
     const search::SearchHit* hit_at(unsigned row) const;
+    /// The row showing MESSAGE_ID, if it is listed.
+    std::optional<unsigned> row_of(std::int64_t message_id) const;
     /// The paperclip shown for messages with attachments (from the icon theme; the model only holds it).
     void set_attachment_icon(const wxBitmap& icon) { m_attachment_icon = icon; }
 

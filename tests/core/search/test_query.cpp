@@ -459,4 +459,30 @@ TEST_CASE("the date and size readers on their own") {
     CHECK_FALSE(parse_date_period("2019-123", 0, nullptr).has_value());
 }
 
+TEST_CASE("values quoted for composed queries read back as one term") {
+    CHECK(quote_query_value("alice") == "alice");
+    CHECK(quote_query_value("alice@example.org") == "alice@example.org");
+    CHECK(quote_query_value("INBOX/Work") == "INBOX/Work");
+    CHECK(quote_query_value("Sent Items") == "\"Sent Items\"");
+    CHECK(quote_query_value("Re: hello") == "\"Re: hello\"");
+    CHECK(quote_query_value("-draft") == "\"-draft\"");
+    CHECK(quote_query_value("or") == "\"or\"");
+    CHECK(quote_query_value("say \"hi\"") == "\"say  hi \"");
+    CHECK(quote_query_value("") == "\"\"");
+    for (const char* value : {"Sent Items", "a(b)", "x*", "NOT"}) {
+        const std::string query = std::string("folder:") + quote_query_value(value);
+        CHECK(std::holds_alternative<CompiledQuery>(compile_query(query)));
+    }
+}
+
+TEST_CASE("composed conditions are AND-ed, an OR kept inside its own parentheses") {
+    CHECK(join_query_conditions({}) == "");
+    CHECK(join_query_conditions({"folder:INBOX", "", "  ", "dired"}) == "folder:INBOX dired");
+    CHECK(join_query_conditions({"folder:INBOX", "alice OR bob"}) == "folder:INBOX (alice OR bob)");
+    CHECK(join_query_conditions({"folder:INBOX", "a or(b)"}) == "folder:INBOX (a or(b))");
+    CHECK(join_query_conditions({"from:ann", "orange"}) == "from:ann orange");
+    const std::string joined = join_query_conditions({"has:attachment", "x OR y"});
+    CHECK(std::holds_alternative<CompiledQuery>(compile_query(joined)));
+}
+
 }  // TEST_SUITE

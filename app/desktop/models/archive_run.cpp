@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/desktop/models/archive_run.h"
+
+namespace cairn::desktop {
+
+void add_import_to_report(ImportReport& report, const ImportReport& part, const std::string& prefix) {
+    report.messages_seen += part.messages_seen;
+    report.messages_stored += part.messages_stored;
+    report.messages_linked += part.messages_linked;
+    report.messages_unchanged += part.messages_unchanged;
+    report.bytes_read += part.bytes_read;
+    report.files_skipped_unchanged += part.files_skipped_unchanged;
+    report.files_passed_over += part.files_passed_over;
+    for (const ItemFailure& failure : part.failures)
+        report.failures.push_back(
+            {prefix.empty() ? failure.source_path : prefix + ": " + failure.source_path, failure.offset, failure.reason});
+    report.warnings.insert(report.warnings.end(), part.warnings.begin(), part.warnings.end());
+    report.cancelled = report.cancelled || part.cancelled;
+    if (!report.fatal_error && part.fatal_error)
+        report.fatal_error = part.fatal_error;
+    report.seconds += part.seconds;
+}
+
+void add_fetch_to_report(ImportReport& report, const FetchReport& fetched) {
+    for (const AccountFetchReport& account : fetched.accounts) {
+        add_import_to_report(report, account.import, account.account);
+        if (account.error)
+            report.failures.push_back({account.account, 0, account.error->message});
+    }
+    report.cancelled = report.cancelled || fetched.cancelled;
+}
+
+}  // namespace cairn::desktop
