@@ -178,10 +178,11 @@ TEST_CASE("a changed UIDVALIDITY reads the folder again without storing anything
 
 TEST_CASE("a fetch killed part-way is finished by the next run, each message archived once") {
     FetchWorkspace workspace;
-    // 120 MB: several import batches (64 MB or 2 s each), so the run commits part-way.
-    constexpr int Messages = 3000;
+    // 120 MB: several import batches (2,000 messages, 64 MB or 2 s each), so the run commits
+    // part-way on any machine and the kill lands well before the end.
+    constexpr int Messages = 5000;
     for (int i = 0; i < Messages; ++i)
-        workspace.put(i % 3 ? "INBOX" : "Lists", synthetic_message("killed-" + std::to_string(i), 40000));
+        workspace.put(i % 3 ? "INBOX" : "Lists", synthetic_message("killed-" + std::to_string(i), 24000));
     workspace.init_and_add_account();
 
     RunOptions options;
@@ -209,9 +210,11 @@ TEST_CASE("a fetch killed part-way is finished by the next run, each message arc
 
 TEST_CASE("Ctrl-C stops a fetch cleanly (exit 130) and the next run fetches only the rest") {
     FetchWorkspace workspace;
-    constexpr int Messages = 2000;
+    // Import batches commit every 2,000 messages or 2 seconds: 5,000 leave a fast machine
+    // room to interrupt after the first commit and well before the end.
+    constexpr int Messages = 5000;
     for (int i = 0; i < Messages; ++i)
-        workspace.put("INBOX", synthetic_message("interrupted-" + std::to_string(i), 40000));
+        workspace.put("INBOX", synthetic_message("interrupted-" + std::to_string(i), 16000));
     workspace.init_and_add_account();
 
     RunOptions options;

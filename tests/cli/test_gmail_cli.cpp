@@ -185,9 +185,10 @@ TEST_CASE("gmail: with All Mail excluded, a message is archived under its includ
 
 TEST_CASE("gmail: Ctrl-C part-way, then a second run: every message is in every folder of its labels") {
     GmailWorkspace workspace;
-    constexpr int Messages = 4000;
+    // Batches commit every 2,000 messages or 2 seconds: the interrupt lands after the first.
+    constexpr int Messages = 5000;
     for (int i = 0; i < Messages; ++i)
-        workspace.put(synthetic_message("labelled-" + std::to_string(i), 30000), {"\\Inbox", "Work/Projects"},
+        workspace.put(synthetic_message("labelled-" + std::to_string(i), 16000), {"\\Inbox", "Work/Projects"},
                       {AllMail, "INBOX", "Work/Projects"}, FakeGmailServer::Location::AllMail, {"\\Seen"});
     workspace.add_account();
 
