@@ -22,7 +22,6 @@
 #include "core/mime/charset.h"
 #include "core/mime/gumbo_document.h"
 #include "core/mime/header_block.h"
-#include "core/mime/message_view.h"
 
 namespace cairn::mime {
 namespace {
@@ -587,25 +586,6 @@ SanitizedHtml sanitize_html(std::string_view html, const SanitizeOptions& option
     const std::string input = is_valid_utf8(html) ? std::string(html) : replace_invalid_utf8(html);
     const detail::GumboDocument parsed(input, options.max_depth);
     return Serializer(options).run(parsed.document());
-}
-
-SanitizedHtml displayable_html(std::string_view message, const MessageView& view, bool allow_remote_images) {
-    if (view.html.empty())
-        return {};
-    SanitizeOptions options;
-    options.allow_remote_images = allow_remote_images;
-    options.resolve_content_id = [&](std::string_view content_id) -> std::string {
-        for (const auto& attachment : view.attachments) {
-            const bool displayable = attachment.content_type == "image/png" || attachment.content_type == "image/gif" ||
-                                     attachment.content_type == "image/jpeg" || attachment.content_type == "image/webp";
-            if (attachment.content_id != content_id || !displayable)
-                continue;
-            auto data = attachment_data(message, attachment.index);
-            return data ? "data:" + attachment.content_type + ";base64," + base64_encode(*data) : std::string();
-        }
-        return {};
-    };
-    return sanitize_html(view.html, options);
 }
 
 }  // namespace cairn::mime

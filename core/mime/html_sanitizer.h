@@ -44,11 +44,4 @@ struct SanitizedHtml {
 /// (opening outside the frame), images only data:/cid:/(allowed) remote. Never fails.
 SanitizedHtml sanitize_html(std::string_view html, const SanitizeOptions& options = {});
 
-struct MessageView;
-
-/// The HTML of a message read by read_message_view(MESSAGE), ready to show: sanitised, and the
-/// images it shows by cid: put in as data: URLs (PNG, GIF, JPEG, WebP only), so the document
-/// stands alone. Empty html when the message has none.
-SanitizedHtml displayable_html(std::string_view message, const MessageView& view, bool allow_remote_images);
-
 }  // namespace cairn::mime

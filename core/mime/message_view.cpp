@@ -10,6 +10,8 @@
 // a PDF inside the HTML alternative only).
 #include "core/mime/message_view.h"
 
+#include "core/base/text.h"
+
 #include <algorithm>
 
 #include "core/mime/charset.h"
@@ -387,6 +389,25 @@ std::optional<std::string> attachment_data(std::string_view message, std::size_t
     walker.want(index);
     walker.walk(g_mime_message_get_mime_part(parsed.message()), 1, Role{});
     return std::move(walker.data());
+}
+
+SanitizedHtml displayable_html(std::string_view message, const MessageView& view, bool allow_remote_images) {
+    if (view.html.empty())
+        return {};
+    SanitizeOptions options;
+    options.allow_remote_images = allow_remote_images;
+    options.resolve_content_id = [&](std::string_view content_id) -> std::string {
+        for (const auto& attachment : view.attachments) {
+            const bool displayable = attachment.content_type == "image/png" || attachment.content_type == "image/gif" ||
+                                     attachment.content_type == "image/jpeg" || attachment.content_type == "image/webp";
+            if (attachment.content_id != content_id || !displayable)
+                continue;
+            auto data = attachment_data(message, attachment.index);
+            return data ? "data:" + attachment.content_type + ";base64," + base64_encode(*data) : std::string();
+        }
+        return {};
+    };
+    return sanitize_html(view.html, options);
 }
 
 }  // namespace cairn::mime

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/mime/html_sanitizer.h"
+
 /// A message prepared for a person to read (desktop preview, web view): decoded headers, the
 /// text, the HTML alternative and the list of attachments. Read from the original bytes each
 /// time; nothing here is stored.
@@ -65,5 +67,10 @@ MessageView read_message_view(std::string_view message, const MessageViewLimits&
 /// The decoded bytes of attachment INDEX (as numbered by read_message_view on the same bytes);
 /// nullopt when there is no such attachment. A nested message's data is its bytes as carried.
 std::optional<std::string> attachment_data(std::string_view message, std::size_t index);
+
+/// The HTML of MESSAGE (whose view is VIEW) ready to show: sanitised (sanitize_html), and the
+/// images it shows by cid: put in as data: URLs (PNG, GIF, JPEG, WebP only), so the document
+/// stands alone. Empty html when the message has none.
+SanitizedHtml displayable_html(std::string_view message, const MessageView& view, bool allow_remote_images);
 
 }  // namespace cairn::mime
