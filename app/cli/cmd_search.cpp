@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include <fmt/format.h>
 
@@ -40,7 +41,11 @@ nlohmann::json hit_json(const search::SearchHit& hit, const std::string& user) {
 }
 
 std::string_view condition_verb(IndexCondition condition) {
-    return condition == IndexCondition::Lagging ? "catching it up" : "rebuilding it";
+    switch (condition) {
+    case IndexCondition::Lagging: return "catching it up";
+    case IndexCondition::Outdated: return "updating it";
+    default: return "rebuilding it";
+    }
 }
 
 /// Repairs USER's index before a search that would otherwise be silently wrong (missing,
@@ -108,6 +113,16 @@ int run_search(const Context& context, const SearchArguments& arguments) {
         if (auto current = make_index_current(context, *archive, user); !current)
             return context.fail(current.error());
 
+    // Timed from here: the archive is open and unlocked and the indexes are current, so what is
+    // measured is the search a user waits for in a running app (benchmarks report it apart
+    // from process start-up).
+    const auto search_started = std::chrono::steady_clock::now();
+    const auto print_timing = [&] {
+        if (arguments.timing)
+            fmt::print(stderr, "search time: {:.3f} ms\n",
+                       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - search_started)
+                           .count());
+    };
     if (arguments.count_only) {
         std::uint64_t total = 0;
         for (const auto& user : users) {
@@ -116,6 +131,7 @@ int run_search(const Context& context, const SearchArguments& arguments) {
                 return context.fail(count.error());
             total += *count;
         }
+        print_timing();
         if (context.options.json)
             context.print_json({{"count", total}});
         else
@@ -143,6 +159,7 @@ int run_search(const Context& context, const SearchArguments& arguments) {
             return left.first.date.value_or(0) > right.first.date.value_or(0);
         });
     }
+    print_timing();
     std::size_t begin = std::min<std::size_t>(hits.size(), arguments.offset);
     std::size_t end = std::min<std::size_t>(hits.size(), begin + arguments.limit);
 

@@ -66,6 +66,8 @@ struct SearchArguments {
     std::uint64_t limit = 50;
     std::uint64_t offset = 0;
     bool count_only = false;
+    /// Print the time of the search itself (the index query and the hits' details) on stderr.
+    bool timing = false;
 };
 int run_search(const Context& context, const SearchArguments& arguments);
 

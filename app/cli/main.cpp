@@ -183,6 +183,8 @@ int main_with_arguments(int argc, char** argv) {
     search_command->add_option("--limit", search.limit, "At most N hits (default 50)")->type_name("N");
     search_command->add_option("--offset", search.offset, "Skip the first N hits")->type_name("N");
     search_command->add_flag("--count", search.count_only, "Print only the number of matching messages");
+    search_command->add_flag("--timing", search.timing,
+                             "Also print on stderr how long the search itself took (without start-up and unlocking)");
 
     ReindexArguments reindex;
     std::string reindex_user;

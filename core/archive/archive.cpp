@@ -507,14 +507,16 @@ Result<std::uint64_t> Archive::repair_index(const std::string& user, ProgressObs
     const IndexHealth health = CAIRN_TRY(index_health(user));
     switch (health.condition) {
     case IndexCondition::Current: return 0;
-    case IndexCondition::Lagging: {
-        auto index = CAIRN_TRY(search::SearchIndex::open(m_impl->directory, user, search::SearchIndex::Mode::ReadWrite));
+    case IndexCondition::Lagging:
+    case IndexCondition::Outdated: {
+        // Opened for writing, an outdated index is converted (keeping its texts) or started over.
+        auto index = CAIRN_TRY(
+            search::SearchIndex::open(m_impl->directory, user, search::SearchIndex::Mode::ReadWrite, observer));
         store::MessageReader reader(*m_impl->catalog, m_impl->directory, m_impl->keys);
         DocumentBuilder builder(extract::default_worker_path());
         return bring_index_up_to_date(*m_impl->catalog, reader, index, builder, observer, cancel);
     }
     case IndexCondition::Missing:
-    case IndexCondition::Outdated:
     case IndexCondition::Damaged: break;
     }
     return reindex(user, observer, cancel);

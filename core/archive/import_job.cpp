@@ -282,7 +282,7 @@ Result<bool> index_added(search::SearchIndex& index, store::MessageReader& reade
     if (added.outcome == store::AddOutcome::AlreadyInFolder)
         return true;
     if (indexed) {
-        CAIRN_TRY_VOID(index.add(added.message_id, indexed->document));
+        CAIRN_TRY_VOID(index.add(added.message_id, added.date, indexed->document));
         return true;
     }
     if (CAIRN_TRY(index.contains(added.message_id)))
@@ -292,7 +292,7 @@ Result<bool> index_added(search::SearchIndex& index, store::MessageReader& reade
     auto bytes = reader.read(added.message_id);
     if (!bytes)
         return false;
-    CAIRN_TRY_VOID(index.add(added.message_id, builder.build(*bytes).document));
+    CAIRN_TRY_VOID(index.add(added.message_id, added.date, builder.build(*bytes).document));
     return true;
 }
 

@@ -69,14 +69,14 @@ Result<std::uint64_t> index_missing_messages(store::MessageReader& reader, searc
     progress.current = "index " + index.user();
     CAIRN_TRY_VOID(index.begin());
     std::uint64_t since_commit = 0;
-    for (auto id : missing) {
+    for (const auto& message : missing) {
         if (cancel && cancel->is_cancelled())
             break;
-        auto bytes = reader.read(id);
+        auto bytes = reader.read(message.message_id);
         if (!bytes) {
             ++progress.failed;  // verify reports the damage; the rest is still indexed
         } else {
-            CAIRN_TRY_VOID(index.add(id, builder.build(*bytes).document));
+            CAIRN_TRY_VOID(index.add(message.message_id, message.date, builder.build(*bytes).document));
         }
         ++progress.done;
         if (++since_commit >= 2000) {

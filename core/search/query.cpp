@@ -19,7 +19,10 @@ using detail::NodeKind;
 // kept to this many levels; deeper parts of a query become separate MATCH subqueries instead.
 constexpr int MaxMatchDepth = 16;
 
-constexpr std::string_view MatchCondition = "m.id IN (SELECT rowid FROM documents WHERE documents MATCH ?)";
+// Documents are keyed by date, not by message id (document_key.h): a MATCH inside a condition
+// is translated back to message ids. SQLite evaluates this uncorrelated IN once per statement.
+constexpr std::string_view MatchCondition =
+    "m.id IN (SELECT message_id FROM document_texts WHERE key IN (SELECT rowid FROM documents WHERE documents MATCH ?))";
 
 /// An FTS5 expression and how deeply its parentheses nest.
 struct MatchExpression {
@@ -134,11 +137,14 @@ private:
         std::vector<const MatchExpression*> positives;
         std::vector<const MatchExpression*> negatives;
         std::vector<SqlPart> others;
+        std::vector<const Node*> dates;
         for (const auto& child : root.children) {
             if (const MatchExpression* expression = expression_of(*child))
                 positives.push_back(expression);
             else if (const MatchExpression* negated = negated_expression_of(*child))
                 negatives.push_back(negated);
+            else if (child->kind == NodeKind::Date)
+                dates.push_back(child.get());
             else
                 others.push_back(compile_node(*child));
         }
@@ -148,6 +154,14 @@ private:
         if (driving.depth > MaxMatchDepth)
             return;
         compiled.driving_match = driving.text;
+        for (const Node* date : dates) {
+            compiled.driving_dated = true;
+            if (date->date_from)
+                compiled.driving_date_from = std::max(compiled.driving_date_from.value_or(*date->date_from), *date->date_from);
+            if (date->date_until)
+                compiled.driving_date_until =
+                    std::min(compiled.driving_date_until.value_or(*date->date_until), *date->date_until);
+        }
         if (others.empty()) {
             compiled.residual_condition = "1";
             compiled.residual_parameters.clear();

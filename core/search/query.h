@@ -64,8 +64,8 @@ using SqlValue = std::variant<std::int64_t, std::string>;
 /// A query compiled against the index schema (see core/search/index_schema.h):
 /// `condition` is an SQL boolean expression over the aliases `m` (catalog.messages: m.id,
 /// m.date, m.size, m.attachment_count) and `f` (catalog.folders: f.path), in which each
-/// full-text part appears as `m.id IN (SELECT rowid FROM documents WHERE documents MATCH ?)`;
-/// `parameters` bind its `?` in order.
+/// full-text part appears as `m.id IN (SELECT message_id FROM document_texts WHERE key IN
+/// (SELECT rowid FROM documents WHERE documents MATCH ?)))`; `parameters` bind its `?` in order.
 struct CompiledQuery {
     std::string condition;
     std::vector<SqlValue> parameters;
@@ -88,6 +88,14 @@ struct CompiledQuery {
     std::string residual_condition = "1";
     std::vector<SqlValue> residual_parameters;
     bool residual_uses_folder = false;
+    /// The date conditions of that top-level AND, left out of residual_condition: the index
+    /// keys its documents by date (core/search/document_key.h), so it tests them as a range of
+    /// keys, which FTS5 applies while it reads the matches. `driving_dated` says there is at
+    /// least one (which also excludes undated messages); the bounds are their intersection,
+    /// start(X) <= m.date < end(Y) as for date:X..Y.
+    bool driving_dated = false;
+    std::optional<std::int64_t> driving_date_from;
+    std::optional<std::int64_t> driving_date_until;
     /// Some term is a prefix (`init*`). FTS5 expands a prefix over the whole index for every
     /// MATCH it evaluates, so per-hit lookups (snippets) are better done in one statement.
     bool has_prefix_terms = false;

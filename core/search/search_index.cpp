@@ -8,6 +8,7 @@
 #include "core/db/packed_text.h"
 #include "core/db/text_snippet.h"
 #include "core/db/text_tokenizer.h"
+#include "core/search/document_key.h"
 #include "core/search/index_schema.h"
 #include "core/search/query.h"
 
@@ -15,7 +16,9 @@ namespace cairn::search {
 namespace {
 
 // Bumped when the tokenizer or the columns change: an index of another version is rebuilt.
-constexpr int IndexVersion = 2;
+constexpr int IndexVersion = 3;
+// The version before, keyed by message id: converted in place (convert_from_message_id_keys).
+constexpr int MessageIdKeyedVersion = 2;
 
 constexpr const char* SettingsSchema =
     "CREATE TABLE IF NOT EXISTS index_settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);";
@@ -56,39 +59,6 @@ Result<CompiledQuery> compile(const std::string& query) {
     return std::get<CompiledQuery>(std::move(compiled));
 }
 
-/// The FROM and WHERE every search shares. A message counts once, however many of the user's
-/// folders hold it: the placement (and so `f`, `u`) is tested in an EXISTS. With full-text
-/// terms, the search is driven from the FTS5 match (the rows it finds are few) rather than
-/// from all messages.
-///
-/// Three shortcuts keep common words fast at a million messages: a document in this index is
-/// always a message of this user (the import adds documents only for the user's placements), so
-/// without a folder condition the placement test is needed only when no full-text term drives
-/// the search; in an archive of one user every message is theirs, so there it is not needed
-/// either (it costs a few b-tree probes per candidate row: 130 ms for 38,000 rows); and a search
-/// driven by the index tests only the residual condition (CompiledQuery::driving_match).
-std::string search_body(const CompiledQuery& compiled, bool sole_user, bool& binds_user) {
-    const bool driven_by_text = !compiled.driving_match.empty();
-    const std::string& condition = driven_by_text ? compiled.residual_condition : compiled.condition;
-    const bool uses_folder = driven_by_text ? compiled.residual_uses_folder : compiled.uses_folder;
-    std::string sql;
-    if (driven_by_text)
-        sql += " FROM documents JOIN catalog.messages m ON m.id = documents.rowid";
-    else
-        sql += " FROM catalog.messages m";
-    binds_user = uses_folder || (!driven_by_text && !sole_user);
-    if (binds_user) {
-        sql += " WHERE EXISTS (SELECT 1 FROM catalog.placements p JOIN catalog.folders f ON f.id = p.folder_id"
-               " JOIN catalog.users u ON u.id = f.user_id WHERE p.message_id = m.id AND u.name = ? AND (";
-        sql += condition + "))";
-    } else {
-        sql += " WHERE (" + condition + ")";
-    }
-    if (driven_by_text)
-        sql += " AND documents MATCH ?";
-    return sql;
-}
-
 /// Binds VALUES from INDEX on; returns the next parameter's index.
 int bind_values(db::Statement& statement, int index, const std::vector<SqlValue>& values) {
     for (const auto& value : values) {
@@ -100,17 +70,92 @@ int bind_values(db::Statement& statement, int index, const std::vector<SqlValue>
     return index;
 }
 
-/// Binds what search_body's SQL needs: the user (when tested), the condition's parameters and
-/// the MATCH. Returns the next parameter's index.
-int bind_body(db::Statement& statement, const CompiledQuery& compiled, const std::string& user, bool binds_user) {
-    int index = 1;
-    if (binds_user)
-        statement.bind(index++, user);
-    const bool driven_by_text = !compiled.driving_match.empty();
-    index = bind_values(statement, index, driven_by_text ? compiled.residual_parameters : compiled.parameters);
-    if (driven_by_text)
-        statement.bind(index++, compiled.driving_match);
-    return index;
+/// The FROM and WHERE of a search, with the values of its `?` in order.
+///
+/// With full-text terms, the search is driven by the FTS5 match: `documents` is the outer loop,
+/// read newest first (its rowids are date-ordered keys, document_key.h) with the query's
+/// top-level dates as a rowid range, and only the residual condition is tested on each match,
+/// so a page stops after its last hit. A document in this index is always a message of this
+/// user (the import adds documents only for the user's placements), so the placement test is
+/// needed only when the residual names a folder. Without full-text terms the search runs over
+/// the catalog's messages; in an archive of one user every message is theirs, so there the
+/// placement test (a few b-tree probes per candidate) is left out as well.
+struct SearchPlan {
+    std::string from_where;
+    std::vector<SqlValue> parameters;
+    bool driven_by_text = false;
+    /// The message id and the document key (0 when catalog-driven) of a row.
+    std::string id_column = "m.id";
+    std::string key_column = "0";
+};
+
+std::string placement_test(const std::string& condition) {
+    return "EXISTS (SELECT 1 FROM catalog.placements p JOIN catalog.folders f ON f.id = p.folder_id"
+           " JOIN catalog.users u ON u.id = f.user_id WHERE p.message_id = m.id AND u.name = ? AND (" +
+           condition + "))";
+}
+
+/// A count needs no message id; a page does.
+enum class PlanPurpose { Count, Page };
+
+SearchPlan plan_search(const CompiledQuery& compiled, bool sole_user, const std::string& user, PlanPurpose purpose) {
+    SearchPlan plan;
+    if (compiled.driving_match.empty()) {
+        plan.from_where = " FROM catalog.messages m WHERE ";
+        if (compiled.uses_folder || !sole_user) {
+            plan.from_where += placement_test(compiled.condition);
+            plan.parameters.emplace_back(user);
+        } else {
+            plan.from_where += "(" + compiled.condition + ")";
+        }
+        plan.parameters.insert(plan.parameters.end(), compiled.parameters.begin(), compiled.parameters.end());
+        return plan;
+    }
+    plan.driven_by_text = true;
+    plan.key_column = "documents.rowid";
+    std::string condition = compiled.residual_condition;
+    std::vector<SqlValue> condition_parameters = compiled.residual_parameters;
+    std::optional<DocumentKeyRange> keys;
+    if (compiled.driving_dated) {
+        keys = document_key_range(compiled.driving_date_from, compiled.driving_date_until);
+        if (!keys) {
+            // A bound beyond the dates with exact keys: the catalog's date decides.
+            std::string dates = "m.date IS NOT NULL";
+            if (compiled.driving_date_from) {
+                dates += " AND m.date >= ?";
+                condition_parameters.emplace_back(*compiled.driving_date_from);
+            }
+            if (compiled.driving_date_until) {
+                dates += " AND m.date < ?";
+                condition_parameters.emplace_back(*compiled.driving_date_until);
+            }
+            condition = "(" + condition + ") AND " + dates;
+        }
+    }
+    const bool needs_message = condition != "1";
+    plan.from_where = " FROM documents";
+    if (needs_message || purpose == PlanPurpose::Page)
+        plan.from_where += " JOIN document_texts t ON t.key = documents.rowid";
+    if (needs_message)
+        plan.from_where += " JOIN catalog.messages m ON m.id = t.message_id";
+    plan.from_where += " WHERE documents MATCH ?";
+    plan.parameters.emplace_back(compiled.driving_match);
+    if (keys) {
+        plan.from_where += " AND documents.rowid >= ? AND documents.rowid < ?";
+        plan.parameters.emplace_back(keys->first);
+        plan.parameters.emplace_back(keys->end);
+    }
+    if (needs_message) {
+        if (compiled.residual_uses_folder) {
+            plan.from_where += " AND " + placement_test(condition);
+            plan.parameters.emplace_back(user);
+        } else {
+            plan.from_where += " AND (" + condition + ")";
+        }
+        plan.parameters.insert(plan.parameters.end(), condition_parameters.begin(), condition_parameters.end());
+    }
+    plan.id_column = "t.message_id";
+    return plan;
 }
 
 }  // namespace
@@ -128,7 +173,8 @@ std::filesystem::path index_path(const std::filesystem::path& archive, const std
     return archive / "index" / (name + ".db");
 }
 
-Result<SearchIndex> SearchIndex::open(const std::filesystem::path& archive, const std::string& user, Mode mode) {
+Result<SearchIndex> SearchIndex::open(const std::filesystem::path& archive, const std::string& user, Mode mode,
+                                      ProgressObserver* observer) {
     auto path = index_path(archive, user);
     if (mode == Mode::ReadWrite) {
         std::error_code error;
@@ -147,68 +193,137 @@ Result<SearchIndex> SearchIndex::open(const std::filesystem::path& archive, cons
     CAIRN_TRY_VOID(db::register_text_tokenizer(database));
     CAIRN_TRY_VOID(db::register_unpack_text(database));
     CAIRN_TRY_VOID(db::register_snippet_function(database, snippet_function()));
-    if (mode == Mode::ReadWrite) {
-        CAIRN_TRY_VOID(database.execute(SettingsSchema));
-        bool current = false;
-        {
-            // Finished before the DROP below, which an unfinished statement would block.
-            auto version = CAIRN_TRY(database.prepare("SELECT value FROM index_settings WHERE key = 'version'"));
-            current = CAIRN_TRY(version.step()) && version.column_text(0) == std::to_string(IndexVersion);
-        }
-        if (!current) {
-            // Another version's tokens would give silently wrong results: start this index over.
-            CAIRN_TRY_VOID(database.execute(DropIndexSchema));
-            CAIRN_TRY_VOID(database.execute(IndexSchema));
-            CAIRN_TRY_VOID(database.execute(fmt::format(
-                "INSERT OR REPLACE INTO index_settings(key, value) VALUES('version', '{}')", IndexVersion)));
-            // Empty now: complete for no generation of the catalog.
-            CAIRN_TRY_VOID(database.execute("DELETE FROM index_settings WHERE key = 'catalog_generation'"));
-        }
-    }
     auto catalog = (archive / "catalog.db").string();
-    auto attach = CAIRN_TRY(database.prepare("ATTACH DATABASE ? AS catalog"));
-    // Read-only: a search must never change the catalog, and the writer owns it.
-    attach.bind(1, "file:" + catalog + "?mode=ro");
-    CAIRN_TRY_VOID(attach.run());
+    {
+        auto attach = CAIRN_TRY(database.prepare("ATTACH DATABASE ? AS catalog"));
+        // Read-only: a search must never change the catalog, and the writer owns it.
+        attach.bind(1, "file:" + catalog + "?mode=ro");
+        CAIRN_TRY_VOID(attach.run());
+    }
     // Every catalog message has a placement (they are added in one transaction), so with one
     // user every message is theirs.
-    auto users = CAIRN_TRY(database.prepare("SELECT count(*) = 1 AND max(name) = ? FROM catalog.users"));
-    users.bind(1, user);
-    const bool sole_user = CAIRN_TRY(users.step()) && users.column_int(0) == 1;
+    bool sole_user = false;
+    {
+        auto users = CAIRN_TRY(database.prepare("SELECT count(*) = 1 AND max(name) = ? FROM catalog.users"));
+        users.bind(1, user);
+        sole_user = CAIRN_TRY(users.step()) && users.column_int(0) == 1;
+    }
     SearchIndex index(std::move(database), user);
     index.m_sole_user = sole_user;
+    if (mode == Mode::ReadWrite) {
+        CAIRN_TRY_VOID(index.m_database.execute(SettingsSchema));
+        const std::optional<std::string> version = CAIRN_TRY(index.setting("version"));
+        if (version == std::to_string(MessageIdKeyedVersion)) {
+            CAIRN_TRY_VOID(index.convert_from_message_id_keys(observer));
+        } else if (version != std::to_string(IndexVersion)) {
+            // Another version's tokens would give silently wrong results: start this index over.
+            CAIRN_TRY_VOID(index.m_database.execute(DropIndexSchema));
+            CAIRN_TRY_VOID(index.m_database.execute(IndexSchema));
+            CAIRN_TRY_VOID(index.m_database.execute(fmt::format(
+                "INSERT OR REPLACE INTO index_settings(key, value) VALUES('version', '{}')", IndexVersion)));
+            // Empty now: complete for no generation of the catalog.
+            CAIRN_TRY_VOID(index.m_database.execute("DELETE FROM index_settings WHERE key = 'catalog_generation'"));
+        }
+    }
     return index;
+}
+
+Result<void> SearchIndex::convert_from_message_id_keys(ProgressObserver* observer) {
+    // Version 2 had the same tokenizer and columns, keyed by message id: its texts (the costly
+    // part, attachment text from worker processes) are kept and only re-keyed and re-tokenized,
+    // in one transaction, so an interruption leaves version 2 to convert again next time.
+    CAIRN_TRY_VOID(m_database.execute("BEGIN IMMEDIATE"));
+    auto rollback_on_error = [this](Result<void> result) -> Result<void> {
+        if (!result)
+            (void)m_database.execute("ROLLBACK");
+        return result;
+    };
+    return rollback_on_error([&]() -> Result<void> {
+        CAIRN_TRY_VOID(m_database.execute("DROP TABLE documents; DROP VIEW document_view;"
+                                          "ALTER TABLE document_texts RENAME TO old_document_texts;"));
+        CAIRN_TRY_VOID(m_database.execute(IndexSchema));
+        Progress progress;
+        progress.current = "convert the search index of " + m_user;
+        {
+            auto total = CAIRN_TRY(m_database.prepare("SELECT count(*) FROM old_document_texts"));
+            CAIRN_TRY(total.step());
+            progress.total = static_cast<std::uint64_t>(total.column_int(0));
+        }
+        auto rows = CAIRN_TRY(m_database.prepare(
+            "SELECT o.id, m.date FROM old_document_texts o LEFT JOIN catalog.messages m ON m.id = o.id ORDER BY o.id"));
+        auto copy = CAIRN_TRY(m_database.prepare(
+            "INSERT INTO document_texts(key, message_id, sender, recipients, cc, bcc, subject, body, attachment, "
+            "filename, headers) SELECT ?, id, sender, recipients, cc, bcc, subject, body, attachment, filename, "
+            "headers FROM old_document_texts WHERE id = ?"));
+        auto tokenize = CAIRN_TRY(m_database.prepare(
+            "INSERT INTO documents(rowid, sender, recipients, cc, bcc, subject, body, attachment, filename, headers) "
+            "SELECT key, sender, recipients, cc, bcc, subject, body, attachment, filename, headers "
+            "FROM document_view WHERE key = ?"));
+        while (CAIRN_TRY(rows.step())) {
+            const std::int64_t message_id = rows.column_int(0);
+            const std::optional<std::int64_t> date =
+                rows.column_is_null(1) ? std::nullopt : std::optional<std::int64_t>(rows.column_int(1));
+            const std::int64_t key = CAIRN_TRY(free_document_key(date, message_id));
+            copy.bind(1, key).bind(2, message_id);
+            CAIRN_TRY_VOID(copy.run());
+            tokenize.bind(1, key);
+            CAIRN_TRY_VOID(tokenize.run());
+            ++progress.done;
+            if (observer && progress.done % 1000 == 0)
+                observer->update(progress);
+        }
+        CAIRN_TRY_VOID(m_database.execute("DROP TABLE old_document_texts"));
+        CAIRN_TRY_VOID(m_database.execute(fmt::format(
+            "INSERT OR REPLACE INTO index_settings(key, value) VALUES('version', '{}')", IndexVersion)));
+        CAIRN_TRY_VOID(m_database.execute("COMMIT"));
+        if (observer)
+            observer->finish(progress);
+        return {};
+    }());
 }
 
 Result<void> SearchIndex::begin() { return m_database.execute("BEGIN IMMEDIATE"); }
 Result<void> SearchIndex::commit() { return m_database.execute("COMMIT"); }
 
 Result<bool> SearchIndex::contains(std::int64_t message_id) {
-    auto query = CAIRN_TRY(m_database.prepare("SELECT 1 FROM document_texts WHERE id = ?"));
+    auto query = CAIRN_TRY(m_database.prepare("SELECT 1 FROM document_texts WHERE message_id = ?"));
     query.bind(1, message_id);
     return query.step();
 }
 
-Result<void> SearchIndex::add(std::int64_t message_id, const IndexDocument& document) {
+Result<std::int64_t> SearchIndex::free_document_key(std::optional<std::int64_t> date, std::int64_t message_id) {
+    auto taken = CAIRN_TRY(m_database.prepare("SELECT 1 FROM document_texts WHERE key = ?"));
+    std::int64_t key = document_key(date, message_id);
+    while (true) {
+        taken.reset();
+        taken.bind(1, key);
+        if (!CAIRN_TRY(taken.step()))
+            return key;
+        --key;
+    }
+}
+
+Result<void> SearchIndex::add(std::int64_t message_id, std::optional<std::int64_t> date, const IndexDocument& document) {
     // The text goes in compressed; the index gets it as it is (FTS5 reads the stored text back
     // through document_view only for snippets and deletes).
     if (CAIRN_TRY(contains(message_id)))
         CAIRN_TRY_VOID(remove(message_id));
+    const std::int64_t key = CAIRN_TRY(free_document_key(date, message_id));
     const std::string* columns[] = {&document.sender, &document.recipients, &document.cc,
                                     &document.bcc,    &document.subject,    &document.body,
                                     &document.attachment, &document.filename, &document.headers};
     auto text = CAIRN_TRY(m_database.prepare(
-        "INSERT INTO document_texts(id, sender, recipients, cc, bcc, subject, body, attachment, filename, headers) "
-        "VALUES(?,?,?,?,?,?,?,?,?,?)"));
+        "INSERT INTO document_texts(key, message_id, sender, recipients, cc, bcc, subject, body, attachment, "
+        "filename, headers) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
     auto index = CAIRN_TRY(m_database.prepare(
         "INSERT INTO documents(rowid, sender, recipients, cc, bcc, subject, body, attachment, filename, headers) "
         "VALUES(?,?,?,?,?,?,?,?,?,?)"));
-    text.bind(1, message_id);
-    index.bind(1, message_id);
-    int parameter = 2;
+    text.bind(1, key).bind(2, message_id);
+    index.bind(1, key);
+    int parameter = 0;
     for (const std::string* column : columns) {
-        db::bind_packed_text(text, parameter, db::pack_text(*column));
-        index.bind(parameter, std::string_view(*column));
+        db::bind_packed_text(text, parameter + 3, db::pack_text(*column));
+        index.bind(parameter + 2, std::string_view(*column));
         ++parameter;
     }
     CAIRN_TRY_VOID(text.run());
@@ -219,25 +334,30 @@ Result<void> SearchIndex::remove(std::int64_t message_id) {
     // An index over external content forgets a row only when told its old text.
     auto forget = CAIRN_TRY(m_database.prepare(
         "INSERT INTO documents(documents, rowid, sender, recipients, cc, bcc, subject, body, attachment, filename, "
-        "headers) SELECT 'delete', id, sender, recipients, cc, bcc, subject, body, attachment, filename, headers "
-        "FROM document_view WHERE id = ?"));
+        "headers) SELECT 'delete', key, sender, recipients, cc, bcc, subject, body, attachment, filename, headers "
+        "FROM document_view WHERE key = (SELECT key FROM document_texts WHERE message_id = ?)"));
     forget.bind(1, message_id);
     CAIRN_TRY_VOID(forget.run());
-    auto text = CAIRN_TRY(m_database.prepare("DELETE FROM document_texts WHERE id = ?"));
+    auto text = CAIRN_TRY(m_database.prepare("DELETE FROM document_texts WHERE message_id = ?"));
     text.bind(1, message_id);
     return text.run();
 }
 
-Result<std::vector<std::int64_t>> SearchIndex::missing_messages() {
+Result<std::vector<SearchIndex::MissingMessage>> SearchIndex::missing_messages() {
     auto query = CAIRN_TRY(m_database.prepare(
-        "SELECT DISTINCT p.message_id FROM catalog.placements p JOIN catalog.folders f ON f.id = p.folder_id "
-        "JOIN catalog.users u ON u.id = f.user_id WHERE u.name = ? "
-        "AND p.message_id NOT IN (SELECT id FROM document_texts) ORDER BY p.message_id"));
+        "SELECT DISTINCT p.message_id, m.date FROM catalog.placements p JOIN catalog.folders f ON f.id = p.folder_id "
+        "JOIN catalog.users u ON u.id = f.user_id JOIN catalog.messages m ON m.id = p.message_id WHERE u.name = ? "
+        "AND p.message_id NOT IN (SELECT message_id FROM document_texts) ORDER BY p.message_id"));
     query.bind(1, m_user);
-    std::vector<std::int64_t> ids;
-    while (CAIRN_TRY(query.step()))
-        ids.push_back(query.column_int(0));
-    return ids;
+    std::vector<MissingMessage> missing;
+    while (CAIRN_TRY(query.step())) {
+        MissingMessage message;
+        message.message_id = query.column_int(0);
+        if (!query.column_is_null(1))
+            message.date = query.column_int(1);
+        missing.push_back(message);
+    }
+    return missing;
 }
 
 Result<std::optional<std::string>> SearchIndex::setting(const char* key) {
@@ -280,55 +400,45 @@ Result<std::uint64_t> SearchIndex::document_count() {
 
 Result<std::uint64_t> SearchIndex::count(const std::string& query) {
     auto compiled = CAIRN_TRY(compile(query));
-    if (!compiled.driving_match.empty() && compiled.residual_condition == "1") {
-        // All full text: the index's own rows are the user's messages, no catalog row is needed.
-        auto statement = CAIRN_TRY(m_database.prepare("SELECT count(*) FROM documents WHERE documents MATCH ?"));
-        statement.bind(1, compiled.driving_match);
-        CAIRN_TRY(statement.step());
-        return static_cast<std::uint64_t>(statement.column_int(0));
-    }
-    bool binds_user = false;
-    auto statement = CAIRN_TRY(m_database.prepare("SELECT count(*)" + search_body(compiled, m_sole_user, binds_user)));
-    bind_body(statement, compiled, m_user, binds_user);
+    SearchPlan plan = plan_search(compiled, m_sole_user, m_user, PlanPurpose::Count);
+    auto statement = CAIRN_TRY(m_database.prepare("SELECT count(*)" + plan.from_where));
+    bind_values(statement, 1, plan.parameters);
     CAIRN_TRY(statement.step());
     return static_cast<std::uint64_t>(statement.column_int(0));
 }
 
 Result<std::vector<SearchHit>> SearchIndex::search(const SearchRequest& request) {
     auto compiled = CAIRN_TRY(compile(request.query));
-    const bool ranked = !compiled.relevance_match.empty();
-
+    SearchPlan plan = plan_search(compiled, m_sole_user, m_user, PlanPurpose::Page);
     // First the page: ids only. snippet() is costly, and computed in the same query it would run
     // for every match before the sort and the LIMIT (seconds for a common word).
     // bm25 (rank) reads every match's column sizes: only computed when sorting by it.
-    const bool by_relevance = request.sort == SortOrder::Relevance && ranked;
-    if (!by_relevance) {
-        if (auto newest = CAIRN_TRY(newest_page_by_probing(compiled, request)))
-            return add_details(compiled, std::move(*newest));
-    }
-    bool binds_user = false;
-    std::string page_sql =
-        std::string("SELECT m.id, ") + (by_relevance ? "documents.rank" : "0") + search_body(compiled, m_sole_user, binds_user);
+    const bool by_relevance = request.sort == SortOrder::Relevance && plan.driven_by_text;
+    std::string sql = "SELECT " + plan.id_column + ", " + plan.key_column + ", " +
+                      (by_relevance ? "documents.rank" : "0") + plan.from_where;
     if (by_relevance)
-        page_sql += " ORDER BY documents.rank, m.id DESC";
+        sql += " ORDER BY documents.rank, documents.rowid DESC";
+    else if (plan.driven_by_text)
+        sql += " ORDER BY documents.rowid DESC";  // newest first: FTS5 reads its matches so, to the page's end
     else if (CAIRN_TRY(few_size_candidates(compiled)))
-        page_sql += " ORDER BY +m.date DESC, +m.id DESC";  // '+': sort the few, do not walk the date index
+        sql += " ORDER BY +m.date DESC, +m.id DESC";  // '+': sort the few, do not walk the date index
     else
-        page_sql += " ORDER BY m.date DESC, m.id DESC";
-    page_sql += " LIMIT ? OFFSET ?";
-    auto page = CAIRN_TRY(m_database.prepare(page_sql));
-    int index = bind_body(page, compiled, m_user, binds_user);
+        sql += " ORDER BY m.date DESC, m.id DESC";
+    sql += " LIMIT ? OFFSET ?";
+    auto page = CAIRN_TRY(m_database.prepare(sql));
+    int index = bind_values(page, 1, plan.parameters);
     page.bind(index++, static_cast<std::int64_t>(request.limit));
     page.bind(index++, static_cast<std::int64_t>(request.offset));
     std::vector<SearchHit> hits;
+    std::vector<std::int64_t> keys;
     while (CAIRN_TRY(page.step())) {
         SearchHit hit;
         hit.message_id = page.column_int(0);
-        hit.rank = page.column_double(1);
+        hit.rank = page.column_double(2);
         hits.push_back(std::move(hit));
+        keys.push_back(page.column_int(1));
     }
-
-    return add_details(compiled, std::move(hits));
+    return add_details(compiled, std::move(hits), keys);
 }
 
 Result<bool> SearchIndex::few_size_candidates(const CompiledQuery& compiled) {
@@ -348,50 +458,8 @@ Result<bool> SearchIndex::few_size_candidates(const CompiledQuery& compiled) {
     return count.column_int(0) < FewCandidates;
 }
 
-Result<std::optional<std::vector<SearchHit>>> SearchIndex::newest_page_by_probing(const CompiledQuery& compiled,
-                                                                                 const SearchRequest& request) {
-    // For a word in most messages ("kernel" in 700,000 of a million), the page newest first is
-    // quicker found from the newest messages, asking the index about each one, than by sorting
-    // every match by date. The index answers a rowid probe with a few b-tree seeks; a prefix
-    // would be expanded anew for each probe, so not for those. If the newest messages do not
-    // fill the page, the word is not common enough: the usual plan follows.
-    const std::uint64_t wanted = request.offset + request.limit;
-    if (compiled.driving_match.empty() || compiled.has_prefix_terms || wanted == 0 || wanted > 500)
-        return std::optional<std::vector<SearchHit>>();
-    const std::int64_t window = static_cast<std::int64_t>(2 * wanted + 100);
-    const bool binds_user = compiled.residual_uses_folder || !m_sole_user;
-    std::string sql = "SELECT m.id FROM (SELECT * FROM catalog.messages ORDER BY date DESC, id DESC LIMIT ?) m WHERE ";
-    if (binds_user)
-        sql += "EXISTS (SELECT 1 FROM catalog.placements p JOIN catalog.folders f ON f.id = p.folder_id"
-               " JOIN catalog.users u ON u.id = f.user_id WHERE p.message_id = m.id AND u.name = ? AND (" +
-               compiled.residual_condition + "))";
-    else
-        sql += "(" + compiled.residual_condition + ")";
-    sql += " AND EXISTS (SELECT 1 FROM documents WHERE documents MATCH ? AND documents.rowid = m.id)"
-           " ORDER BY m.date DESC, m.id DESC LIMIT ? OFFSET ?";
-    auto page = CAIRN_TRY(m_database.prepare(sql));
-    int index = 1;
-    page.bind(index++, window);
-    if (binds_user)
-        page.bind(index++, m_user);
-    index = bind_values(page, index, compiled.residual_parameters);
-    page.bind(index++, compiled.driving_match);
-    page.bind(index++, static_cast<std::int64_t>(request.limit));
-    page.bind(index++, static_cast<std::int64_t>(request.offset));
-    std::vector<SearchHit> hits;
-    while (CAIRN_TRY(page.step())) {
-        SearchHit hit;
-        hit.message_id = page.column_int(0);
-        hits.push_back(std::move(hit));
-    }
-    // A full page from the window is the true page: every message outside it is older than
-    // every message in it.
-    if (hits.size() < request.limit)
-        return std::optional<std::vector<SearchHit>>();
-    return std::optional<std::vector<SearchHit>>(std::move(hits));
-}
-
-Result<std::vector<SearchHit>> SearchIndex::add_details(const CompiledQuery& compiled, std::vector<SearchHit> hits) {
+Result<std::vector<SearchHit>> SearchIndex::add_details(const CompiledQuery& compiled, std::vector<SearchHit> hits,
+                                                       const std::vector<std::int64_t>& keys) {
     const bool ranked = !compiled.relevance_match.empty();
     // What is shown of each hit.
     auto details = CAIRN_TRY(m_database.prepare(
@@ -414,37 +482,38 @@ Result<std::vector<SearchHit>> SearchIndex::add_details(const CompiledQuery& com
         }
     }
     if (ranked && !hits.empty())
-        CAIRN_TRY_VOID(add_snippets(compiled, hits));
+        CAIRN_TRY_VOID(add_snippets(compiled, hits, keys));
     return hits;
 }
 
-Result<void> SearchIndex::add_snippets(const CompiledQuery& compiled, std::vector<SearchHit>& hits) {
+Result<void> SearchIndex::add_snippets(const CompiledQuery& compiled, std::vector<SearchHit>& hits,
+                                       const std::vector<std::int64_t>& keys) {
     if (!compiled.has_prefix_terms) {
         // A term or phrase MATCH with rowid = ? is a few b-tree seeks per hit.
         auto snippets = CAIRN_TRY(m_database.prepare(
             "SELECT cairn_snippet(documents) FROM documents WHERE documents MATCH ? AND rowid = ?"));
-        for (auto& hit : hits) {
+        for (std::size_t position = 0; position < hits.size(); ++position) {
             snippets.reset();
-            snippets.bind(1, compiled.relevance_match).bind(2, hit.message_id);
+            snippets.bind(1, compiled.relevance_match).bind(2, keys[position]);
             if (CAIRN_TRY(snippets.step()))
-                hit.snippet = snippets.column_text(0);
+                hits[position].snippet = snippets.column_text(0);
         }
         return {};
     }
     // A prefix is expanded over the whole index by every MATCH, so here one statement for the
     // page: the match is evaluated once and only the page's rows get a snippet. The '+' keeps
     // SQLite from handing the IN list to FTS5, which would run the MATCH once per value.
-    std::string ids;
-    for (const auto& hit : hits)
-        ids += (ids.empty() ? "" : ",") + std::to_string(hit.message_id);
+    std::string listed;
+    for (const std::int64_t key : keys)
+        listed += (listed.empty() ? "" : ",") + std::to_string(key);
     auto snippets = CAIRN_TRY(m_database.prepare(
-        "SELECT rowid, cairn_snippet(documents) FROM documents WHERE documents MATCH ? AND +rowid IN (" + ids + ")"));
+        "SELECT rowid, cairn_snippet(documents) FROM documents WHERE documents MATCH ? AND +rowid IN (" + listed + ")"));
     snippets.bind(1, compiled.relevance_match);
     while (CAIRN_TRY(snippets.step())) {
-        const std::int64_t id = snippets.column_int(0);
-        for (auto& hit : hits)
-            if (hit.message_id == id)
-                hit.snippet = snippets.column_text(1);
+        const std::int64_t key = snippets.column_int(0);
+        for (std::size_t position = 0; position < hits.size(); ++position)
+            if (keys[position] == key)
+                hits[position].snippet = snippets.column_text(1);
     }
     return {};
 }

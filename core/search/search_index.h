@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/base/progress.h"
 #include "core/base/result.h"
 #include "core/db/database.h"
 #include "core/search/query.h"
@@ -48,7 +49,11 @@ class SearchIndex {
 public:
     enum class Mode { ReadOnly, ReadWrite };
     /// ReadWrite creates the file if needed. The catalog is attached read-only for searches.
-    static Result<SearchIndex> open(const std::filesystem::path& archive, const std::string& user, Mode mode);
+    /// Opened for writing, an index of the previous version (keyed by message id) is converted
+    /// in place, keeping its texts (no message is read or extracted again); OBSERVER, if given,
+    /// follows that. An index of any other version is started over.
+    static Result<SearchIndex> open(const std::filesystem::path& archive, const std::string& user, Mode mode,
+                                    ProgressObserver* observer = nullptr);
 
     SearchIndex(SearchIndex&&) = default;
     SearchIndex& operator=(SearchIndex&&) = default;
@@ -57,13 +62,18 @@ public:
     Result<void> begin();
     Result<void> commit();
     Result<bool> contains(std::int64_t message_id);
-    /// Adds (or replaces) a message's document.
-    Result<void> add(std::int64_t message_id, const IndexDocument& document);
+    /// Adds (or replaces) a message's document. DATE is the catalog's date of the message,
+    /// which orders it among the results (document_key.h).
+    Result<void> add(std::int64_t message_id, std::optional<std::int64_t> date, const IndexDocument& document);
     /// Removes a message's document, if the index has it.
     Result<void> remove(std::int64_t message_id);
-    /// Message ids the user has in the catalog that the index lacks (after a crash between the
-    /// catalog's commit and the index's, or a lost index file).
-    Result<std::vector<std::int64_t>> missing_messages();
+    struct MissingMessage {
+        std::int64_t message_id = 0;
+        std::optional<std::int64_t> date;
+    };
+    /// Messages the user has in the catalog that the index lacks (after a crash between the
+    /// catalog's commit and the index's, or a lost index file), by message id.
+    Result<std::vector<MissingMessage>> missing_messages();
     /// How many documents the index holds.
     Result<std::uint64_t> document_count();
 
@@ -84,16 +94,20 @@ public:
 
 private:
     Result<std::optional<std::string>> setting(const char* key);
+    /// Converts an index of version 2 (rowid = message id) to the date-ordered keys.
+    Result<void> convert_from_message_id_keys(ProgressObserver* observer);
+    /// A key for a new document: its document_key, or the next free one below it.
+    Result<std::int64_t> free_document_key(std::optional<std::int64_t> date, std::int64_t message_id);
     /// Whether a catalog-only query's size condition leaves so few messages that sorting them
     /// beats walking the date index.
     Result<bool> few_size_candidates(const CompiledQuery& compiled);
-    /// The page newest first, found from the newest messages; nullopt when that does not fill it.
-    Result<std::optional<std::vector<SearchHit>>> newest_page_by_probing(const CompiledQuery& compiled,
-                                                                         const SearchRequest& request);
-    /// Adds the catalog's display fields and the snippet to each hit.
-    Result<std::vector<SearchHit>> add_details(const CompiledQuery& compiled, std::vector<SearchHit> hits);
+    /// Adds the catalog's display fields and the snippet to each hit; KEYS are the hits'
+    /// document keys, in the same order.
+    Result<std::vector<SearchHit>> add_details(const CompiledQuery& compiled, std::vector<SearchHit> hits,
+                                               const std::vector<std::int64_t>& keys);
     /// Fills each hit's snippet for the query's positive terms.
-    Result<void> add_snippets(const CompiledQuery& compiled, std::vector<SearchHit>& hits);
+    Result<void> add_snippets(const CompiledQuery& compiled, std::vector<SearchHit>& hits,
+                              const std::vector<std::int64_t>& keys);
     SearchIndex(db::Database database, std::string user) : m_database(std::move(database)), m_user(std::move(user)) {}
     db::Database m_database;
     std::string m_user;

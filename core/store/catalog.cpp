@@ -354,6 +354,14 @@ Result<std::optional<std::int64_t>> Catalog::find_message(const ContentKey& key)
     return std::optional<std::int64_t>(query->column_int(0));
 }
 
+Result<std::optional<std::int64_t>> Catalog::message_date(std::int64_t message_id) {
+    auto query = CAIRN_TRY(statement("SELECT date FROM messages WHERE id = ?"));
+    query->bind(1, message_id);
+    if (!CAIRN_TRY(query->step()) || query->column_is_null(0))
+        return std::optional<std::int64_t>();
+    return std::optional<std::int64_t>(query->column_int(0));
+}
+
 Result<std::optional<BlobRow>> Catalog::find_blob(const ContentKey& key) {
     auto query = CAIRN_TRY(statement("SELECT id, block_id, offset, length, key FROM blobs WHERE key = ?"));
     query->bind_blob(1, key_view(key));

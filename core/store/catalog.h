@@ -141,6 +141,8 @@ public:
 
     // -- content
     Result<std::optional<std::int64_t>> find_message(const ContentKey& key);
+    /// The message's Date header as Unix seconds; nullopt when it has none (or no such message).
+    Result<std::optional<std::int64_t>> message_date(std::int64_t message_id);
     Result<std::optional<BlobRow>> find_blob(const ContentKey& key);
     Result<std::int64_t> insert_blob(const BlobRow& row);
     /// A block row whose location is filled in by set_block_location once it is written.

@@ -362,6 +362,9 @@ Result<Added> MessageWriter::add(PreparedMessage&& message, std::int64_t folder_
     CAIRN_TRY_VOID(begin_if_needed());
     std::optional<std::int64_t> message_id = CAIRN_TRY(m_catalog->find_message(message.key));
     AddOutcome outcome = AddOutcome::AddedToFolder;
+    std::optional<std::int64_t> date;
+    if (message_id)
+        date = CAIRN_TRY(m_catalog->message_date(*message_id));
     if (!message_id) {
         if (message.known)
             return make_error(ErrorCode::Internal, "a message prepared as known is missing from the catalog");
@@ -388,6 +391,7 @@ Result<Added> MessageWriter::add(PreparedMessage&& message, std::int64_t folder_
         row.skeleton_blob_id = skeleton_id;
         row.store = m_store.number;
         row.date = message.summary.date;
+        date = row.date;
         row.from = message.summary.from;
         row.to = message.summary.to;
         row.subject = message.summary.subject;
@@ -404,9 +408,9 @@ Result<Added> MessageWriter::add(PreparedMessage&& message, std::int64_t folder_
     bool placed = CAIRN_TRY(m_catalog->insert_placement(
         {*message_id, folder_id, origin.flags, origin.received_time, origin.source_file_id, origin.source_offset}));
     if (!placed)
-        return Added{AddOutcome::AlreadyInFolder, *message_id};
+        return Added{AddOutcome::AlreadyInFolder, *message_id, date};
     ++m_pending_messages;
-    return Added{outcome, *message_id};
+    return Added{outcome, *message_id, date};
 }
 
 Result<void> MessageWriter::mark_file_imported(const std::string& user, const std::string& folder,

@@ -88,6 +88,8 @@ enum class AddOutcome {
 struct Added {
     AddOutcome outcome = AddOutcome::Stored;
     std::int64_t message_id = 0;
+    /// The message's date (catalog messages.date), which orders it in the search index.
+    std::optional<std::int64_t> date;
 };
 
 struct PlacementOrigin {

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/db/database.h"
 #include "core/search/search_index.h"
 #include "tests/cli/cli_runner.h"
 #include "tests/support/temp_dir.h"
@@ -206,6 +207,22 @@ TEST_CASE("a lost or damaged index is rebuilt by the next search, and by reindex
     auto rebuilt = workspace.cairn({"reindex", "--user", "ann"});
     CHECK(rebuilt.exit_code == 0);
     CHECK(workspace.subjects("report") == Subjects{"Quarterly report", "Lunch on Friday"});
+}
+
+TEST_CASE("an index built by another version is updated by the next search, with a line saying so") {
+    SearchWorkspace workspace;
+    {
+        auto database = cairn::db::Database::open(workspace.temp.path() / "archive/index/ann.db",
+                                                  cairn::db::OpenMode::ReadWrite);
+        REQUIRE(database);
+        REQUIRE(database->execute("UPDATE index_settings SET value = '1' WHERE key = 'version'"));
+    }
+    auto updated = workspace.cairn({"search", "--user", "ann", "--timing", "report"});
+    CHECK(updated.exit_code == 0);
+    CHECK(updated.err.find("was built by another version of Cairn; updating it now") != std::string::npos);
+    CHECK(updated.err.find("search time: ") != std::string::npos);
+    CHECK(workspace.subjects("report") == Subjects{"Quarterly report", "Lunch on Friday"});
+    CHECK(workspace.cairn({"search", "--user", "ann", "report"}).err.empty());
 }
 
 TEST_CASE("an index that lost documents is caught up by the next import") {

@@ -12,7 +12,8 @@ using namespace cairn::search;
 
 namespace {
 
-constexpr const char* Match = "m.id IN (SELECT rowid FROM documents WHERE documents MATCH ?)";
+constexpr const char* Match =
+    "m.id IN (SELECT message_id FROM document_texts WHERE key IN (SELECT rowid FROM documents WHERE documents MATCH ?))";
 
 CompiledQuery compiled(std::string_view query, const QueryOptions& options = {}) {
     auto result = compile_query(query, options);
@@ -256,6 +257,30 @@ TEST_CASE("dates: before is strictly before the start, after and date include th
           std::vector<std::int64_t>{Year2020 + 59 * Day, Year2020 + 60 * Day});
     CHECK(integers_of(compiled("before:2019")) == std::vector<std::int64_t>{Year2019});
     CHECK(integers_of(compiled("after:2019")) == std::vector<std::int64_t>{Year2019});
+}
+
+TEST_CASE("a search driven by full text takes the top-level dates out of the residual, intersected") {
+    const CompiledQuery one = compiled("kernel after:2019-03-01");
+    CHECK(one.driving_match == "\"kernel\"");
+    CHECK(one.residual_condition == "1");
+    CHECK(one.driving_dated);
+    CHECK(one.driving_date_from == March2019);
+    CHECK_FALSE(one.driving_date_until.has_value());
+
+    const CompiledQuery two = compiled("date:2019 kernel before:2019-06 larger:1M");
+    CHECK(two.residual_condition == "m.size > ?");
+    CHECK(two.driving_date_from == Year2019);
+    CHECK(two.driving_date_until == June2019);
+
+    // Under OR or NOT a date is no range of the matches: it stays in the residual.
+    const CompiledQuery either = compiled("kernel (date:2019 OR larger:1M)");
+    CHECK_FALSE(either.driving_dated);
+    CHECK(either.residual_condition.find("m.date") != std::string::npos);
+    const CompiledQuery negated = compiled("kernel -date:2019");
+    CHECK_FALSE(negated.driving_dated);
+    CHECK(negated.residual_condition.find("m.date") != std::string::npos);
+    // Without full text there is nothing to drive: the whole condition has the dates.
+    CHECK_FALSE(compiled("date:2019").driving_dated);
 }
 
 TEST_CASE("date ranges include both ends and may be open") {

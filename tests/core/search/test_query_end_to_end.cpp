@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/search/document_key.h"
 #include "core/search/index_schema.h"
 #include "core/search/query.h"
 #include "core/search/query_ast.h"
@@ -129,16 +130,23 @@ public:
             sqlite3_bind_int64(place.get(), 2, message.folder_id);
             REQUIRE(sqlite3_step(place.get()) == SQLITE_DONE);
 
-            for (const char* table : {"document_texts(id", "documents(rowid"}) {
+            // Keyed by date as the real index is, so that the dates a driven search takes as a
+            // range of keys are tested too.
+            for (const char* table : {"document_texts(key, message_id", "documents(rowid"}) {
+                const bool texts = std::string_view(table).starts_with("document_texts");
                 Statement document(m_database, std::string("INSERT INTO ") + table +
                                                    ", sender, recipients, cc, bcc, subject, body, attachment,"
-                                                   " filename, headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                sqlite3_bind_int64(document.get(), 1, message.id);
+                                                   " filename, headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?" +
+                                                   (texts ? ", ?)" : ")"));
+                int parameter = 1;
+                sqlite3_bind_int64(document.get(), parameter++, document_key(message.date, message.id));
+                if (texts)
+                    sqlite3_bind_int64(document.get(), parameter++, message.id);
                 const char* columns[] = {message.sender,  message.recipients, message.cc,
                                          message.bcc,     message.subject,    message.body,
                                          message.attachment, message.filename, message.headers};
-                for (int column = 0; column < 9; ++column)
-                    sqlite3_bind_text(document.get(), column + 2, columns[column], -1, SQLITE_TRANSIENT);
+                for (const char* column : columns)
+                    sqlite3_bind_text(document.get(), parameter++, column, -1, SQLITE_TRANSIENT);
                 REQUIRE(sqlite3_step(document.get()) == SQLITE_DONE);
             }
         }
@@ -198,14 +206,20 @@ public:
         return ids;
     }
 
-    /// Runs a compiled query as a search driven by the index does: the driving MATCH joined
-    /// with the residual condition. It must find exactly what the whole condition finds.
+    /// Runs a compiled query as a search driven by the index does: the driving MATCH, with the
+    /// driving dates as a range of keys, joined with the residual condition. It must find
+    /// exactly what the whole condition finds.
     std::vector<std::int64_t> run_driven(const CompiledQuery& compiled, const char* user) {
+        const std::optional<DocumentKeyRange> keys =
+            compiled.driving_dated ? document_key_range(compiled.driving_date_from, compiled.driving_date_until)
+                                   : std::nullopt;
+        REQUIRE(keys.has_value() == compiled.driving_dated);
         const std::string sql =
-            "SELECT DISTINCT m.id FROM documents JOIN catalog.messages m ON m.id = documents.rowid"
-            " JOIN catalog.placements p ON p.message_id = m.id"
+            "SELECT DISTINCT m.id FROM documents JOIN document_texts t ON t.key = documents.rowid"
+            " JOIN catalog.messages m ON m.id = t.message_id JOIN catalog.placements p ON p.message_id = m.id"
             " JOIN catalog.folders f ON f.id = p.folder_id JOIN catalog.users u ON u.id = f.user_id"
-            " WHERE u.name = ? AND (" + compiled.residual_condition + ") AND documents MATCH ? ORDER BY m.id";
+            " WHERE u.name = ? AND (" + compiled.residual_condition + ") AND documents MATCH ?" +
+            (keys ? " AND documents.rowid >= ? AND documents.rowid < ?" : "") + " ORDER BY m.id";
         Statement statement(m_database, sql);
         sqlite3_bind_text(statement.get(), 1, user, -1, SQLITE_TRANSIENT);
         int index = 2;
@@ -217,6 +231,10 @@ public:
             ++index;
         }
         sqlite3_bind_text(statement.get(), index, compiled.driving_match.c_str(), -1, SQLITE_TRANSIENT);
+        if (keys) {
+            sqlite3_bind_int64(statement.get(), ++index, keys->first);
+            sqlite3_bind_int64(statement.get(), ++index, keys->end);
+        }
         REQUIRE(index == sqlite3_bind_parameter_count(statement.get()));
         std::vector<std::int64_t> ids;
         int status = 0;
@@ -230,8 +248,9 @@ public:
     /// the search results will.
     std::set<std::int64_t> relevance_hits(const std::string& match) {
         Statement statement(m_database,
-                            "SELECT rowid, bm25(documents), snippet(documents, -1, '[', ']', '...', 8)"
-                            " FROM documents WHERE documents MATCH ? ORDER BY bm25(documents)");
+                            "SELECT t.message_id, bm25(documents), snippet(documents, -1, '[', ']', '...', 8)"
+                            " FROM documents JOIN document_texts t ON t.key = documents.rowid"
+                            " WHERE documents MATCH ? ORDER BY bm25(documents)");
         sqlite3_bind_text(statement.get(), 1, match.c_str(), -1, SQLITE_TRANSIENT);
         std::set<std::int64_t> ids;
         int status = 0;

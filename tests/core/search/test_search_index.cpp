@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The per-user index file itself: documents stored compressed and found, replaced, removed,
-// snippets from compressed text, and a version change starting the index over.
+// snippets from compressed text, date-ordered keys, a version change starting the index over,
+// and the previous version converted in place.
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "core/db/database.h"
+#include "core/db/packed_text.h"
+#include "core/db/text_tokenizer.h"
 #include "core/search/search_index.h"
 #include "tests/support/temp_dir.h"
 
@@ -78,8 +84,8 @@ TEST_CASE("long text is stored compressed and still found, with a snippet from i
         long_body += "the same line of filler text again\n";
     long_body += "and here the needle sits\n";
     REQUIRE(index.begin());
-    REQUIRE(index.add(1, body_document(long_body)));
-    REQUIRE(index.add(2, body_document("a short needle")));
+    REQUIRE(index.add(1, 100, body_document(long_body)));
+    REQUIRE(index.add(2, 200, body_document("a short needle")));
     REQUIRE(index.commit());
 
     CHECK(count(index, "needle") == 2);
@@ -95,7 +101,7 @@ TEST_CASE("long text is stored compressed and still found, with a snippet from i
     sqlite3* database = nullptr;
     REQUIRE(sqlite3_open((fixture.directory.path() / "index/ann.db").c_str(), &database) == SQLITE_OK);
     sqlite3_stmt* statement = nullptr;
-    REQUIRE(sqlite3_prepare_v2(database, "SELECT typeof(body), length(body) FROM document_texts WHERE id = 1", -1,
+    REQUIRE(sqlite3_prepare_v2(database, "SELECT typeof(body), length(body) FROM document_texts WHERE message_id = 1", -1,
                                &statement, nullptr) == SQLITE_OK);
     REQUIRE(sqlite3_step(statement) == SQLITE_ROW);
     CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0))) == "blob");
@@ -108,9 +114,9 @@ TEST_CASE("adding a document again replaces it; removing it forgets its words") 
     IndexFixture fixture;
     auto index = fixture.open();
     REQUIRE(index.begin());
-    REQUIRE(index.add(1, body_document("first version")));
-    REQUIRE(index.add(1, body_document("second version")));
-    REQUIRE(index.add(3, body_document("another first")));
+    REQUIRE(index.add(1, 100, body_document("first version")));
+    REQUIRE(index.add(1, 100, body_document("second version")));
+    REQUIRE(index.add(3, 300, body_document("another first")));
     REQUIRE(index.commit());
     CHECK(count(index, "first") == 1);
     CHECK(count(index, "second") == 1);
@@ -127,7 +133,11 @@ TEST_CASE("adding a document again replaces it; removing it forgets its words") 
     CHECK(*index.contains(3) == true);
     auto missing = index.missing_messages();
     REQUIRE(missing);
-    CHECK(*missing == std::vector<std::int64_t>{1, 2});
+    REQUIRE(missing->size() == 2);
+    CHECK((*missing)[0].message_id == 1);
+    CHECK((*missing)[0].date == 100);
+    CHECK((*missing)[1].message_id == 2);
+    CHECK((*missing)[1].date == 200);
 }
 
 TEST_CASE("an index of another version is started over when opened for writing, and reported read-only") {
@@ -135,7 +145,7 @@ TEST_CASE("an index of another version is started over when opened for writing, 
     {
         auto index = fixture.open();
         REQUIRE(index.begin());
-        REQUIRE(index.add(1, body_document("old words")));
+        REQUIRE(index.add(1, 100, body_document("old words")));
         REQUIRE(index.set_catalog_generation(7));
         REQUIRE(index.commit());
     }
@@ -173,7 +183,7 @@ TEST_CASE("newest first, a common word's page and a rare word's page are both ex
             body += " rare";
             rare.emplace_back(date, id);
         }
-        REQUIRE(index.add(id, body_document(body)));
+        REQUIRE(index.add(id, date, body_document(body)));
     }
     REQUIRE(index.commit());
     auto newest = [](std::vector<std::pair<std::int64_t, std::int64_t>> pairs, std::size_t offset, std::size_t count) {
@@ -224,4 +234,138 @@ TEST_CASE("newest first, a common word's page and a rare word's page are both ex
                 pairs.emplace_back(date, id);
         return newest(pairs, 0, 20);
     }());
+}
+
+namespace {
+
+/// Adds catalog messages (id, date or NULL) for user ann's Inbox beside the fixture's.
+void add_catalog_messages(const IndexFixture& fixture, const std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>>& messages) {
+    sqlite3* catalog = nullptr;
+    REQUIRE(sqlite3_open((fixture.directory.path() / "catalog.db").c_str(), &catalog) == SQLITE_OK);
+    for (const auto& [id, date] : messages) {
+        const std::string insert = "INSERT INTO messages VALUES(" + std::to_string(id) + ", " +
+                                   (date ? std::to_string(*date) : "NULL") +
+                                   ", 'a', 'b', 's', 10, 0, ''); INSERT INTO placements VALUES(" + std::to_string(id) +
+                                   ", 1);";
+        REQUIRE(sqlite3_exec(catalog, insert.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    }
+    sqlite3_close(catalog);
+}
+
+std::vector<std::int64_t> page_ids(search::SearchIndex& index, const std::string& query) {
+    search::SearchRequest request;
+    request.query = query;
+    auto hits = index.search(request);
+    REQUIRE_MESSAGE(hits, (hits ? std::string() : hits.error().describe()));
+    std::vector<std::int64_t> ids;
+    for (const auto& hit : *hits)
+        ids.push_back(hit.message_id);
+    return ids;
+}
+
+constexpr std::int64_t March2019 = 1551398400;  // 2019-03-01 00:00:00 UTC
+constexpr std::int64_t Far = std::int64_t(1) << 24;  // a message id with the same low key bits as id - Far
+
+}  // namespace
+
+TEST_CASE("documents are keyed by date: newest first, undated last, dates searched as key ranges") {
+    IndexFixture fixture;
+    add_catalog_messages(fixture, {{10, March2019},
+                                   {11, March2019},
+                                   {12, std::nullopt},
+                                   {13, March2019 - 86400 * 365},
+                                   {14, March2019 + 86400 * 400},
+                                   {Far + 10, March2019}});
+    auto index = fixture.open();
+    REQUIRE(index.begin());
+    // Added out of date order, as an import of several mailboxes would.
+    for (const auto& [id, date] : std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>>{
+             {12, std::nullopt}, {14, March2019 + 86400 * 400}, {10, March2019}, {Far + 10, March2019},
+             {13, March2019 - 86400 * 365}, {11, March2019}})
+        REQUIRE(index.add(id, date, body_document("word")));
+    REQUIRE(index.commit());
+
+    // Within the same second the later message first. Far + 10 shares its second and the low
+    // bits of its id with 10, so it takes the next free key below (document_key.h): after 10.
+    CHECK(page_ids(index, "word") == std::vector<std::int64_t>{14, 11, 10, Far + 10, 13, 12});
+    CHECK(count(index, "word") == 6);
+    CHECK(page_ids(index, "word date:2019") == std::vector<std::int64_t>{11, 10, Far + 10});
+    CHECK(count(index, "word date:2019") == 3);
+    CHECK(count(index, "word date:2019-03-01") == 3);
+    CHECK(count(index, "word before:2019-03-01") == 1);
+    CHECK(page_ids(index, "word after:2019-03-02") == std::vector<std::int64_t>{14});
+    CHECK(page_ids(index, "word date:2018..2019 date:2019..2020") == std::vector<std::int64_t>{11, 10, Far + 10});
+    // A negated date is no range: undated messages match it.
+    CHECK(page_ids(index, "word -date:2019") == std::vector<std::int64_t>{14, 13, 12});
+    // Bounds beyond the dates with exact keys are tested on the catalog's dates.
+    CHECK(count(index, "word after:0500") == 5);
+    CHECK(count(index, "word before:0500") == 0);
+
+    REQUIRE(index.begin());
+    REQUIRE(index.remove(10));
+    REQUIRE(index.commit());
+    CHECK(page_ids(index, "word") == std::vector<std::int64_t>{14, 11, Far + 10, 13, 12});
+    CHECK(*index.contains(Far + 10));
+    CHECK_FALSE(*index.contains(10));
+}
+
+TEST_CASE("an index of version 2 (keyed by message id) is converted in place, keeping its texts") {
+    IndexFixture fixture(20);
+    {
+        // Version 2's schema, as Cairn 0.x wrote it.
+        std::filesystem::create_directories(fixture.directory.path() / "index");
+        auto database = db::Database::open(fixture.directory.path() / "index/ann.db", db::OpenMode::ReadWrite);
+        REQUIRE(database);
+        REQUIRE(db::register_text_tokenizer(*database));
+        REQUIRE(db::register_unpack_text(*database));
+        REQUIRE(database->execute(R"sql(
+CREATE TABLE index_settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO index_settings VALUES('version', '2'), ('catalog_generation', '7');
+CREATE TABLE document_texts(id INTEGER PRIMARY KEY, sender, recipients, cc, bcc, subject, body, attachment, filename, headers);
+CREATE VIEW document_view AS SELECT id, unpack_text(sender) AS sender, unpack_text(recipients) AS recipients,
+  unpack_text(cc) AS cc, unpack_text(bcc) AS bcc, unpack_text(subject) AS subject, unpack_text(body) AS body,
+  unpack_text(attachment) AS attachment, unpack_text(filename) AS filename, unpack_text(headers) AS headers
+  FROM document_texts;
+CREATE VIRTUAL TABLE documents USING fts5(sender, recipients, cc, bcc, subject, body, attachment, filename, headers,
+  content = 'document_view', content_rowid = 'id', tokenize = 'cairn');
+)sql"));
+        auto text = database->prepare("INSERT INTO document_texts(id, body, attachment) VALUES(?, ?, ?)");
+        REQUIRE(text);
+        for (int id = 1; id <= 23; ++id) {
+            text->bind(1, id).bind(2, "message " + std::to_string(id) + (id % 2 ? " odd" : " even"));
+            text->bind(3, id == 5 ? std::string("extracted attachment words") : std::string());
+            REQUIRE(text->run());
+        }
+        REQUIRE(database->execute("INSERT INTO documents(documents) VALUES('rebuild')"));
+    }
+    struct Counter : ProgressObserver {
+        std::uint64_t finished = 0;
+        void update(const Progress&) override {}
+        void finish(const Progress& progress) override { finished = progress.done; }
+    } observer;
+    auto converted = search::SearchIndex::open(fixture.directory.path(), "ann", search::SearchIndex::Mode::ReadWrite,
+                                               &observer);
+    REQUIRE_MESSAGE(converted, (converted ? std::string() : converted.error().describe()));
+    CHECK(observer.finished == 23);
+    CHECK(*converted->is_current_version());
+    CHECK(*converted->document_count() == 23);
+    CHECK(*converted->catalog_generation() == 7);  // as complete as before
+    CHECK(count(*converted, "odd") == 12);
+    CHECK(count(*converted, "attachment:extracted") == 1);
+    // Newest first now, by the catalog's dates (messages 4.. are not in id order).
+    std::vector<std::pair<std::int64_t, std::int64_t>> even;
+    for (int id = 2; id <= 23; id += 2)
+        even.emplace_back(id < 4 ? id * 100 : 1000 + (id * 7919) % 1009, id);
+    std::sort(even.rbegin(), even.rend());
+    std::vector<std::int64_t> expected;
+    for (const auto& [date, id] : even)
+        expected.push_back(id);
+    CHECK(page_ids(*converted, "even") == expected);
+    search::SearchRequest request;
+    request.query = "extracted";
+    auto hits = converted->search(request);
+    REQUIRE(hits);
+    REQUIRE(hits->size() == 1);
+    CHECK(hits->front().message_id == 5);
+    CHECK(hits->front().snippet.find("\x02" "extracted\x03") != std::string::npos);
 }
