@@ -3,7 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
+#include <unordered_set>
 
 #include "core/db/packed_text.h"
 #include "core/db/text_snippet.h"
@@ -249,8 +251,24 @@ Result<void> SearchIndex::convert_from_message_id_keys(ProgressObserver* observe
             CAIRN_TRY(total.step());
             progress.total = static_cast<std::uint64_t>(total.column_int(0));
         }
-        auto rows = CAIRN_TRY(m_database.prepare(
-            "SELECT o.id, m.date FROM old_document_texts o LEFT JOIN catalog.messages m ON m.id = o.id ORDER BY o.id"));
+        // Keys first, then the documents in key order (see m_pending for why).
+        std::vector<std::pair<std::int64_t, std::int64_t>> keyed;  // (key, message id)
+        {
+            auto rows = CAIRN_TRY(m_database.prepare(
+                "SELECT o.id, m.date FROM old_document_texts o LEFT JOIN catalog.messages m ON m.id = o.id ORDER BY o.id"));
+            std::unordered_set<std::int64_t> taken;
+            while (CAIRN_TRY(rows.step())) {
+                const std::int64_t message_id = rows.column_int(0);
+                const std::optional<std::int64_t> date =
+                    rows.column_is_null(1) ? std::nullopt : std::optional<std::int64_t>(rows.column_int(1));
+                std::int64_t key = document_key(date, message_id);
+                while (taken.contains(key))
+                    --key;
+                taken.insert(key);
+                keyed.emplace_back(key, message_id);
+            }
+        }
+        std::sort(keyed.begin(), keyed.end());
         auto copy = CAIRN_TRY(m_database.prepare(
             "INSERT INTO document_texts(key, message_id, sender, recipients, cc, bcc, subject, body, attachment, "
             "filename, headers) SELECT ?, id, sender, recipients, cc, bcc, subject, body, attachment, filename, "
@@ -259,11 +277,7 @@ Result<void> SearchIndex::convert_from_message_id_keys(ProgressObserver* observe
             "INSERT INTO documents(rowid, sender, recipients, cc, bcc, subject, body, attachment, filename, headers) "
             "SELECT key, sender, recipients, cc, bcc, subject, body, attachment, filename, headers "
             "FROM document_view WHERE key = ?"));
-        while (CAIRN_TRY(rows.step())) {
-            const std::int64_t message_id = rows.column_int(0);
-            const std::optional<std::int64_t> date =
-                rows.column_is_null(1) ? std::nullopt : std::optional<std::int64_t>(rows.column_int(1));
-            const std::int64_t key = CAIRN_TRY(free_document_key(date, message_id));
+        for (const auto& [key, message_id] : keyed) {
             copy.bind(1, key).bind(2, message_id);
             CAIRN_TRY_VOID(copy.run());
             tokenize.bind(1, key);
@@ -283,9 +297,15 @@ Result<void> SearchIndex::convert_from_message_id_keys(ProgressObserver* observe
 }
 
 Result<void> SearchIndex::begin() { return m_database.execute("BEGIN IMMEDIATE"); }
-Result<void> SearchIndex::commit() { return m_database.execute("COMMIT"); }
+
+Result<void> SearchIndex::commit() {
+    CAIRN_TRY_VOID(write_pending());
+    return m_database.execute("COMMIT");
+}
 
 Result<bool> SearchIndex::contains(std::int64_t message_id) {
+    if (m_pending_keys.contains(message_id))
+        return true;
     auto query = CAIRN_TRY(m_database.prepare("SELECT 1 FROM document_texts WHERE message_id = ?"));
     query.bind(1, message_id);
     return query.step();
@@ -297,18 +317,32 @@ Result<std::int64_t> SearchIndex::free_document_key(std::optional<std::int64_t> 
     while (true) {
         taken.reset();
         taken.bind(1, key);
-        if (!CAIRN_TRY(taken.step()))
+        if (!m_pending.contains(key) && !CAIRN_TRY(taken.step()))
             return key;
         --key;
     }
 }
 
-Result<void> SearchIndex::add(std::int64_t message_id, std::optional<std::int64_t> date, const IndexDocument& document) {
-    // The text goes in compressed; the index gets it as it is (FTS5 reads the stored text back
-    // through document_view only for snippets and deletes).
+Result<void> SearchIndex::add(std::int64_t message_id, std::optional<std::int64_t> date, IndexDocument document) {
     if (CAIRN_TRY(contains(message_id)))
         CAIRN_TRY_VOID(remove(message_id));
     const std::int64_t key = CAIRN_TRY(free_document_key(date, message_id));
+    m_pending.emplace(key, PendingDocument{message_id, std::move(document)});
+    m_pending_keys.emplace(message_id, key);
+    return {};
+}
+
+Result<void> SearchIndex::write_pending() {
+    for (const auto& [key, pending] : m_pending)
+        CAIRN_TRY_VOID(write_document(key, pending.message_id, pending.document));
+    m_pending.clear();
+    m_pending_keys.clear();
+    return {};
+}
+
+Result<void> SearchIndex::write_document(std::int64_t key, std::int64_t message_id, const IndexDocument& document) {
+    // The text goes in compressed; the index gets it as it is (FTS5 reads the stored text back
+    // through document_view only for snippets and deletes).
     const std::string* columns[] = {&document.sender, &document.recipients, &document.cc,
                                     &document.bcc,    &document.subject,    &document.body,
                                     &document.attachment, &document.filename, &document.headers};
@@ -331,6 +365,11 @@ Result<void> SearchIndex::add(std::int64_t message_id, std::optional<std::int64_
 }
 
 Result<void> SearchIndex::remove(std::int64_t message_id) {
+    if (const auto pending = m_pending_keys.find(message_id); pending != m_pending_keys.end()) {
+        m_pending.erase(pending->second);
+        m_pending_keys.erase(pending);
+        return {};
+    }
     // An index over external content forgets a row only when told its old text.
     auto forget = CAIRN_TRY(m_database.prepare(
         "INSERT INTO documents(documents, rowid, sender, recipients, cc, bcc, subject, body, attachment, filename, "
@@ -344,6 +383,7 @@ Result<void> SearchIndex::remove(std::int64_t message_id) {
 }
 
 Result<std::vector<SearchIndex::MissingMessage>> SearchIndex::missing_messages() {
+    CAIRN_TRY_VOID(write_pending());
     auto query = CAIRN_TRY(m_database.prepare(
         "SELECT DISTINCT p.message_id, m.date FROM catalog.placements p JOIN catalog.folders f ON f.id = p.folder_id "
         "JOIN catalog.users u ON u.id = f.user_id JOIN catalog.messages m ON m.id = p.message_id WHERE u.name = ? "
@@ -393,12 +433,14 @@ Result<bool> SearchIndex::is_current_version() {
 }
 
 Result<std::uint64_t> SearchIndex::document_count() {
+    CAIRN_TRY_VOID(write_pending());
     auto query = CAIRN_TRY(m_database.prepare("SELECT count(*) FROM document_texts"));
     CAIRN_TRY(query.step());
     return static_cast<std::uint64_t>(query.column_int(0));
 }
 
 Result<std::uint64_t> SearchIndex::count(const std::string& query) {
+    CAIRN_TRY_VOID(write_pending());
     auto compiled = CAIRN_TRY(compile(query));
     SearchPlan plan = plan_search(compiled, m_sole_user, m_user, PlanPurpose::Count);
     auto statement = CAIRN_TRY(m_database.prepare("SELECT count(*)" + plan.from_where));
@@ -408,6 +450,7 @@ Result<std::uint64_t> SearchIndex::count(const std::string& query) {
 }
 
 Result<std::vector<SearchHit>> SearchIndex::search(const SearchRequest& request) {
+    CAIRN_TRY_VOID(write_pending());
     auto compiled = CAIRN_TRY(compile(request.query));
     SearchPlan plan = plan_search(compiled, m_sole_user, m_user, PlanPurpose::Page);
     // First the page: ids only. snippet() is costly, and computed in the same query it would run

@@ -3,7 +3,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -60,11 +62,12 @@ public:
 
     // -- writing (one writer: the archive's)
     Result<void> begin();
+    /// Writes the transaction's documents (held back by add, see m_pending) and commits.
     Result<void> commit();
     Result<bool> contains(std::int64_t message_id);
     /// Adds (or replaces) a message's document. DATE is the catalog's date of the message,
     /// which orders it among the results (document_key.h).
-    Result<void> add(std::int64_t message_id, std::optional<std::int64_t> date, const IndexDocument& document);
+    Result<void> add(std::int64_t message_id, std::optional<std::int64_t> date, IndexDocument document);
     /// Removes a message's document, if the index has it.
     Result<void> remove(std::int64_t message_id);
     struct MissingMessage {
@@ -98,6 +101,9 @@ private:
     Result<void> convert_from_message_id_keys(ProgressObserver* observer);
     /// A key for a new document: its document_key, or the next free one below it.
     Result<std::int64_t> free_document_key(std::optional<std::int64_t> date, std::int64_t message_id);
+    /// Writes the documents held back by add, in key order.
+    Result<void> write_pending();
+    Result<void> write_document(std::int64_t key, std::int64_t message_id, const IndexDocument& document);
     /// Whether a catalog-only query's size condition leaves so few messages that sorting them
     /// beats walking the date index.
     Result<bool> few_size_candidates(const CompiledQuery& compiled);
@@ -112,6 +118,16 @@ private:
     db::Database m_database;
     std::string m_user;
     bool m_sole_user = false;  ///< the archive has no other user: no placement test needed
+    /// Documents added in this transaction, by key, written in key order when it commits (or
+    /// before a read). FTS5 buffers a transaction's words only while rowids ascend, and writes
+    /// out its buffer at every step back: an import's dates jump back and forth, so written as
+    /// they come, most documents would become a segment of their own for FTS5 to merge later.
+    struct PendingDocument {
+        std::int64_t message_id = 0;
+        IndexDocument document;
+    };
+    std::map<std::int64_t, PendingDocument> m_pending;
+    std::unordered_map<std::int64_t, std::int64_t> m_pending_keys;  ///< message id -> key in m_pending
 };
 
 }  // namespace cairn::search

@@ -15,6 +15,7 @@
 #include "core/db/database.h"
 #include "core/db/packed_text.h"
 #include "core/db/text_tokenizer.h"
+#include "core/search/document_key.h"
 #include "core/search/search_index.h"
 #include "tests/support/temp_dir.h"
 
@@ -264,7 +265,7 @@ std::vector<std::int64_t> page_ids(search::SearchIndex& index, const std::string
 }
 
 constexpr std::int64_t March2019 = 1551398400;  // 2019-03-01 00:00:00 UTC
-constexpr std::int64_t Far = std::int64_t(1) << 24;  // a message id with the same low key bits as id - Far
+constexpr std::int64_t Far = std::int64_t(1) << 16;  // a message id with the same low key bits as id - Far
 
 }  // namespace
 
@@ -368,4 +369,25 @@ CREATE VIRTUAL TABLE documents USING fts5(sender, recipients, cc, bcc, subject, 
     REQUIRE(hits->size() == 1);
     CHECK(hits->front().message_id == 5);
     CHECK(hits->front().snippet.find("\x02" "extracted\x03") != std::string::npos);
+}
+
+TEST_CASE("document keys: undated below every dated key, the same second ordered by id, dates as ranges") {
+    using search::document_key;
+    CHECK(document_key(std::nullopt, (std::int64_t(1) << 40)) < document_key(-(std::int64_t(1) << 40), 0));
+    CHECK(document_key(std::nullopt, 7) < document_key(std::nullopt, 8));
+    CHECK(document_key(March2019, 7) < document_key(March2019, 8));
+    CHECK(document_key(March2019, 65535) < document_key(March2019 + 1, 0));
+    CHECK(document_key(0, 1) < document_key(March2019, 1));  // 1970 and before stay in order
+    CHECK(document_key(-86400, 1) < document_key(0, 1));
+    const auto range = search::document_key_range(March2019, March2019 + 86400);
+    REQUIRE(range);
+    CHECK(range->first <= document_key(March2019, 0));
+    CHECK(document_key(March2019 - 1, 65535) < range->first);
+    CHECK(document_key(March2019 + 86399, 65535) < range->end);
+    CHECK(range->end <= document_key(March2019 + 86400, 0));
+    const auto open_ended = search::document_key_range(std::nullopt, std::nullopt);
+    REQUIRE(open_ended);
+    CHECK(open_ended->first > document_key(std::nullopt, std::int64_t(1) << 40));
+    CHECK(open_ended->end > document_key(std::int64_t(1) << 40, 65535));  // clamped far future included
+    CHECK_FALSE(search::document_key_range(std::int64_t(1) << 40, std::nullopt).has_value());
 }
