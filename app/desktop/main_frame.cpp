@@ -85,9 +85,7 @@ public:
     ExportProgress(wxProgressDialog& dialog, CancellationToken& cancel) : m_dialog(dialog), m_cancel(cancel) {}
     void update(const Progress& progress) override {
         const int value = progress.total ? static_cast<int>(progress.done * 1000 / progress.total) : 0;
-        if (!m_dialog.Update(std::min(value, 999), wxString::Format(_("%llu of %llu messages"),
-                                                                    static_cast<unsigned long long>(progress.done),
-                                                                    static_cast<unsigned long long>(progress.total))))
+        if (!m_dialog.Update(std::min(value, 999), format_message_progress(progress.done, progress.total)))
             m_cancel.cancel();
     }
 
@@ -357,7 +355,9 @@ void MainFrame::repair_index_if_needed() {
             return archive.repair_index(user, &observer, &cancel);
         },
         [this](const Progress& progress) {
-            SetStatusText(wxString::Format(_("Repairing the search index: %llu messages indexed..."),
+            SetStatusText(wxString::Format(wxPLURAL("Repairing the search index: %llu message indexed...",
+                                                    "Repairing the search index: %llu messages indexed...",
+                                                    progress.done),
                                            static_cast<unsigned long long>(progress.done)));
         },
         [this](Result<std::uint64_t> result) {
@@ -525,7 +525,9 @@ void MainFrame::search_finished(SearchAnswer answer, std::chrono::steady_clock::
     // A refresh (new mail arriving, the same query again) keeps the reader on their message.
     const auto selected = selected_message_ids();
     m_model->set_hits(std::move(*hits));
-    SetStatusText(count >= result_limit ? wxString::Format(_("The newest %zu messages found are shown."), count)
+    SetStatusText(count >= result_limit ? wxString::Format(wxPLURAL("The newest %zu message found is shown.",
+                                                                    "The newest %zu messages found are shown.", count),
+                                                           count)
                                         : wxString::Format(wxPLURAL("%zu message", "%zu messages", count), count));
     if (count == 0) {
         m_preview->show_note(_("No message matches."));

@@ -153,6 +153,15 @@ TEST_CASE("archive run: the accounts' counts join the files', an account that fa
     CHECK(report.cancelled);
 }
 
+TEST_CASE("text glue: counts take the plural form the count needs") {
+    CHECK(format_message_progress(1, 0) == "1 message");
+    CHECK(format_message_progress(0, 0) == "0 messages");
+    CHECK(format_message_progress(7, 0) == "7 messages");
+    CHECK(format_message_progress(1, 1) == "1 of 1 message");
+    CHECK(format_message_progress(3, 10) == "3 of 10 messages");
+    CHECK(format_size(1) == "1 byte");
+}
+
 TEST_CASE("text glue: UTF-8 and wxString round trip, bad bytes shown as replacement characters") {
     const std::string text = "Grüße, Ζεύς, 日本語, 🙂";
     CHECK(to_utf8(to_wx(text)) == text);
@@ -314,7 +323,15 @@ TEST_CASE("translations: the German catalog translates the menus") {
     const wxString* file = translations.GetTranslatedString("&File", catalog_name);
     REQUIRE(file != nullptr);
     CHECK(*file == "&Datei");
-    const wxString* plural = translations.GetTranslatedString("%zu message", 2, catalog_name);
-    REQUIRE(plural != nullptr);
-    CHECK(*plural == "%zu Nachrichten");
+    // The form for COUNT of a string with a plural.
+    const auto plural = [&](const char* singular, unsigned count) {
+        const wxString* text = translations.GetTranslatedString(singular, count, catalog_name);
+        return text ? *text : wxString("(not translated)");
+    };
+    CHECK(plural("%zu message", 2) == "%zu Nachrichten");
+    // "1 new messages" was the bug: each count with a noun has its singular and plural.
+    CHECK(plural("%llu new message archived", 1) == "%llu neue Nachricht archiviert");
+    CHECK(plural("%llu new message archived", 2) == "%llu neue Nachrichten archiviert");
+    CHECK(plural("%llu of %llu message", 1) == "%llu von %llu Nachricht");
+    CHECK(plural("%llu of %llu message", 5) == "%llu von %llu Nachrichten");
 }
