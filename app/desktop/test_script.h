@@ -16,6 +16,7 @@ class App;
 /// window: it sets the real controls' values and fires the same events a click or key fires, so
 /// the code under test is the code users run. Commands:
 ///   wizard-next | wizard-finish | wizard-cancel   press the wizard's Next / Finish / Cancel
+///   expect-wizard-button back|next|cancel LABEL   fail unless that wizard button shows LABEL
 ///   set-field NAME VALUE...                 type into (or tick, for 1/0; choose, by index) the control NAME
 ///   click NAME                              press the button named NAME
 ///   click-later NAME                        the same, queued: for a button that opens a dialog
