@@ -794,7 +794,13 @@ void MainFrame::sign_in(Archive writer, const std::string& account) {
         [this, waiting, name](Result<bool> result) {
             m_sign_in.reset();
             waiting->Destroy();
-            if (result)
+            // Files the wizard was given (or Archive mail now) waited for the archive: their turn,
+            // whether or not the sign-in worked. The run fetches the account when it did.
+            if (auto paths = m_archive_requests.sign_in_ended())
+                start_archiving(*paths);
+            if (result && m_import)
+                SetStatusText(wxString::Format(_("Signed in to %s. Its mail is being archived."), name));
+            else if (result)
                 SetStatusText(wxString::Format(_("Signed in to %s. Archive mail now (Ctrl+R) fetches its mail."), name));
             else if (result.error().code != ErrorCode::Cancelled)
                 show_error(_("Sign in"),
@@ -805,8 +811,13 @@ void MainFrame::sign_in(Archive writer, const std::string& account) {
 }
 
 void MainFrame::start_archiving(const std::vector<std::filesystem::path>& paths) {
-    if (m_import || m_sign_in || m_directory.empty())
+    if (m_directory.empty())
         return;
+    if (!m_archive_requests.request(paths, m_import != nullptr, m_sign_in != nullptr)) {
+        if (m_sign_in)
+            SetStatusText(_("Your mail is archived as soon as the sign-in in the browser has finished."));
+        return;
+    }
     // One writer at a time: the import catches the index up itself.
     m_index_repair.reset();
     // The writer opens here, on the UI thread, where it can still ask for the passphrase.

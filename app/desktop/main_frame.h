@@ -14,6 +14,7 @@
 
 #include "app/desktop/glue/background_job.h"
 #include "app/desktop/glue/latest_request_worker.h"
+#include "app/desktop/models/archive_run.h"
 #include "app/desktop/models/quick_filters.h"
 #include "app/desktop/panels/folder_panel.h"
 #include "core/archive/archive.h"
@@ -172,6 +173,7 @@ private:
     std::unique_ptr<BackgroundJob<ImportReport>> m_import;
     std::unique_ptr<BackgroundJob<std::uint64_t>> m_index_repair;
     std::unique_ptr<BackgroundJob<bool>> m_sign_in;
+    ArchiveRequests m_archive_requests;
     /// Declared after m_archive: destroyed (its thread joined) before the archive closes.
     std::unique_ptr<LatestRequestWorker<SearchAnswer>> m_search_worker;
 };

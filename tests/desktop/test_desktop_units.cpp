@@ -153,6 +153,30 @@ TEST_CASE("archive run: the accounts' counts join the files', an account that fa
     CHECK(report.cancelled);
 }
 
+TEST_CASE("archive run: a request during a sign-in waits for it, one during a run is not needed") {
+    ArchiveRequests requests;
+    CHECK(requests.request({"/mail/a.pst"}, false, false));
+    CHECK_FALSE(requests.sign_in_ended().has_value());
+
+    // The wizard signs in to a Google account, then asks for its files: they wait, none dropped.
+    CHECK_FALSE(requests.request({"/mail/a.pst", "/mail/b"}, false, true));
+    CHECK_FALSE(requests.request({"/mail/b", "/mail/c.mbox"}, false, true));
+    const auto waiting = requests.sign_in_ended();
+    REQUIRE(waiting.has_value());
+    CHECK(*waiting == std::vector<std::filesystem::path>{"/mail/a.pst", "/mail/b", "/mail/c.mbox"});
+    CHECK_FALSE(requests.sign_in_ended().has_value());
+
+    // With only an account to fetch, the run still waits: it fetches the account once signed in.
+    CHECK_FALSE(requests.request({}, false, true));
+    const auto accounts_only = requests.sign_in_ended();
+    REQUIRE(accounts_only.has_value());
+    CHECK(accounts_only->empty());
+
+    // A run going already archives the same sources: nothing waits behind it.
+    CHECK_FALSE(requests.request({"/mail/a.pst"}, true, false));
+    CHECK_FALSE(requests.sign_in_ended().has_value());
+}
+
 TEST_CASE("text glue: counts take the plural form the count needs") {
     CHECK(format_message_progress(1, 0) == "1 message");
     CHECK(format_message_progress(0, 0) == "0 messages");
