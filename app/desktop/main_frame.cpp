@@ -57,6 +57,8 @@ constexpr int search_delay_milliseconds = 150;
 constexpr std::uint64_t result_limit = 200;
 /// While an import runs, how often the list is searched again to show what arrived.
 constexpr int import_refresh_milliseconds = 3000;
+/// How often "archive every N hours" looks whether a run is due (scheduled_run_due decides).
+constexpr int schedule_check_milliseconds = 60 * 1000;
 
 std::chrono::year_month_day to_calendar_day(const wxDateTime& date) {
     if (!date.IsValid())
@@ -114,8 +116,10 @@ MainFrame::MainFrame()
     Bind(wxEVT_TIMER, &MainFrame::on_search_timer, this, m_search_timer.GetId());
     Bind(wxEVT_TIMER, [this](wxTimerEvent&) { refresh_during_import(); }, m_import_refresh_timer.GetId());
     Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
-        // A run still going (or a sign-in) when the hour comes: the next tick tries again.
-        if (!m_import && !m_sign_in && has_sources())
+        // A run still going (or a sign-in) when the hour comes: a later tick tries again.
+        if (scheduled_run_due(std::chrono::system_clock::now(), m_last_run, prefs::schedule_hours(),
+                              m_import || m_sign_in) &&
+            has_sources())
             start_archiving(prefs::sources());
     }, m_schedule_timer.GetId());
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::on_close, this);
@@ -324,6 +328,8 @@ void MainFrame::set_archive(const std::filesystem::path& directory, Archive arch
         m_archive.emplace(std::move(archive));
     }
     m_passphrase = std::move(passphrase);
+    // The schedule counts its hours from the opening, as from the end of a run.
+    m_last_run = std::chrono::system_clock::now();
     SetTitle(wxString::Format(_("Cairn - %s"), path_to_wx(directory)));
     m_folder.reset();
     refresh_users();
@@ -645,9 +651,8 @@ bool MainFrame::has_sources() {
 }
 
 void MainFrame::apply_schedule() {
-    const int hours = prefs::schedule_hours();
-    if (hours > 0 && !m_directory.empty())
-        m_schedule_timer.Start(hours * 3600 * 1000);
+    if (prefs::schedule_hours() > 0 && !m_directory.empty())
+        m_schedule_timer.Start(schedule_check_milliseconds);
     else
         m_schedule_timer.Stop();
 }
@@ -883,6 +888,7 @@ void MainFrame::start_archiving(const std::vector<std::filesystem::path>& paths)
 
 void MainFrame::import_finished(Result<ImportReport> result) {
     m_import.reset();
+    m_last_run = std::chrono::system_clock::now();
     m_import_refresh_timer.Stop();
     // A long run ends while the person does something else: tell them where they are.
     constexpr double long_run_seconds = 30;

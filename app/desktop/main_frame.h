@@ -174,7 +174,9 @@ private:
     std::unique_ptr<BackgroundJob<std::uint64_t>> m_index_repair;
     std::unique_ptr<BackgroundJob<bool>> m_sign_in;
     ArchiveRequests m_archive_requests;
-    /// Declared after m_archive: destroyed (its thread joined) before the archive closes.
+    /// When the last run ended or the archive was opened: the schedule's hours count from it.
+    std::chrono::system_clock::time_point m_last_run;
+    /// Declared after m_archive: destroyed (their threads joined) before the archive closes.
     std::unique_ptr<LatestRequestWorker<SearchAnswer>> m_search_worker;
 };
 

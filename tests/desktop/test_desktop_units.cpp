@@ -177,6 +177,22 @@ TEST_CASE("archive run: a request during a sign-in waits for it, one during a ru
     CHECK_FALSE(requests.sign_in_ended().has_value());
 }
 
+TEST_CASE("archive schedule: due N hours after the last run, never during one, off for 0") {
+    using namespace std::chrono_literals;
+    const auto last = std::chrono::system_clock::time_point(std::chrono::sys_days(std::chrono::year{2026} / 3 / 1));
+    CHECK_FALSE(scheduled_run_due(last, last, 6, false));
+    CHECK_FALSE(scheduled_run_due(last + 5h + 59min, last, 6, false));
+    CHECK(scheduled_run_due(last + 6h, last, 6, false));
+    CHECK(scheduled_run_due(last + 30h, last, 6, false));
+    CHECK(scheduled_run_due(last + 1h, last, 1, false));
+    // A run still going when the hours are up: the next check tries again.
+    CHECK_FALSE(scheduled_run_due(last + 7h, last, 6, true));
+    // Off: not even days later.
+    CHECK_FALSE(scheduled_run_due(last + 24h * 30, last, 0, false));
+    // A clock set back before the last run is not a reason to run.
+    CHECK_FALSE(scheduled_run_due(last - 24h, last, 6, false));
+}
+
 TEST_CASE("text glue: counts take the plural form the count needs") {
     CHECK(format_message_progress(1, 0) == "1 message");
     CHECK(format_message_progress(0, 0) == "0 messages");

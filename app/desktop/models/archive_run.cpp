@@ -49,4 +49,11 @@ std::optional<std::vector<std::filesystem::path>> ArchiveRequests::sign_in_ended
     return std::exchange(m_waiting, std::nullopt);
 }
 
+bool scheduled_run_due(std::chrono::system_clock::time_point now, std::chrono::system_clock::time_point last_run,
+                       int hours, bool run_going) {
+    if (hours <= 0 || run_going)
+        return false;
+    return now - last_run >= std::chrono::hours(hours);
+}
+
 }  // namespace cairn::desktop

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <vector>
@@ -34,5 +35,10 @@ public:
 private:
     std::optional<std::vector<std::filesystem::path>> m_waiting;
 };
+
+/// "Archive every HOURS hours while the app is open": whether a run is due at NOW when the
+/// last one ended (or the archive was opened) at LAST_RUN. Never while RUN_GOING; never for 0.
+bool scheduled_run_due(std::chrono::system_clock::time_point now, std::chrono::system_clock::time_point last_run,
+                       int hours, bool run_going);
 
 }  // namespace cairn::desktop
