@@ -106,7 +106,8 @@ std::string operating_system_user() {
 
 MainFrame::MainFrame()
     : wxFrame(nullptr, wxID_ANY, _("Cairn")), m_search_timer(this), m_import_refresh_timer(this), m_schedule_timer(this),
-      m_search_worker(std::make_unique<LatestRequestWorker<SearchAnswer>>()) {
+      m_search_worker(std::make_unique<LatestRequestWorker<SearchAnswer>>()),
+      m_folder_worker(std::make_unique<LatestRequestWorker<FoldersPerUser>>()) {
     SetName("main-window");
     build_menus();
     build_layout();
@@ -400,14 +401,24 @@ void MainFrame::on_search_text(wxCommandEvent&) { m_search_timer.StartOnce(searc
 void MainFrame::on_search_timer(wxTimerEvent&) { run_search(); }
 
 void MainFrame::refresh_folders() {
-    std::vector<std::pair<std::string, std::vector<FolderSummary>>> folders_per_user;
-    if (m_archive) {
-        const std::lock_guard lock(m_archive_mutex);
-        for (const auto& user : m_users)
-            if (auto folders = m_archive->folders(user))
-                folders_per_user.emplace_back(user, std::move(*folders));
+    if (!m_archive) {
+        m_folders->set_folders({});
+        return;
     }
-    m_folders->set_folders(folders_per_user);
+    // Counting reads the catalog, which an import is writing to: on the worker, like a search,
+    // so the window never waits for the archive.
+    m_folder_worker->submit(
+        [this, users = m_users] {
+            FoldersPerUser folders_per_user;
+            const std::lock_guard lock(m_archive_mutex);
+            if (!m_archive)
+                return folders_per_user;
+            for (const auto& user : users)
+                if (auto folders = m_archive->folders(user))
+                    folders_per_user.emplace_back(user, std::move(*folders));
+            return folders_per_user;
+        },
+        [this](FoldersPerUser folders_per_user) { m_folders->set_folders(folders_per_user); });
 }
 
 void MainFrame::folder_chosen(const FolderPanel::Choice& choice) {
@@ -561,7 +572,8 @@ void MainFrame::select_row(unsigned row) {
 unsigned MainFrame::row_count() const { return m_model->GetCount(); }
 
 bool MainFrame::is_idle() const {
-    return !m_search_timer.IsRunning() && !m_search_worker->busy() && !m_import && !m_index_repair && !m_sign_in;
+    return !m_search_timer.IsRunning() && !m_search_worker->busy() && !m_folder_worker->busy() && !m_import &&
+           !m_index_repair && !m_sign_in;
 }
 
 void MainFrame::on_selection_changed(wxDataViewEvent&) { show_selected_message(); }

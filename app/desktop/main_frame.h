@@ -69,7 +69,7 @@ public:
     /// The query the list shows: the search box's text with the folder and the quick filters.
     std::string composed_query() const;
 
-    /// No search waiting, no import running: what a test waits for before it looks.
+    /// No search or folder count waiting, no import running: what a test waits for before it looks.
     bool is_idle() const;
     void select_row(unsigned row);
     unsigned row_count() const;
@@ -117,7 +117,8 @@ private:
     void search_finished(SearchAnswer answer, std::chrono::steady_clock::time_point started);
     void refresh_users();
     void refresh_during_import();
-    /// Reads each user's folders again into the folder tree.
+    using FoldersPerUser = std::vector<std::pair<std::string, std::vector<FolderSummary>>>;
+    /// Reads each user's folders again into the folder tree (on the folder worker).
     void refresh_folders();
     void folder_chosen(const FolderPanel::Choice& choice);
     void on_period_chosen(wxCommandEvent& event);
@@ -178,6 +179,7 @@ private:
     std::chrono::system_clock::time_point m_last_run;
     /// Declared after m_archive: destroyed (their threads joined) before the archive closes.
     std::unique_ptr<LatestRequestWorker<SearchAnswer>> m_search_worker;
+    std::unique_ptr<LatestRequestWorker<FoldersPerUser>> m_folder_worker;
 };
 
 }  // namespace cairn::desktop
