@@ -10,6 +10,7 @@
 #include <wx/checkbox.h>
 #include <wx/checklst.h>
 #include <wx/choice.h>
+#include <wx/ctrlsub.h>
 #include <wx/menu.h>
 #include <wx/radiobut.h>
 #include <wx/srchctrl.h>
@@ -313,6 +314,9 @@ bool TestScript::run(const std::vector<std::string>& words) {
         wxString shown;
         if (auto* text = dynamic_cast<wxTextEntry*>(window))
             shown = text->GetValue();
+        else if (auto* items = dynamic_cast<wxItemContainerImmutable*>(window))  // a list: its lines
+            for (unsigned index = 0; index < items->GetCount(); ++index)
+                shown += items->GetString(index) + "\n";
         else if (window)
             shown = window->GetLabel();
         if (!shown.Contains(to_wx(rest_of(words, 2))))

@@ -29,7 +29,7 @@ class App;
 ///   select-row N                            select result row N and show it
 ///   expect-rows-at-least N                  fail unless the list has at least N rows
 ///   expect-rows N                           fail unless the list has exactly N rows
-///   expect-text NAME TEXT...                fail unless the control NAME shows TEXT
+///   expect-text NAME TEXT...                fail unless the control NAME (a list: one of its lines) shows TEXT
 ///   expect-menu INDEX LABEL                 fail unless the main menu INDEX is labelled LABEL
 ///   export-selected eml|mbox|zip OUT        export the selection to OUT
 ///   select-folder PATH | -                  choose a folder in the folder tree (-: all mail)
