@@ -12,9 +12,10 @@ packages=(
   libgmime-3.0-dev libfmt-dev libcli11-dev doctest-dev nlohmann-json3-dev
   libicu-dev libgumbo-dev libpoppler-cpp-dev libxml2-dev libkeyutils-dev
   libpff-dev libbfio-dev libcurl4-openssl-dev
-  # the desktop app (cairn-desktop): wxWidgets with its WebKitGTK preview, msgfmt/xgettext for
-  # its translations, and Xvfb for its end-to-end test
-  libwxgtk3.2-dev libwxgtk-webview3.2-dev xvfb xauth gettext
+  # the desktop app (cairn-desktop): wxWidgets with its WebKitGTK preview and its own translations
+  # (wx3.2-i18n: the wizard's Back/Next/Finish and other wx labels), msgfmt/xgettext for ours,
+  # and Xvfb for its end-to-end test
+  libwxgtk3.2-dev libwxgtk-webview3.2-dev wx3.2-i18n xvfb xauth gettext
   clang-14 libclang-rt-14-dev llvm-14
   zstd tar python3
   # only for the side-by-side benchmark in bench/

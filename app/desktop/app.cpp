@@ -162,7 +162,8 @@ void App::run_setup() {
         m_frame->add_account(account);
     if (!choice->sources.empty())
         prefs::set_sources(choice->sources);
-    // A Google or Microsoft account is signing in now; its mail comes with the next run.
+    // A Google or Microsoft account may be signing in now: the run then waits for the sign-in
+    // to end (MainFrame::start_archiving), and fetches the account with the files.
     if (!choice->sources.empty() || !choice->accounts.empty())
         m_frame->start_archiving(choice->sources);
 }

@@ -57,6 +57,8 @@ constexpr int search_delay_milliseconds = 150;
 constexpr std::uint64_t result_limit = 200;
 /// While an import runs, how often the list is searched again to show what arrived.
 constexpr int import_refresh_milliseconds = 3000;
+/// How often "archive every N hours" looks whether a run is due (scheduled_run_due decides).
+constexpr int schedule_check_milliseconds = 60 * 1000;
 
 std::chrono::year_month_day to_calendar_day(const wxDateTime& date) {
     if (!date.IsValid())
@@ -85,9 +87,7 @@ public:
     ExportProgress(wxProgressDialog& dialog, CancellationToken& cancel) : m_dialog(dialog), m_cancel(cancel) {}
     void update(const Progress& progress) override {
         const int value = progress.total ? static_cast<int>(progress.done * 1000 / progress.total) : 0;
-        if (!m_dialog.Update(std::min(value, 999), wxString::Format(_("%llu of %llu messages"),
-                                                                    static_cast<unsigned long long>(progress.done),
-                                                                    static_cast<unsigned long long>(progress.total))))
+        if (!m_dialog.Update(std::min(value, 999), format_message_progress(progress.done, progress.total)))
             m_cancel.cancel();
     }
 
@@ -106,7 +106,8 @@ std::string operating_system_user() {
 
 MainFrame::MainFrame()
     : wxFrame(nullptr, wxID_ANY, _("Cairn")), m_search_timer(this), m_import_refresh_timer(this), m_schedule_timer(this),
-      m_search_worker(std::make_unique<LatestRequestWorker<SearchAnswer>>()) {
+      m_search_worker(std::make_unique<LatestRequestWorker<SearchAnswer>>()),
+      m_folder_worker(std::make_unique<LatestRequestWorker<FoldersPerUser>>()) {
     SetName("main-window");
     build_menus();
     build_layout();
@@ -116,8 +117,10 @@ MainFrame::MainFrame()
     Bind(wxEVT_TIMER, &MainFrame::on_search_timer, this, m_search_timer.GetId());
     Bind(wxEVT_TIMER, [this](wxTimerEvent&) { refresh_during_import(); }, m_import_refresh_timer.GetId());
     Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
-        // A run still going (or a sign-in) when the hour comes: the next tick tries again.
-        if (!m_import && !m_sign_in && has_sources())
+        // A run still going (or a sign-in) when the hour comes: a later tick tries again.
+        if (scheduled_run_due(std::chrono::system_clock::now(), m_last_run, prefs::schedule_hours(),
+                              m_import || m_sign_in) &&
+            has_sources())
             start_archiving(prefs::sources());
     }, m_schedule_timer.GetId());
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::on_close, this);
@@ -326,6 +329,8 @@ void MainFrame::set_archive(const std::filesystem::path& directory, Archive arch
         m_archive.emplace(std::move(archive));
     }
     m_passphrase = std::move(passphrase);
+    // The schedule counts its hours from the opening, as from the end of a run.
+    m_last_run = std::chrono::system_clock::now();
     SetTitle(wxString::Format(_("Cairn - %s"), path_to_wx(directory)));
     m_folder.reset();
     refresh_users();
@@ -357,7 +362,9 @@ void MainFrame::repair_index_if_needed() {
             return archive.repair_index(user, &observer, &cancel);
         },
         [this](const Progress& progress) {
-            SetStatusText(wxString::Format(_("Repairing the search index: %llu messages indexed..."),
+            SetStatusText(wxString::Format(wxPLURAL("Repairing the search index: %llu message indexed...",
+                                                    "Repairing the search index: %llu messages indexed...",
+                                                    progress.done),
                                            static_cast<unsigned long long>(progress.done)));
         },
         [this](Result<std::uint64_t> result) {
@@ -394,14 +401,24 @@ void MainFrame::on_search_text(wxCommandEvent&) { m_search_timer.StartOnce(searc
 void MainFrame::on_search_timer(wxTimerEvent&) { run_search(); }
 
 void MainFrame::refresh_folders() {
-    std::vector<std::pair<std::string, std::vector<FolderSummary>>> folders_per_user;
-    if (m_archive) {
-        const std::lock_guard lock(m_archive_mutex);
-        for (const auto& user : m_users)
-            if (auto folders = m_archive->folders(user))
-                folders_per_user.emplace_back(user, std::move(*folders));
+    if (!m_archive) {
+        m_folders->set_folders({});
+        return;
     }
-    m_folders->set_folders(folders_per_user);
+    // Counting reads the catalog, which an import is writing to: on the worker, like a search,
+    // so the window never waits for the archive.
+    m_folder_worker->submit(
+        [this, users = m_users] {
+            FoldersPerUser folders_per_user;
+            const std::lock_guard lock(m_archive_mutex);
+            if (!m_archive)
+                return folders_per_user;
+            for (const auto& user : users)
+                if (auto folders = m_archive->folders(user))
+                    folders_per_user.emplace_back(user, std::move(*folders));
+            return folders_per_user;
+        },
+        [this](FoldersPerUser folders_per_user) { m_folders->set_folders(folders_per_user); });
 }
 
 void MainFrame::folder_chosen(const FolderPanel::Choice& choice) {
@@ -525,7 +542,9 @@ void MainFrame::search_finished(SearchAnswer answer, std::chrono::steady_clock::
     // A refresh (new mail arriving, the same query again) keeps the reader on their message.
     const auto selected = selected_message_ids();
     m_model->set_hits(std::move(*hits));
-    SetStatusText(count >= result_limit ? wxString::Format(_("The newest %zu messages found are shown."), count)
+    SetStatusText(count >= result_limit ? wxString::Format(wxPLURAL("The newest %zu message found is shown.",
+                                                                    "The newest %zu messages found are shown.", count),
+                                                           count)
                                         : wxString::Format(wxPLURAL("%zu message", "%zu messages", count), count));
     if (count == 0) {
         m_preview->show_note(_("No message matches."));
@@ -553,7 +572,8 @@ void MainFrame::select_row(unsigned row) {
 unsigned MainFrame::row_count() const { return m_model->GetCount(); }
 
 bool MainFrame::is_idle() const {
-    return !m_search_timer.IsRunning() && !m_search_worker->busy() && !m_import && !m_index_repair && !m_sign_in;
+    return !m_search_timer.IsRunning() && !m_search_worker->busy() && !m_folder_worker->busy() && !m_import &&
+           !m_index_repair && !m_sign_in;
 }
 
 void MainFrame::on_selection_changed(wxDataViewEvent&) { show_selected_message(); }
@@ -643,9 +663,8 @@ bool MainFrame::has_sources() {
 }
 
 void MainFrame::apply_schedule() {
-    const int hours = prefs::schedule_hours();
-    if (hours > 0 && !m_directory.empty())
-        m_schedule_timer.Start(hours * 3600 * 1000);
+    if (prefs::schedule_hours() > 0 && !m_directory.empty())
+        m_schedule_timer.Start(schedule_check_milliseconds);
     else
         m_schedule_timer.Stop();
 }
@@ -792,7 +811,13 @@ void MainFrame::sign_in(Archive writer, const std::string& account) {
         [this, waiting, name](Result<bool> result) {
             m_sign_in.reset();
             waiting->Destroy();
-            if (result)
+            // Files the wizard was given (or Archive mail now) waited for the archive: their turn,
+            // whether or not the sign-in worked. The run fetches the account when it did.
+            if (auto paths = m_archive_requests.sign_in_ended())
+                start_archiving(*paths);
+            if (result && m_import)
+                SetStatusText(wxString::Format(_("Signed in to %s. Its mail is being archived."), name));
+            else if (result)
                 SetStatusText(wxString::Format(_("Signed in to %s. Archive mail now (Ctrl+R) fetches its mail."), name));
             else if (result.error().code != ErrorCode::Cancelled)
                 show_error(_("Sign in"),
@@ -803,8 +828,13 @@ void MainFrame::sign_in(Archive writer, const std::string& account) {
 }
 
 void MainFrame::start_archiving(const std::vector<std::filesystem::path>& paths) {
-    if (m_import || m_sign_in || m_directory.empty())
+    if (m_directory.empty())
         return;
+    if (!m_archive_requests.request(paths, m_import != nullptr, m_sign_in != nullptr)) {
+        if (m_sign_in)
+            SetStatusText(_("Your mail is archived as soon as the sign-in in the browser has finished."));
+        return;
+    }
     // One writer at a time: the import catches the index up itself.
     m_index_repair.reset();
     // The writer opens here, on the UI thread, where it can still ask for the passphrase.
@@ -870,6 +900,7 @@ void MainFrame::start_archiving(const std::vector<std::filesystem::path>& paths)
 
 void MainFrame::import_finished(Result<ImportReport> result) {
     m_import.reset();
+    m_last_run = std::chrono::system_clock::now();
     m_import_refresh_timer.Stop();
     // A long run ends while the person does something else: tell them where they are.
     constexpr double long_run_seconds = 30;

@@ -14,6 +14,7 @@
 
 #include "app/desktop/glue/background_job.h"
 #include "app/desktop/glue/latest_request_worker.h"
+#include "app/desktop/models/archive_run.h"
 #include "app/desktop/models/quick_filters.h"
 #include "app/desktop/panels/folder_panel.h"
 #include "core/archive/archive.h"
@@ -68,7 +69,7 @@ public:
     /// The query the list shows: the search box's text with the folder and the quick filters.
     std::string composed_query() const;
 
-    /// No search waiting, no import running: what a test waits for before it looks.
+    /// No search or folder count waiting, no import running: what a test waits for before it looks.
     bool is_idle() const;
     void select_row(unsigned row);
     unsigned row_count() const;
@@ -116,7 +117,8 @@ private:
     void search_finished(SearchAnswer answer, std::chrono::steady_clock::time_point started);
     void refresh_users();
     void refresh_during_import();
-    /// Reads each user's folders again into the folder tree.
+    using FoldersPerUser = std::vector<std::pair<std::string, std::vector<FolderSummary>>>;
+    /// Reads each user's folders again into the folder tree (on the folder worker).
     void refresh_folders();
     void folder_chosen(const FolderPanel::Choice& choice);
     void on_period_chosen(wxCommandEvent& event);
@@ -172,8 +174,12 @@ private:
     std::unique_ptr<BackgroundJob<ImportReport>> m_import;
     std::unique_ptr<BackgroundJob<std::uint64_t>> m_index_repair;
     std::unique_ptr<BackgroundJob<bool>> m_sign_in;
-    /// Declared after m_archive: destroyed (its thread joined) before the archive closes.
+    ArchiveRequests m_archive_requests;
+    /// When the last run ended or the archive was opened: the schedule's hours count from it.
+    std::chrono::system_clock::time_point m_last_run;
+    /// Declared after m_archive: destroyed (their threads joined) before the archive closes.
     std::unique_ptr<LatestRequestWorker<SearchAnswer>> m_search_worker;
+    std::unique_ptr<LatestRequestWorker<FoldersPerUser>> m_folder_worker;
 };
 
 }  // namespace cairn::desktop

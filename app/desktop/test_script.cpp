@@ -10,6 +10,7 @@
 #include <wx/checkbox.h>
 #include <wx/checklst.h>
 #include <wx/choice.h>
+#include <wx/ctrlsub.h>
 #include <wx/menu.h>
 #include <wx/radiobut.h>
 #include <wx/srchctrl.h>
@@ -29,6 +30,18 @@ extern "C" {
 typedef struct _GdkWindow GdkWindow;
 GdkWindow* gdk_get_default_root_window(void);
 GdkPixbuf* gdk_pixbuf_get_from_window(GdkWindow* window, int x, int y, int width, int height);
+typedef struct _GtkButton GtkButton;
+int gtk_button_get_use_stock(GtkButton* button);
+const char* gtk_button_get_label(GtkButton* button);
+/// GtkStockItem's fields, in its order.
+struct CairnGtkStockItem {
+    char* stock_id;
+    char* label;
+    int modifier;
+    unsigned keyval;
+    char* translation_domain;
+};
+int gtk_stock_lookup(const char* stock_id, CairnGtkStockItem* item);
 }
 
 namespace cairn::desktop {
@@ -67,6 +80,19 @@ std::string rest_of(const std::vector<std::string>& words, std::size_t from) {
 
 ExportFormat export_format(const std::string& name) {
     return name == "mbox" ? ExportFormat::Mbox : name == "zip" ? ExportFormat::Zip : ExportFormat::Eml;
+}
+
+/// The text BUTTON shows: its wx label, but for a button GTK draws from its stock items (wx
+/// asks for one when the label is the standard one of Cancel, OK...), GTK's own translation.
+wxString shown_label(wxWindow& button) {
+    auto* widget = static_cast<GtkButton*>(static_cast<void*>(button.GetHandle()));
+    CairnGtkStockItem item{};
+    if (gtk_button_get_use_stock(widget) && gtk_stock_lookup(gtk_button_get_label(widget), &item) && item.label) {
+        wxString label = wxString::FromUTF8(item.label);
+        label.Replace("_", "");  // GTK's mnemonic mark
+        return label;
+    }
+    return wxStripMenuCodes(button.GetLabel());  // without the mnemonic's '&'
 }
 
 /// Sends the event a click on BUTTON sends.
@@ -140,6 +166,22 @@ bool TestScript::run(const std::vector<std::string>& words) {
         // only after this handler, and the next tick must not press it again.
         ++m_next;
         press(*next);
+        return true;
+    }
+    if (command == "expect-wizard-button" && words.size() >= 3) {
+        wxWindow* wizard = find_named("setup-wizard");
+        const int id = words[1] == "back"     ? int(wxID_BACKWARD)
+                       : words[1] == "next"   ? int(wxID_FORWARD)
+                       : words[1] == "cancel" ? int(wxID_CANCEL)
+                                              : int(wxID_NONE);
+        // The wizard opens just after the main window: give it the time a person would.
+        if (!wizard && m_waited_seconds < 10)
+            return false;
+        wxWindow* button = wizard && id != wxID_NONE ? wizard->FindWindow(id) : nullptr;
+        if (!button)
+            fail("no wizard button " + words[1]);
+        else if (const wxString label = shown_label(*button); label != to_wx(rest_of(words, 2)))
+            fail("the wizard's " + words[1] + " button reads " + to_utf8(label));
         return true;
     }
     if (command == "set-field" && words.size() >= 2) {
@@ -272,6 +314,9 @@ bool TestScript::run(const std::vector<std::string>& words) {
         wxString shown;
         if (auto* text = dynamic_cast<wxTextEntry*>(window))
             shown = text->GetValue();
+        else if (auto* items = dynamic_cast<wxItemContainerImmutable*>(window))  // a list: its lines
+            for (unsigned index = 0; index < items->GetCount(); ++index)
+                shown += items->GetString(index) + "\n";
         else if (window)
             shown = window->GetLabel();
         if (!shown.Contains(to_wx(rest_of(words, 2))))

@@ -16,6 +16,7 @@ class App;
 /// window: it sets the real controls' values and fires the same events a click or key fires, so
 /// the code under test is the code users run. Commands:
 ///   wizard-next | wizard-finish | wizard-cancel   press the wizard's Next / Finish / Cancel
+///   expect-wizard-button back|next|cancel LABEL   fail unless that wizard button shows LABEL
 ///   set-field NAME VALUE...                 type into (or tick, for 1/0; choose, by index) the control NAME
 ///   click NAME                              press the button named NAME
 ///   click-later NAME                        the same, queued: for a button that opens a dialog
@@ -28,7 +29,7 @@ class App;
 ///   select-row N                            select result row N and show it
 ///   expect-rows-at-least N                  fail unless the list has at least N rows
 ///   expect-rows N                           fail unless the list has exactly N rows
-///   expect-text NAME TEXT...                fail unless the control NAME shows TEXT
+///   expect-text NAME TEXT...                fail unless the control NAME (a list: one of its lines) shows TEXT
 ///   expect-menu INDEX LABEL                 fail unless the main menu INDEX is labelled LABEL
 ///   export-selected eml|mbox|zip OUT        export the selection to OUT
 ///   select-folder PATH | -                  choose a folder in the folder tree (-: all mail)

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/desktop/translations.h"
 
+#include <clocale>
 #include <cstdlib>
+#include <cstring>
 
 #include <wx/intl.h>
 #include <wx/translation.h>
@@ -11,6 +13,22 @@
 #endif
 
 namespace cairn::desktop {
+
+namespace {
+
+/// GTK translates its own labels (the stock Cancel, OK... buttons that wx uses) with gettext,
+/// which follows $LANGUAGE, but not under the "C" locale: the one a process is left with when
+/// the environment names a locale this system has not generated, or when the language was
+/// picked in Settings rather than in the environment. Without this, GTK's English would show
+/// beside wx's and our German.
+void make_gtk_speak(const wxString& language) {
+    ::setenv("LANGUAGE", language.utf8_str(), 1);
+    const char* messages = std::setlocale(LC_MESSAGES, nullptr);
+    if (!messages || std::strcmp(messages, "C") == 0 || std::strcmp(messages, "POSIX") == 0)
+        std::setlocale(LC_MESSAGES, "C.UTF-8");
+}
+
+}  // namespace
 
 void add_catalog_paths(const wxString& executable_directory) {
     wxFileTranslationsLoader::AddCatalogLookupPathPrefix(executable_directory + "/locale");
@@ -26,9 +44,10 @@ void install_translations(const wxString& executable_directory, const std::strin
     const char* preferred = std::getenv("LANGUAGE");
     if (language.empty() && preferred && *preferred)
         language = wxString(preferred).BeforeFirst(':');
-    if (!language.empty())
+    if (!language.empty()) {
         translations->SetLanguage(language);
-    else
+        make_gtk_speak(language);
+    } else
         translations->SetLanguage(wxLANGUAGE_DEFAULT);
     translations->AddStdCatalog();
     translations->AddCatalog(catalog_name);

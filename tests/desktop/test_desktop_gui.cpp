@@ -56,6 +56,15 @@ std::string wizard_to_sources(const std::string& prefix) {
            screenshot("03-wizard-recovery-key") + "wizard-next\n";
 }
 
+/// The .eml files an export wrote under DIRECTORY (each is named by the archive's message id).
+std::vector<std::filesystem::path> exported_emls(const std::filesystem::path& directory) {
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(directory))
+        if (entry.is_regular_file() && entry.path().extension() == ".eml")
+            files.push_back(entry.path());
+    return files;
+}
+
 }  // namespace
 
 TEST_CASE("desktop: first start, wizard, archive a maildir, search, export, compare bytes") {
@@ -109,10 +118,7 @@ TEST_CASE("desktop: first start, wizard, archive a maildir, search, export, comp
     REQUIRE(std::filesystem::exists(archive_directory / "cairn.archive"));
     auto archive = Archive::open(archive_directory, passphrase, Access::ReadOnly);
     REQUIRE(archive);
-    std::vector<std::filesystem::path> exported;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(export_directory))
-        if (entry.is_regular_file() && entry.path().extension() == ".eml")
-            exported.push_back(entry.path());
+    const auto exported = exported_emls(export_directory);
     REQUIRE(exported.size() == 1);
     const std::int64_t message_id = std::stoll(exported.front().stem().string());
     auto original = archive->message_bytes(message_id);
@@ -155,8 +161,12 @@ TEST_CASE("desktop: first start, wizard, archive a maildir, search, export, comp
 TEST_CASE("desktop: German menus and wizard with LANGUAGE=de") {
     testing::TempDir profile;
     const auto script = profile.path() / "script.txt";
+    // The wizard's own buttons come from wxWidgets' catalog (wx3.2-i18n), not from ours.
     testing::write_file(script, "expect-menu 0 Datei\n"
                                 "expect-menu 1 Bearbeiten\n"
+                                "expect-wizard-button back < Zurück\n"
+                                "expect-wizard-button next Weiter >\n"
+                                "expect-wizard-button cancel Abbrechen\n"
                                 "screenshot de-01-wizard\n"
                                 "wizard-cancel\n"
                                 "wait-idle\n"
@@ -183,6 +193,72 @@ TEST_CASE("desktop: the wizard finds the Thunderbird profiles and archives the t
                                     "screenshot thunderbird-05-archived\n"
                                     "quit\n");
     CHECK(run_app(profile, script) == 0);
+}
+
+TEST_CASE("desktop: a newcomer archives a Thunderbird profile and an Outlook PST, finds a word from an "
+          "attachment, previews and exports it") {
+    testing::TempDir profile;
+    const auto thunderbird = testing::build_thunderbird_profile(profile.path());
+    const auto packed_pst = testing::corpus_path("pst-extractor-npm/enron.pst.zst");
+    if (!thunderbird || !packed_pst)
+        return;
+    // The PST as Outlook leaves it (the corpus keeps it compressed), somewhere the wizard does
+    // not look by itself: the newcomer adds it with "Add mail files...".
+    const auto pst = profile.path() / "Downloads" / "enron.pst";
+    std::filesystem::create_directories(pst.parent_path());
+    REQUIRE(std::system(("zstd -q -d -f -o '" + pst.string() + "' '" + packed_pst->string() + "'").c_str()) == 0);
+    std::size_t thunderbird_messages = 0;
+    for (const auto& [folder, count] : thunderbird->expected_counts())
+        thunderbird_messages += count;
+    constexpr std::size_t enron_messages = 71;
+    // "Permian" is in the text of one PDF attachment (TWEOL.pdf, a gas price sheet) and in no
+    // header or body of either source: finding it proves the attachment's text is searched.
+    const auto export_directory = profile.path() / "exported";
+    const auto script = profile.path() / "script.txt";
+    testing::write_file(script, wizard_to_sources("newcomer-") +
+                                    "expect-sources-at-least 2\n"
+                                    "add-source " + pst.string() + "\n"
+                                    "expect-sources-at-least 3\n"
+                                    "screenshot newcomer-04-sources\n"
+                                    "wizard-finish\n"
+                                    "wait-idle 180\n"
+                                    "expect-text import-counts Archiving finished.\n"
+                                    "expect-text import-counts " + std::to_string(thunderbird_messages + enron_messages) +
+                                    " new messages archived\n"
+                                    "expect-rows " + std::to_string(thunderbird_messages + enron_messages) + "\n"
+                                    "screenshot newcomer-05-archived\n"
+                                    "search body:Permian\n"
+                                    "wait-idle\n"
+                                    "expect-rows 0\n"
+                                    "search subject:Permian\n"
+                                    "wait-idle\n"
+                                    "expect-rows 0\n"
+                                    "search Permian\n"
+                                    "wait-idle\n"
+                                    "expect-rows 1\n"
+                                    "select-row 0\n"
+                                    "expect-text preview-subject Check out page 7!\n"
+                                    "expect-text preview-from Michelle Lokay\n"
+                                    "expect-text attachments TWEOL.pdf\n"
+                                    "screenshot newcomer-06-found-in-attachment\n"
+                                    "export-selected eml " + export_directory.string() + "\n"
+                                    "screenshot newcomer-07-exported\n"
+                                    "quit\n");
+    REQUIRE(run_app(profile, script) == 0);
+
+    // The exported file is the archive's own copy, byte for byte.
+    auto archive = Archive::open(profile.path() / "data" / "cairn" / "archive", passphrase, Access::ReadOnly);
+    REQUIRE(archive);
+    const auto exported = exported_emls(export_directory);
+    REQUIRE(exported.size() == 1);
+    auto original = archive->message_bytes(std::stoll(exported.front().stem().string()));
+    REQUIRE(original);
+    const std::string bytes = testing::read_file(exported.front());
+    CHECK(bytes == *original);
+    CHECK(bytes.find("subject: Check out page 7!") != std::string::npos);  // as the PST reader writes it
+    CHECK(bytes.find("TWEOL.pdf") != std::string::npos);
+    // In the message itself the word is not to be seen: it is inside the encoded, compressed PDF.
+    CHECK(bytes.find("Permian") == std::string::npos);
 }
 
 TEST_CASE("desktop: HTML with remote images shows the blocked-images bar, not the images") {

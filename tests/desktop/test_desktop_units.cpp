@@ -153,6 +153,55 @@ TEST_CASE("archive run: the accounts' counts join the files', an account that fa
     CHECK(report.cancelled);
 }
 
+TEST_CASE("archive run: a request during a sign-in waits for it, one during a run is not needed") {
+    ArchiveRequests requests;
+    CHECK(requests.request({"/mail/a.pst"}, false, false));
+    CHECK_FALSE(requests.sign_in_ended().has_value());
+
+    // The wizard signs in to a Google account, then asks for its files: they wait, none dropped.
+    CHECK_FALSE(requests.request({"/mail/a.pst", "/mail/b"}, false, true));
+    CHECK_FALSE(requests.request({"/mail/b", "/mail/c.mbox"}, false, true));
+    const auto waiting = requests.sign_in_ended();
+    REQUIRE(waiting.has_value());
+    CHECK(*waiting == std::vector<std::filesystem::path>{"/mail/a.pst", "/mail/b", "/mail/c.mbox"});
+    CHECK_FALSE(requests.sign_in_ended().has_value());
+
+    // With only an account to fetch, the run still waits: it fetches the account once signed in.
+    CHECK_FALSE(requests.request({}, false, true));
+    const auto accounts_only = requests.sign_in_ended();
+    REQUIRE(accounts_only.has_value());
+    CHECK(accounts_only->empty());
+
+    // A run going already archives the same sources: nothing waits behind it.
+    CHECK_FALSE(requests.request({"/mail/a.pst"}, true, false));
+    CHECK_FALSE(requests.sign_in_ended().has_value());
+}
+
+TEST_CASE("archive schedule: due N hours after the last run, never during one, off for 0") {
+    using namespace std::chrono_literals;
+    const auto last = std::chrono::system_clock::time_point(std::chrono::sys_days(std::chrono::year{2026} / 3 / 1));
+    CHECK_FALSE(scheduled_run_due(last, last, 6, false));
+    CHECK_FALSE(scheduled_run_due(last + 5h + 59min, last, 6, false));
+    CHECK(scheduled_run_due(last + 6h, last, 6, false));
+    CHECK(scheduled_run_due(last + 30h, last, 6, false));
+    CHECK(scheduled_run_due(last + 1h, last, 1, false));
+    // A run still going when the hours are up: the next check tries again.
+    CHECK_FALSE(scheduled_run_due(last + 7h, last, 6, true));
+    // Off: not even days later.
+    CHECK_FALSE(scheduled_run_due(last + 24h * 30, last, 0, false));
+    // A clock set back before the last run is not a reason to run.
+    CHECK_FALSE(scheduled_run_due(last - 24h, last, 6, false));
+}
+
+TEST_CASE("text glue: counts take the plural form the count needs") {
+    CHECK(format_message_progress(1, 0) == "1 message");
+    CHECK(format_message_progress(0, 0) == "0 messages");
+    CHECK(format_message_progress(7, 0) == "7 messages");
+    CHECK(format_message_progress(1, 1) == "1 of 1 message");
+    CHECK(format_message_progress(3, 10) == "3 of 10 messages");
+    CHECK(format_size(1) == "1 byte");
+}
+
 TEST_CASE("text glue: UTF-8 and wxString round trip, bad bytes shown as replacement characters") {
     const std::string text = "Grüße, Ζεύς, 日本語, 🙂";
     CHECK(to_utf8(to_wx(text)) == text);
@@ -314,7 +363,15 @@ TEST_CASE("translations: the German catalog translates the menus") {
     const wxString* file = translations.GetTranslatedString("&File", catalog_name);
     REQUIRE(file != nullptr);
     CHECK(*file == "&Datei");
-    const wxString* plural = translations.GetTranslatedString("%zu message", 2, catalog_name);
-    REQUIRE(plural != nullptr);
-    CHECK(*plural == "%zu Nachrichten");
+    // The form for COUNT of a string with a plural.
+    const auto plural = [&](const char* singular, unsigned count) {
+        const wxString* text = translations.GetTranslatedString(singular, count, catalog_name);
+        return text ? *text : wxString("(not translated)");
+    };
+    CHECK(plural("%zu message", 2) == "%zu Nachrichten");
+    // "1 new messages" was the bug: each count with a noun has its singular and plural.
+    CHECK(plural("%llu new message archived", 1) == "%llu neue Nachricht archiviert");
+    CHECK(plural("%llu new message archived", 2) == "%llu neue Nachrichten archiviert");
+    CHECK(plural("%llu of %llu message", 1) == "%llu von %llu Nachricht");
+    CHECK(plural("%llu of %llu message", 5) == "%llu von %llu Nachrichten");
 }

@@ -249,6 +249,9 @@ public:
     }
     std::vector<std::filesystem::path> ticked() const {
         std::vector<std::filesystem::path> paths;
+        // A list holding only mail accounts has no client data at all, and wx asserts when asked for it.
+        if (!m_list->HasClientObjectData())
+            return paths;
         for (unsigned index = 0; index < m_list->GetCount(); ++index)
             if (m_list->IsChecked(index))
                 if (auto* data = dynamic_cast<wxStringClientData*>(m_list->GetClientObject(index)))

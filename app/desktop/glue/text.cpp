@@ -27,7 +27,7 @@ wxString describe_error(const Error& error) { return to_wx(error.describe()); }
 
 wxString format_size(std::uint64_t bytes) {
     if (bytes < 1024)
-        return wxString::Format(_("%llu bytes"), static_cast<unsigned long long>(bytes));
+        return wxString::Format(wxPLURAL("%llu byte", "%llu bytes", bytes), static_cast<unsigned long long>(bytes));
     const char* units[] = {"KB", "MB", "GB", "TB"};
     double value = static_cast<double>(bytes) / 1024.0;
     std::size_t unit = 0;
@@ -36,6 +36,13 @@ wxString format_size(std::uint64_t bytes) {
         ++unit;
     }
     return wxString::Format("%.1f %s", value, units[unit]);
+}
+
+wxString format_message_progress(std::uint64_t done, std::uint64_t total) {
+    if (total == 0)
+        return wxString::Format(wxPLURAL("%llu message", "%llu messages", done), static_cast<unsigned long long>(done));
+    return wxString::Format(wxPLURAL("%llu of %llu message", "%llu of %llu messages", total),
+                            static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
 }
 
 }  // namespace cairn::desktop

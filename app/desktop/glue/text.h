@@ -26,4 +26,8 @@ wxString describe_error(const Error& error);
 /// "12.3 MB", for sizes in lists and summaries.
 wxString format_size(std::uint64_t bytes);
 
+/// "3 of 10 messages", or "3 messages" when the TOTAL is not known (0): a job's progress, with
+/// the noun in the plural form the language uses for that count.
+wxString format_message_progress(std::uint64_t done, std::uint64_t total);
+
 }  // namespace cairn::desktop

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/desktop/models/archive_run.h"
 
+#include <algorithm>
+#include <utility>
+
 namespace cairn::desktop {
 
 void add_import_to_report(ImportReport& report, const ImportReport& part, const std::string& prefix) {
@@ -28,6 +31,29 @@ void add_fetch_to_report(ImportReport& report, const FetchReport& fetched) {
             report.failures.push_back({account.account, 0, account.error->message});
     }
     report.cancelled = report.cancelled || fetched.cancelled;
+}
+
+bool ArchiveRequests::request(const std::vector<std::filesystem::path>& paths, bool importing, bool signing_in) {
+    if (signing_in) {
+        if (!m_waiting)
+            m_waiting.emplace();
+        for (const auto& path : paths)
+            if (std::find(m_waiting->begin(), m_waiting->end(), path) == m_waiting->end())
+                m_waiting->push_back(path);
+        return false;
+    }
+    return !importing;
+}
+
+std::optional<std::vector<std::filesystem::path>> ArchiveRequests::sign_in_ended() {
+    return std::exchange(m_waiting, std::nullopt);
+}
+
+bool scheduled_run_due(std::chrono::system_clock::time_point now, std::chrono::system_clock::time_point last_run,
+                       int hours, bool run_going) {
+    if (hours <= 0 || run_going)
+        return false;
+    return now - last_run >= std::chrono::hours(hours);
 }
 
 }  // namespace cairn::desktop

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <vector>
+
 #include "core/archive/archive.h"
 
 namespace cairn::desktop {
@@ -12,5 +17,28 @@ void add_fetch_to_report(ImportReport& report, const FetchReport& fetched);
 /// Adds one source's import to the run's report (the sources are imported one by one, so each
 /// can show its own last run). PREFIX names the source in its failures when not empty.
 void add_import_to_report(ImportReport& report, const ImportReport& part, const std::string& prefix = {});
+
+/// Requests to archive, and the one that has to wait: a Google or Microsoft sign-in holds the
+/// archive's writer while the browser is open (the wizard starts one for such an account, and
+/// then asks to archive the files it was given). That request runs when the sign-in ends,
+/// however it ends, instead of being dropped; it then fetches the new account as well.
+class ArchiveRequests {
+public:
+    /// A request to archive PATHS (and fetch the accounts): true when it may start now. While
+    /// a sign-in goes on it waits (PATHS joined to any request waiting already); while a run
+    /// goes on it is not needed, and dropped.
+    bool request(const std::vector<std::filesystem::path>& paths, bool importing, bool signing_in);
+    /// The sign-in has ended: the paths of the request that waited for it (then forgotten), or
+    /// nullopt when none waited.
+    std::optional<std::vector<std::filesystem::path>> sign_in_ended();
+
+private:
+    std::optional<std::vector<std::filesystem::path>> m_waiting;
+};
+
+/// "Archive every HOURS hours while the app is open": whether a run is due at NOW when the
+/// last one ended (or the archive was opened) at LAST_RUN. Never while RUN_GOING; never for 0.
+bool scheduled_run_due(std::chrono::system_clock::time_point now, std::chrono::system_clock::time_point last_run,
+                       int hours, bool run_going);
 
 }  // namespace cairn::desktop

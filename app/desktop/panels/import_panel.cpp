@@ -84,10 +84,7 @@ void ImportPanel::show_progress(const Progress& progress) {
         m_gauge->SetValue(static_cast<int>(*estimate.fraction_done * 1000));
     else
         m_gauge->Pulse();
-    wxString counts = progress.total
-                          ? wxString::Format(_("%llu of %llu messages"), static_cast<unsigned long long>(progress.done),
-                                             static_cast<unsigned long long>(progress.total))
-                          : wxString::Format(_("%llu messages"), static_cast<unsigned long long>(progress.done));
+    wxString counts = format_message_progress(progress.done, progress.total);
     counts += wxString::Format(_(", %.0f per second"), estimate.messages_per_second);
     if (estimate.seconds_left)
         counts += wxString::Format(_(", about %s left"), format_duration(*estimate.seconds_left));
@@ -113,8 +110,11 @@ void ImportPanel::show_finished(const Result<ImportReport>& result) {
         const ImportReport& report = *result;
         wxString headline = report.cancelled ? _("Archiving was cancelled; what was archived so far is kept.")
                                              : _("Archiving finished.");
-        headline += " " + wxString::Format(_("%llu new messages archived, %llu already archived, %llu failed (%s)."),
-                                           static_cast<unsigned long long>(report.messages_stored),
+        const wxString stored = wxString::Format(wxPLURAL("%llu new message archived", "%llu new messages archived",
+                                                          report.messages_stored),
+                                                 static_cast<unsigned long long>(report.messages_stored));
+        // The first %s is "N new messages archived"; the counts after it need no noun of their own.
+        headline += " " + wxString::Format(_("%s, %llu already archived, %llu failed (%s)."), stored,
                                            static_cast<unsigned long long>(report.messages_linked +
                                                                            report.messages_unchanged),
                                            static_cast<unsigned long long>(report.failures.size()),

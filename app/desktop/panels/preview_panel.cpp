@@ -32,6 +32,7 @@ PreviewPanel::PreviewPanel(wxWindow* parent) : wxPanel(parent) {
         m_header_grid->Add(value, wxSizerFlags().Expand());
         m_headers.emplace_back(label, value);
     }
+    m_headers[FromRow].second->SetName("preview-from");
     m_headers[SubjectRow].second->SetName("preview-subject");
     m_headers[SubjectRow].second->SetFont(m_headers[SubjectRow].second->GetFont().Bold());
     auto* header_row = new wxBoxSizer(wxHORIZONTAL);
