@@ -453,12 +453,15 @@ Result<std::vector<SearchHit>> SearchIndex::search(const SearchRequest& request)
     CAIRN_TRY_VOID(write_pending());
     auto compiled = CAIRN_TRY(compile(request.query));
     SearchPlan plan = plan_search(compiled, m_sole_user, m_user, PlanPurpose::Page);
-    // First the page: ids only. snippet() is costly, and computed in the same query it would run
-    // for every match before the sort and the LIMIT (seconds for a common word).
-    // bm25 (rank) reads every match's column sizes: only computed when sorting by it.
+    // bm25 (rank) reads every match's column sizes: only computed when sorting by it. A page
+    // newest first is read by FTS5 in its own order and ends at the LIMIT, so the snippets are
+    // made in the same statement, for the page's rows only; sorted by relevance, every match is
+    // ranked before the LIMIT, so the page comes first and its snippets after (add_snippets).
     const bool by_relevance = request.sort == SortOrder::Relevance && plan.driven_by_text;
+    const bool snippets_in_page = plan.driven_by_text && !by_relevance;
     std::string sql = "SELECT " + plan.id_column + ", " + plan.key_column + ", " +
-                      (by_relevance ? "documents.rank" : "0") + plan.from_where;
+                      (by_relevance ? "documents.rank" : "0") + (snippets_in_page ? ", cairn_snippet(documents)" : "") +
+                      plan.from_where;
     if (by_relevance)
         sql += " ORDER BY documents.rank, documents.rowid DESC";
     else if (plan.driven_by_text)
@@ -478,10 +481,15 @@ Result<std::vector<SearchHit>> SearchIndex::search(const SearchRequest& request)
         SearchHit hit;
         hit.message_id = page.column_int(0);
         hit.rank = page.column_double(2);
+        if (snippets_in_page)
+            hit.snippet = page.column_text(3);
         hits.push_back(std::move(hit));
         keys.push_back(page.column_int(1));
     }
-    return add_details(compiled, std::move(hits), keys);
+    CAIRN_TRY_VOID(add_details(hits));
+    if (by_relevance && !hits.empty())
+        CAIRN_TRY_VOID(add_snippets(compiled, hits, keys));
+    return hits;
 }
 
 Result<bool> SearchIndex::few_size_candidates(const CompiledQuery& compiled) {
@@ -501,9 +509,7 @@ Result<bool> SearchIndex::few_size_candidates(const CompiledQuery& compiled) {
     return count.column_int(0) < FewCandidates;
 }
 
-Result<std::vector<SearchHit>> SearchIndex::add_details(const CompiledQuery& compiled, std::vector<SearchHit> hits,
-                                                       const std::vector<std::int64_t>& keys) {
-    const bool ranked = !compiled.relevance_match.empty();
+Result<void> SearchIndex::add_details(std::vector<SearchHit>& hits) {
     // What is shown of each hit.
     auto details = CAIRN_TRY(m_database.prepare(
         "SELECT m.date, m.sender, m.recipients, m.subject, m.size, m.attachment_names, "
@@ -524,9 +530,7 @@ Result<std::vector<SearchHit>> SearchIndex::add_details(const CompiledQuery& com
             hit.folders = split_lines(details.column_text(6));
         }
     }
-    if (ranked && !hits.empty())
-        CAIRN_TRY_VOID(add_snippets(compiled, hits, keys));
-    return hits;
+    return {};
 }
 
 Result<void> SearchIndex::add_snippets(const CompiledQuery& compiled, std::vector<SearchHit>& hits,

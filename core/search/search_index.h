@@ -107,11 +107,10 @@ private:
     /// Whether a catalog-only query's size condition leaves so few messages that sorting them
     /// beats walking the date index.
     Result<bool> few_size_candidates(const CompiledQuery& compiled);
-    /// Adds the catalog's display fields and the snippet to each hit; KEYS are the hits'
-    /// document keys, in the same order.
-    Result<std::vector<SearchHit>> add_details(const CompiledQuery& compiled, std::vector<SearchHit> hits,
-                                               const std::vector<std::int64_t>& keys);
-    /// Fills each hit's snippet for the query's positive terms.
+    /// Adds the catalog's display fields to each hit.
+    Result<void> add_details(std::vector<SearchHit>& hits);
+    /// Fills each hit's snippet for the query's positive terms; KEYS are the hits' document
+    /// keys, in the same order.
     Result<void> add_snippets(const CompiledQuery& compiled, std::vector<SearchHit>& hits,
                               const std::vector<std::int64_t>& keys);
     SearchIndex(db::Database database, std::string user) : m_database(std::move(database)), m_user(std::move(user)) {}
