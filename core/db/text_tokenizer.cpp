@@ -43,9 +43,13 @@ enum class CharClass : std::uint8_t {
 constexpr std::uint8_t ClassMask = 0x07;
 constexpr std::uint8_t StableFlag = 0x08;
 
-struct UnicodeTables {
+/// ICU's normalizers (shared instances: cheap to get, never freed).
+struct Normalizers {
     const UNormalizer2* nfkd = nullptr;
     const UNormalizer2* nfkc_casefold = nullptr;
+};
+
+struct UnicodeTables {
     std::unique_ptr<std::uint8_t[]> bmp;
     /// For each BMP letter, digit or mark: what it contributes to a word, as
     /// (offset into fold_pool << 8 | byte length). Precomputed so that accented text needs no ICU
@@ -82,6 +86,18 @@ CharClass classify_slow(UChar32 code_point) {
         code_point == 0xFF9E || code_point == 0xFF9F)
         return CharClass::CjkAttach;
     return CharClass::Cjk;
+}
+
+const Normalizers& normalizers() {
+    static const Normalizers instances = [] {
+        Normalizers found;
+        UErrorCode status = U_ZERO_ERROR;
+        found.nfkd = unorm2_getNFKDInstance(&status);
+        status = U_ZERO_ERROR;
+        found.nfkc_casefold = unorm2_getNFKCCasefoldInstance(&status);
+        return found;
+    }();
+    return instances;
 }
 
 const UnicodeTables& tables();
@@ -194,7 +210,7 @@ public:
     /// are kept: dropping them would change the word.
     void fold_cjk_unit(std::string_view source, std::string& out) {
         out.clear();
-        const UNormalizer2* normalizer = tables().nfkc_casefold;
+        const UNormalizer2* normalizer = normalizers().nfkc_casefold;
         if (!normalizer || !to_utf16(source))
             return;
         UErrorCode status = U_ZERO_ERROR;
@@ -265,10 +281,7 @@ private:
 
 UnicodeTables build_tables() {
     UnicodeTables tables;
-    UErrorCode status = U_ZERO_ERROR;
-    tables.nfkd = unorm2_getNFKDInstance(&status);
-    status = U_ZERO_ERROR;
-    tables.nfkc_casefold = unorm2_getNFKCCasefoldInstance(&status);
+    const Normalizers& icu = normalizers();
     tables.bmp = std::make_unique<std::uint8_t[]>(0x10000);
     for (UChar32 code_point = 0; code_point < 0x10000; ++code_point) {
         if (U_IS_SURROGATE(code_point)) {
@@ -276,10 +289,10 @@ UnicodeTables build_tables() {
             continue;
         }
         auto value = static_cast<std::uint8_t>(classify_slow(code_point));
-        if (tables.nfkc_casefold) {
+        if (icu.nfkc_casefold) {
             UChar unit = static_cast<UChar>(code_point);
             UErrorCode check_status = U_ZERO_ERROR;
-            if (unorm2_isNormalized(tables.nfkc_casefold, &unit, 1, &check_status) && U_SUCCESS(check_status))
+            if (unorm2_isNormalized(icu.nfkc_casefold, &unit, 1, &check_status) && U_SUCCESS(check_status))
                 value |= StableFlag;
         }
         tables.bmp[static_cast<std::size_t>(code_point)] = value;
@@ -291,7 +304,7 @@ UnicodeTables build_tables() {
         auto char_class = static_cast<CharClass>(tables.bmp[static_cast<std::size_t>(code_point)] & ClassMask);
         if (char_class != CharClass::Word && char_class != CharClass::Mark)
             continue;
-        folder.fold_code_point(tables.nfkd, code_point, piece);
+        folder.fold_code_point(icu.nfkd, code_point, piece);
         if (piece.empty())
             continue;
         std::size_t offset = tables.fold_pool.size();
@@ -303,7 +316,9 @@ UnicodeTables build_tables() {
 }
 
 const UnicodeTables& tables() {
-    // Built once per process (a few milliseconds), then only read, from any thread.
+    // Built once per process, on the first character beyond ASCII (a few milliseconds: too much
+    // to pay in every `cairn search` whose query and snippets are plain ASCII), then only read,
+    // from any thread.
     static const UnicodeTables built = build_tables();
     return built;
 }
@@ -427,7 +442,7 @@ private:
             std::uint32_t entry = m_fold_index[static_cast<std::size_t>(code_point)];
             piece = std::string_view(m_fold_pool + (entry >> 8), entry & 0xFF);
         } else {
-            m_folder.fold_code_point(tables().nfkd, code_point, m_piece);
+            m_folder.fold_code_point(normalizers().nfkd, code_point, m_piece);
             piece = m_piece;
         }
         if (piece.empty())
@@ -589,8 +604,7 @@ Result<void> register_text_tokenizer(Database& database) {
     if (api == nullptr)
         return make_error(ErrorCode::Unsupported, "this SQLite library has no FTS5 full-text search",
                           database.path().string());
-    // Build the tables now rather than inside the first INSERT.
-    if (tables().nfkd == nullptr || tables().nfkc_casefold == nullptr)
+    if (normalizers().nfkd == nullptr || normalizers().nfkc_casefold == nullptr)
         return make_error(ErrorCode::Internal, "ICU normalization data is missing", database.path().string());
     fts5_tokenizer tokenizer{create_tokenizer, delete_tokenizer, tokenize_callback};
     if (api->xCreateTokenizer(api, "cairn", nullptr, &tokenizer, nullptr) != SQLITE_OK)
