@@ -501,7 +501,9 @@ Result<bool> SearchIndex::few_size_candidates(const CompiledQuery& compiled) {
     if (!compiled.driving_match.empty() || compiled.uses_folder ||
         compiled.condition.find("m.size") == std::string::npos)
         return false;
-    constexpr int FewCandidates = 2000;
+    // Where the two cost the same: a page newest first of larger:100K (5,995 of a million
+    // messages) took 13 ms sorted and 21 ms walked; the walk reads about 50 / share rows.
+    constexpr int FewCandidates = 8000;
     auto count = CAIRN_TRY(m_database.prepare("SELECT count(*) FROM (SELECT 1 FROM catalog.messages m WHERE (" +
                                               compiled.condition + ") LIMIT " + std::to_string(FewCandidates) + ")"));
     bind_values(count, 1, compiled.parameters);
