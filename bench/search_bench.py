@@ -425,7 +425,7 @@ def report(a, queries, rows, ingest, baseline, stats_all, version_times, failure
                     "notmuch_search", "mu_find", "mu_all"):
         value, n = summary_of(command)
         summary[command] = {"median_of_medians_s": value, "queries": n}
-        if value is not None and baseline is not None and command.startswith("cairn"):
+        if value is not None and baseline is not None and command in ("cairn_count", "cairn_limit"):
             summary[command]["minus_baseline_s"] = value - baseline
     # Like-for-like: only the queries every tool answers.
     common = [r for r in rows if all(med_of(r, c) is not None for c in ("cairn_count", "notmuch_count", "mu_find"))]
