@@ -746,9 +746,17 @@ void MainFrame::on_add_account(wxCommandEvent&) {
 }
 
 void MainFrame::add_account(const NewAccount& account) {
-    if (m_import || m_sign_in) {
-        show_error(_("Add mail account"), _("Cairn is busy archiving mail. Add the account when it has finished."));
+    const wxString name = to_wx(account.settings.name);
+    switch (m_archive_requests.add_account(account, m_import != nullptr, m_sign_in != nullptr)) {
+    case AccountTurn::AfterRun:
+        show_error(_("Add mail account"),
+                   wxString::Format(_("Mail is being archived. Add the account %s again when it has finished."), name));
         return;
+    case AccountTurn::AfterSignIn:
+        SetStatusText(wxString::Format(
+            _("The account %s signs in when the sign-in that is going on in the browser has finished."), name));
+        return;
+    case AccountTurn::AddNow: break;
     }
     m_index_repair.reset();
     auto writer = open_archive_asking(this, m_directory, Access::ReadWrite, m_passphrase);
@@ -757,7 +765,6 @@ void MainFrame::add_account(const NewAccount& account) {
                    wxString::Format(_("Cannot open the archive for writing: %s"), describe_error(writer.error())));
         return;
     }
-    const wxString name = to_wx(account.settings.name);
     if (auto added = writer->add_account(account.settings, account.secret); !added) {
         show_error(_("Add mail account"), wxString::Format(_("The account %s was not added: %s"), name,
                                                            describe_error(added.error())));
@@ -811,9 +818,16 @@ void MainFrame::sign_in(Archive writer, const std::string& account) {
         [this, waiting, name](Result<bool> result) {
             m_sign_in.reset();
             waiting->Destroy();
-            // Files the wizard was given (or Archive mail now) waited for the archive: their turn,
-            // whether or not the sign-in worked. The run fetches the account when it did.
-            if (auto paths = m_archive_requests.sign_in_ended())
+            // Accounts added while this one signed in: their turn now, one sign-in at a time.
+            while (!m_sign_in) {
+                auto next = m_archive_requests.next_account();
+                if (!next)
+                    break;
+                add_account(*next);
+            }
+            // Files the wizard was given (or Archive mail now) waited for the archive: their turn
+            // after the last sign-in, whether or not it worked. The run fetches the accounts.
+            if (auto paths = m_sign_in ? std::nullopt : m_archive_requests.sign_in_ended())
                 start_archiving(*paths);
             if (result && m_import)
                 SetStatusText(wxString::Format(_("Signed in to %s. Its mail is being archived."), name));
