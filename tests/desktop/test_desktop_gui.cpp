@@ -93,6 +93,11 @@ TEST_CASE("desktop: first start, wizard, archive a maildir, search, export, comp
                                     "select-row 0\n"
                                     "sleep 1500\n"
                                     "screenshot 07-html-preview\n"
+                                    // Its plain text has lines far wider than the pane: they wrap.
+                                    "set-field show-html 0\n"
+                                    "screenshot 07-text-preview-wrapped\n"
+                                    "expect-wrapped preview-text\n"
+                                    "set-field show-html 1\n"
                                     "search from:(\n"
                                     "wait-idle\n"
                                     "expect-rows-at-least 1\n"
@@ -240,6 +245,9 @@ TEST_CASE("desktop: a newcomer archives a Thunderbird profile and an Outlook PST
                                     "expect-text preview-subject Check out page 7!\n"
                                     "expect-text preview-from Michelle Lokay\n"
                                     "expect-text attachments TWEOL.pdf\n"
+                                    // Why it is listed, though no header or text holds the word.
+                                    "expect-text preview-found Found in the attachment TWEOL.pdf:\n"
+                                    "expect-text preview-found Permian\n"
                                     "screenshot newcomer-06-found-in-attachment\n"
                                     "export-selected eml " + export_directory.string() + "\n"
                                     "screenshot newcomer-07-exported\n"

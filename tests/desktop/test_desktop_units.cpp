@@ -210,6 +210,31 @@ TEST_CASE("archive run: an account added during a sign-in waits its turn, the ru
     CHECK_FALSE(requests.next_account().has_value());
 }
 
+TEST_CASE("results model: the Found line says where the words matched, in bold, nothing raw") {
+    search::SearchHit hit;
+    CHECK_FALSE(match_summary(hit).has_value());  // a search without words
+
+    hit.snippet = "gas in the \x02Permian\x03 basin & <b>\x01";
+    hit.snippet_field = "attachment";
+    hit.attachment_names = {"TWEOL.pdf"};
+    auto summary = match_summary(hit);
+    REQUIRE(summary.has_value());
+    CHECK(summary->place == "Found in the attachment TWEOL.pdf:");
+    CHECK(summary->text == "gas in the Permian basin & <b>\x01");
+    CHECK(summary->markup == "gas in the <b>Permian</b> basin &amp;&amp; &lt;b&gt; ");
+
+    // A long lead-in is cut to its last words, so the match shows on the one line there is.
+    hit.snippet = "…the sheet of prices for the whole of the month in the \x02Permian\x03 basin";
+    CHECK(match_summary(hit)->text == wxString::FromUTF8("…month in the Permian basin"));
+
+    hit.attachment_names = {"a.pdf", "b.pdf"};
+    CHECK(match_summary(hit)->place == "Found in an attachment:");
+    hit.snippet_field = "body";
+    CHECK(match_summary(hit)->place == "Found:");
+    hit.snippet_field = "subject";
+    CHECK(match_summary(hit)->place == "Found in the subject:");
+}
+
 TEST_CASE("archive schedule: due N hours after the last run, never during one, off for 0") {
     using namespace std::chrono_literals;
     const auto last = std::chrono::system_clock::time_point(std::chrono::sys_days(std::chrono::year{2026} / 3 / 1));
