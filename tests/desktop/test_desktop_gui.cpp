@@ -91,6 +91,9 @@ TEST_CASE("desktop: first start, wizard, archive a maildir, search, export, comp
                                     "wait-idle\n"
                                     "expect-rows-at-least 1\n"
                                     "select-row 0\n"
+                                    // The subject holds "A&B": shown as written, no markup or mnemonic.
+                                    "expect-text preview-found Found in the subject:\n"
+                                    "expect-text preview-found SQLite exception A&B\n"
                                     "sleep 1500\n"
                                     "screenshot 07-html-preview\n"
                                     // Its plain text has lines far wider than the pane: they wrap.

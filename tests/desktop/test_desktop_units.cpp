@@ -221,7 +221,7 @@ TEST_CASE("results model: the Found line says where the words matched, in bold, 
     REQUIRE(summary.has_value());
     CHECK(summary->place == "Found in the attachment TWEOL.pdf:");
     CHECK(summary->text == "gas in the Permian basin & <b>\x01");
-    CHECK(summary->markup == "gas in the <b>Permian</b> basin &amp;&amp; &lt;b&gt; ");
+    CHECK(summary->markup == "gas in the <b>Permian</b> basin &amp; &lt;b&gt; ");
 
     // A long lead-in is cut to its last words, so the match shows on the one line there is.
     hit.snippet = "…the sheet of prices for the whole of the month in the \x02Permian\x03 basin";

@@ -20,7 +20,7 @@ wxString escape_markup(const wxString& text) {
     wxString escaped;
     for (const wxUniChar character : text) {
         switch (character.GetValue()) {
-        case '&': escaped += "&amp;&amp;"; break;
+        case '&': escaped += "&amp;"; break;
         case '<': escaped += "&lt;"; break;
         case '>': escaped += "&gt;"; break;
         case '"': escaped += "&quot;"; break;

@@ -55,8 +55,8 @@ struct MatchSummary {
 };
 /// Nothing when the hit has no snippet (a search by filters only, no words).
 std::optional<MatchSummary> match_summary(const search::SearchHit& hit);
-/// TEXT as it reads in a label set with SetLabelMarkup: XML's entities, and '&' doubled too, as
-/// a single one would mark a mnemonic; control characters become spaces.
+/// TEXT as it reads in a label set with SetLabelMarkup: XML's entities (a static text has no
+/// mnemonic on GTK: '&' is not doubled); control characters become spaces.
 wxString escape_markup(const wxString& text);
 
 }  // namespace cairn::desktop
