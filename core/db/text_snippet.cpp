@@ -163,15 +163,26 @@ std::optional<int> snippet_column(const SnippetFunction& function, const std::ve
     return column;
 }
 
-void snippet_function(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* context, int, sqlite3_value**) {
-    const auto& function = *static_cast<const SnippetFunction*>(api->xUserData(fts));
-    // Nothing may unwind into SQLite's C frames.
+/// Runs BODY with the function's settings and the row's matches per column, telling SQLite of
+/// any failure: nothing may unwind into SQLite's C frames.
+template <class Body>
+void with_matches(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* context, const Body& body) {
     try {
         std::vector<std::vector<Match>> by_column;
         if (int status = collect_matches(api, fts, by_column); status != SQLITE_OK) {
             sqlite3_result_error_code(context, status);
             return;
         }
+        body(*static_cast<const SnippetFunction*>(api->xUserData(fts)), by_column);
+    } catch (const std::bad_alloc&) {
+        sqlite3_result_error_nomem(context);
+    } catch (...) {
+        sqlite3_result_error(context, "snippet function failed", -1);
+    }
+}
+
+void snippet_function(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* context, int, sqlite3_value**) {
+    with_matches(api, fts, context, [&](const SnippetFunction& function, std::vector<std::vector<Match>>& by_column) {
         const std::optional<int> column = snippet_column(function, by_column);
         if (!column) {
             sqlite3_result_text(context, "", 0, SQLITE_STATIC);
@@ -193,31 +204,17 @@ void snippet_function(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_con
                             : build_snippet(std::string_view(text, static_cast<std::size_t>(text_size)),
                                             window_start, function.tokens, matches);
         sqlite3_result_text(context, snippet.data(), static_cast<int>(snippet.size()), SQLITE_TRANSIENT);
-    } catch (const std::bad_alloc&) {
-        sqlite3_result_error_nomem(context);
-    } catch (...) {
-        sqlite3_result_error(context, "snippet function failed", -1);
-    }
+    });
 }
 
 void snippet_column_function(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* context, int,
                              sqlite3_value**) {
-    const auto& function = *static_cast<const SnippetFunction*>(api->xUserData(fts));
-    try {
-        std::vector<std::vector<Match>> by_column;
-        if (int status = collect_matches(api, fts, by_column); status != SQLITE_OK) {
-            sqlite3_result_error_code(context, status);
-            return;
-        }
+    with_matches(api, fts, context, [&](const SnippetFunction& function, std::vector<std::vector<Match>>& by_column) {
         if (const std::optional<int> column = snippet_column(function, by_column))
             sqlite3_result_int(context, *column);
         else
             sqlite3_result_null(context);
-    } catch (const std::bad_alloc&) {
-        sqlite3_result_error_nomem(context);
-    } catch (...) {
-        sqlite3_result_error(context, "snippet column function failed", -1);
-    }
+    });
 }
 
 void delete_function(void* user_data) { delete static_cast<SnippetFunction*>(user_data); }

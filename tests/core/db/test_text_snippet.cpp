@@ -35,13 +35,8 @@ struct SnippetIndex {
     }
 
     std::string snippet(const std::string& query) {
-        auto select = database.prepare("SELECT test_snippet(d) FROM d WHERE d MATCH ? ORDER BY rowid LIMIT 1");
-        REQUIRE(select);
-        select->bind(1, query);
-        auto row = select->step();
-        REQUIRE(row);
-        REQUIRE(*row);
-        std::string text = select->column_text(0);
+        auto select = first_match("test_snippet", query);
+        std::string text = select.column_text(0);
         for (char& character : text) {
             if (character == '\x02')
                 character = '[';
@@ -53,13 +48,19 @@ struct SnippetIndex {
 
     /// The number of the column test_snippet takes its text from, -1 for NULL.
     std::int64_t snippet_column(const std::string& query) {
-        auto select = database.prepare("SELECT test_snippet_column(d) FROM d WHERE d MATCH ? ORDER BY rowid LIMIT 1");
+        auto select = first_match("test_snippet_column", query);
+        return select.column_is_null(0) ? -1 : select.column_int(0);
+    }
+
+    /// FUNCTION(d) of the first row matching QUERY, stepped onto that row.
+    db::Statement first_match(const std::string& function, const std::string& query) {
+        auto select = database.prepare("SELECT " + function + "(d) FROM d WHERE d MATCH ? ORDER BY rowid LIMIT 1");
         REQUIRE(select);
         select->bind(1, query);
         auto row = select->step();
         REQUIRE(row);
         REQUIRE(*row);
-        return select->column_is_null(0) ? -1 : select->column_int(0);
+        return std::move(*select);
     }
 };
 
