@@ -303,6 +303,13 @@ TEST_CASE("desktop: a large import shows its progress and stops on Cancel, keepi
                                     "sleep 2500\n"
                                     "expect-text import-counts per second\n"
                                     "screenshot cancel-04-importing\n"
+                                    // The list shows what arrived so far; a message opens while the
+                                    // import writes (read on the preview's worker).
+                                    "sleep 3500\n"
+                                    "expect-rows-at-least 1\n"
+                                    "select-row 0\n"
+                                    "expect-text preview-from @\n"
+                                    "screenshot cancel-04-preview-while-importing\n"
                                     "click cancel-import\n"
                                     "wait-idle 120\n"
                                     "expect-text import-counts Archiving was cancelled\n"
