@@ -120,7 +120,8 @@ MainFrame::MainFrame()
     : wxFrame(nullptr, wxID_ANY, _("Cairn")), m_search_timer(this), m_import_refresh_timer(this), m_schedule_timer(this),
       m_search_worker(std::make_unique<LatestRequestWorker<SearchAnswer>>()),
       m_folder_worker(std::make_unique<LatestRequestWorker<FoldersPerUser>>()),
-      m_preview_worker(std::make_unique<LatestRequestWorker<PreviewAnswer>>()) {
+      m_preview_worker(std::make_unique<LatestRequestWorker<PreviewAnswer>>()),
+      m_health_worker(std::make_unique<LatestRequestWorker<HealthAnswer>>()) {
     SetName("main-window");
     build_menus();
     build_layout();
@@ -357,11 +358,22 @@ void MainFrame::set_archive(const std::filesystem::path& directory, Archive arch
 void MainFrame::repair_index_if_needed() {
     if (!m_archive || m_import || m_index_repair || m_users.empty())
         return;
-    auto health = [&] {
-        const std::lock_guard lock(m_archive_mutex);
-        return m_archive->index_health(m_user);
-    }();
-    if (!health || health->condition == IndexCondition::Current)
+    // Checking opens and reads the index file: on a worker, like a search.
+    m_health_worker->submit(
+        [this, user = m_user] {
+            const std::lock_guard lock(m_archive_mutex);
+            return HealthAnswer{user, m_archive ? m_archive->index_health(user)
+                                                : make_error(ErrorCode::Unavailable, "no archive is open")};
+        },
+        [this](HealthAnswer answer) { index_health_known(std::move(answer)); });
+}
+
+void MainFrame::index_health_known(HealthAnswer answer) {
+    // While it was read, an import may have started (it catches the index up itself), a repair,
+    // or the person chose another user (whose check follows).
+    const auto& health = answer.health;
+    if (!health || health->condition == IndexCondition::Current || answer.user != m_user || m_import ||
+        m_index_repair)
         return;
     auto writer = open_archive_asking(this, m_directory, Access::ReadWrite, m_passphrase);
     if (!writer) {
@@ -371,7 +383,7 @@ void MainFrame::repair_index_if_needed() {
     SetStatusText(wxString::Format(_("Repairing the search index (%s)..."), to_wx(health->description)));
     m_index_repair = std::make_unique<BackgroundJob<std::uint64_t>>(
         std::move(*writer),
-        [user = m_user](Archive& archive, ProgressObserver& observer, const CancellationToken& cancel) {
+        [user = answer.user](Archive& archive, ProgressObserver& observer, const CancellationToken& cancel) {
             return archive.repair_index(user, &observer, &cancel);
         },
         [this](const Progress& progress) {
@@ -592,7 +604,7 @@ unsigned MainFrame::row_count() const { return m_model->GetCount(); }
 
 bool MainFrame::is_idle() const {
     return !m_search_timer.IsRunning() && !m_search_worker->busy() && !m_folder_worker->busy() &&
-           !m_preview_worker->busy() && !m_import && !m_index_repair && !m_sign_in;
+           !m_preview_worker->busy() && !m_health_worker->busy() && !m_import && !m_index_repair && !m_sign_in;
 }
 
 void MainFrame::on_selection_changed(wxDataViewEvent&) { show_selected_message(); }

@@ -149,6 +149,12 @@ private:
     /// Rebuilds or catches up the user's search index in the background when core says it is
     /// not current (missing, another version's, damaged, behind an interrupted import).
     void repair_index_if_needed();
+    struct HealthAnswer {
+        std::string user;
+        Result<IndexHealth> health;
+    };
+    /// The index health read on the worker: starts the repair when it is still wanted.
+    void index_health_known(HealthAnswer answer);
     /// The attachment's bytes, or nullopt after telling the user (titled ACTION) why not.
     std::optional<std::string> attachment_bytes(std::size_t index, const wxString& action);
     void save_attachment(std::size_t index);
@@ -205,6 +211,8 @@ private:
     std::unique_ptr<LatestRequestWorker<FoldersPerUser>> m_folder_worker;
     /// Reads the message to preview: never on the UI thread, as an import may hold the disk.
     std::unique_ptr<LatestRequestWorker<PreviewAnswer>> m_preview_worker;
+    /// Checks whether the user's search index is current (repair_index_if_needed).
+    std::unique_ptr<LatestRequestWorker<HealthAnswer>> m_health_worker;
 };
 
 }  // namespace cairn::desktop
