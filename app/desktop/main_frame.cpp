@@ -575,6 +575,7 @@ void MainFrame::search_finished(SearchAnswer answer, std::chrono::steady_clock::
                                                                     "The newest %zu messages found are shown.", count),
                                                            count)
                                         : wxString::Format(wxPLURAL("%zu message", "%zu messages", count), count));
+    m_last_preview_after_typing_milliseconds = 0;  // until this search's first row is shown, if it is
     if (count == 0) {
         m_preview->show_note(_("No message matches."));
     } else if (const auto row = selected.empty() ? std::nullopt : m_model->row_of(selected.front())) {
@@ -582,7 +583,6 @@ void MainFrame::search_finished(SearchAnswer answer, std::chrono::steady_clock::
         m_results->Select(item);
         m_results->EnsureVisible(item);
     } else {
-        m_last_preview_after_typing_milliseconds = 0;  // until this search's first row is shown
         select_row(0, typed);
     }
     const auto now = std::chrono::steady_clock::now();
