@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <memory>
+#include <utility>
 
 #include <wx/aboutdlg.h>
 #include <wx/artprov.h>
@@ -96,6 +98,16 @@ private:
     CancellationToken& m_cancel;
 };
 
+/// The message's sanitised HTML, or a note in its place saying why it cannot be shown.
+mime::SanitizedHtml html_or_note(Result<mime::SanitizedHtml> document) {
+    if (document)
+        return std::move(*document);
+    // The sanitiser escapes whatever the text holds.
+    return mime::sanitize_html("<p>" + to_utf8(wxString::Format(_("This message cannot be shown: %s"),
+                                                                  describe_error(document.error()))) +
+                               "</p>");
+}
+
 }  // namespace
 
 std::string operating_system_user() {
@@ -107,7 +119,9 @@ std::string operating_system_user() {
 MainFrame::MainFrame()
     : wxFrame(nullptr, wxID_ANY, _("Cairn")), m_search_timer(this), m_import_refresh_timer(this), m_schedule_timer(this),
       m_search_worker(std::make_unique<LatestRequestWorker<SearchAnswer>>()),
-      m_folder_worker(std::make_unique<LatestRequestWorker<FoldersPerUser>>()) {
+      m_folder_worker(std::make_unique<LatestRequestWorker<FoldersPerUser>>()),
+      m_preview_worker(std::make_unique<LatestRequestWorker<PreviewAnswer>>()),
+      m_health_worker(std::make_unique<LatestRequestWorker<HealthAnswer>>()) {
     SetName("main-window");
     build_menus();
     build_layout();
@@ -344,11 +358,22 @@ void MainFrame::set_archive(const std::filesystem::path& directory, Archive arch
 void MainFrame::repair_index_if_needed() {
     if (!m_archive || m_import || m_index_repair || m_users.empty())
         return;
-    auto health = [&] {
-        const std::lock_guard lock(m_archive_mutex);
-        return m_archive->index_health(m_user);
-    }();
-    if (!health || health->condition == IndexCondition::Current)
+    // Checking opens and reads the index file: on a worker, like a search.
+    m_health_worker->submit(
+        [this, user = m_user] {
+            const std::lock_guard lock(m_archive_mutex);
+            return HealthAnswer{user, m_archive ? m_archive->index_health(user)
+                                                : make_error(ErrorCode::Unavailable, "no archive is open")};
+        },
+        [this](HealthAnswer answer) { index_health_known(std::move(answer)); });
+}
+
+void MainFrame::index_health_known(HealthAnswer answer) {
+    // While it was read, an import may have started (it catches the index up itself), a repair,
+    // or the person chose another user (whose check follows).
+    const auto& health = answer.health;
+    if (!health || health->condition == IndexCondition::Current || answer.user != m_user || m_import ||
+        m_index_repair)
         return;
     auto writer = open_archive_asking(this, m_directory, Access::ReadWrite, m_passphrase);
     if (!writer) {
@@ -358,7 +383,7 @@ void MainFrame::repair_index_if_needed() {
     SetStatusText(wxString::Format(_("Repairing the search index (%s)..."), to_wx(health->description)));
     m_index_repair = std::make_unique<BackgroundJob<std::uint64_t>>(
         std::move(*writer),
-        [user = m_user](Archive& archive, ProgressObserver& observer, const CancellationToken& cancel) {
+        [user = answer.user](Archive& archive, ProgressObserver& observer, const CancellationToken& cancel) {
             return archive.repair_index(user, &observer, &cancel);
         },
         [this](const Progress& progress) {
@@ -396,7 +421,10 @@ void MainFrame::refresh_users() {
     m_user_choice->GetParent()->Layout();
 }
 
-void MainFrame::on_search_text(wxCommandEvent&) { m_search_timer.StartOnce(search_delay_milliseconds); }
+void MainFrame::on_search_text(wxCommandEvent&) {
+    m_typed = std::chrono::steady_clock::now();
+    m_search_timer.StartOnce(search_delay_milliseconds);
+}
 
 void MainFrame::on_search_timer(wxTimerEvent&) { run_search(); }
 
@@ -493,14 +521,14 @@ void MainFrame::run_search() {
     }
     request.sort = search::SortOrder::Date;
     request.limit = result_limit;
+    const auto started = std::chrono::steady_clock::now();
+    const auto typed = std::exchange(m_typed, std::nullopt).value_or(started);
     m_search_worker->submit(
         [this, user = m_user, request] {
             const std::lock_guard lock(m_archive_mutex);
             return SearchAnswer{user, m_archive->search(user, request)};
         },
-        [this, started = std::chrono::steady_clock::now()](SearchAnswer answer) {
-            search_finished(std::move(answer), started);
-        });
+        [this, started, typed](SearchAnswer answer) { search_finished(std::move(answer), started, typed); });
 }
 
 void MainFrame::refresh_during_import() {
@@ -518,7 +546,8 @@ void MainFrame::refresh_during_import() {
         run_search();
 }
 
-void MainFrame::search_finished(SearchAnswer answer, std::chrono::steady_clock::time_point started) {
+void MainFrame::search_finished(SearchAnswer answer, std::chrono::steady_clock::time_point started,
+                                std::chrono::steady_clock::time_point typed) {
     auto& hits = answer.hits;
     if (answer.user != m_user)
         return;  // the user was switched while it ran; that search's answer follows
@@ -546,6 +575,7 @@ void MainFrame::search_finished(SearchAnswer answer, std::chrono::steady_clock::
                                                                     "The newest %zu messages found are shown.", count),
                                                            count)
                                         : wxString::Format(wxPLURAL("%zu message", "%zu messages", count), count));
+    m_last_preview_after_typing_milliseconds = 0;  // until this search's first row is shown, if it is
     if (count == 0) {
         m_preview->show_note(_("No message matches."));
     } else if (const auto row = selected.empty() ? std::nullopt : m_model->row_of(selected.front())) {
@@ -553,27 +583,28 @@ void MainFrame::search_finished(SearchAnswer answer, std::chrono::steady_clock::
         m_results->Select(item);
         m_results->EnsureVisible(item);
     } else {
-        select_row(0);
+        select_row(0, typed);
     }
-    m_last_search_milliseconds =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    const auto now = std::chrono::steady_clock::now();
+    m_last_search_milliseconds = std::chrono::duration<double, std::milli>(now - started).count();
+    m_last_rows_after_typing_milliseconds = std::chrono::duration<double, std::milli>(now - typed).count();
 }
 
-void MainFrame::select_row(unsigned row) {
+void MainFrame::select_row(unsigned row, std::optional<std::chrono::steady_clock::time_point> typed) {
     if (row >= m_model->GetCount())
         return;
     const wxDataViewItem item = m_model->GetItem(row);
     m_results->UnselectAll();
     m_results->Select(item);
     m_results->EnsureVisible(item);
-    show_selected_message();
+    show_selected_message(typed);
 }
 
 unsigned MainFrame::row_count() const { return m_model->GetCount(); }
 
 bool MainFrame::is_idle() const {
-    return !m_search_timer.IsRunning() && !m_search_worker->busy() && !m_folder_worker->busy() && !m_import &&
-           !m_index_repair && !m_sign_in;
+    return !m_search_timer.IsRunning() && !m_search_worker->busy() && !m_folder_worker->busy() &&
+           !m_preview_worker->busy() && !m_health_worker->busy() && !m_import && !m_index_repair && !m_sign_in;
 }
 
 void MainFrame::on_selection_changed(wxDataViewEvent&) { show_selected_message(); }
@@ -611,37 +642,56 @@ std::vector<std::int64_t> MainFrame::selected_message_ids() const {
     return ids;
 }
 
-void MainFrame::show_selected_message() {
+void MainFrame::show_selected_message(std::optional<std::chrono::steady_clock::time_point> typed) {
     const auto selected = selected_message_ids();
     if (selected.empty() || !m_archive) {
         m_preview->show_note(_("Select a message to read it here."));
         return;
     }
-    auto view = [&] {
-        const std::lock_guard lock(m_archive_mutex);
-        return m_archive->message_view(selected.front());
-    }();
-    if (!view) {
-        m_preview->show_note(wxString::Format(_("This message cannot be shown: %s"), describe_error(view.error())));
+    // Read on the worker: an import writing the archive can make a read wait for the disk, and
+    // the window must not. The HTML as first shown (no remote images) is made there too.
+    m_preview_worker->submit(
+        [this, id = selected.front()] {
+            const std::lock_guard lock(m_archive_mutex);
+            PreviewAnswer answer{id, m_archive ? m_archive->message_view(id)
+                                               : make_error(ErrorCode::Unavailable, "no archive is open"),
+                                 std::nullopt};
+            if (answer.view && !answer.view->html.empty())
+                answer.html = m_archive->message_html(id, false);
+            return answer;
+        },
+        [this, typed](PreviewAnswer answer) { preview_ready(std::move(answer), typed); });
+}
+
+void MainFrame::preview_ready(PreviewAnswer answer, std::optional<std::chrono::steady_clock::time_point> typed) {
+    // The reader may have moved on while it was read: their choice now is what the pane shows.
+    const auto selected = selected_message_ids();
+    if (selected.empty() || selected.front() != answer.message_id)
+        return;
+    if (!answer.view) {
+        m_preview->show_note(wxString::Format(_("This message cannot be shown: %s"),
+                                              describe_error(answer.view.error())));
         return;
     }
     PreviewPanel::HtmlSource html;
-    if (!view->html.empty())
-        html = [this, id = selected.front()](bool allow_remote_images) {
+    if (answer.html)
+        html = [this, id = answer.message_id,
+                first = std::make_shared<mime::SanitizedHtml>(html_or_note(std::move(*answer.html)))](
+                   bool allow_remote_images) {
+            if (!allow_remote_images)
+                return *first;
+            // Asked for by a click, once per message: read here.
             if (!m_archive)
                 return mime::SanitizedHtml{};
-            auto document = [&] {
-                const std::lock_guard lock(m_archive_mutex);
-                return m_archive->message_html(id, allow_remote_images);
-            }();
-            if (document)
-                return std::move(*document);
-            // Shown where the message would be: the sanitiser escapes whatever the text holds.
-            return mime::sanitize_html("<p>" + to_utf8(wxString::Format(_("This message cannot be shown: %s"),
-                                                                          describe_error(document.error()))) +
-                                       "</p>");
+            const std::lock_guard lock(m_archive_mutex);
+            return html_or_note(m_archive->message_html(id, true));
         };
-    m_preview->show_message(*view, std::move(html));
+    const auto row = m_model->row_of(answer.message_id);
+    const search::SearchHit* hit = row ? m_model->hit_at(*row) : nullptr;
+    m_preview->show_message(*answer.view, std::move(html), hit ? match_summary(*hit) : std::nullopt);
+    if (typed)
+        m_last_preview_after_typing_milliseconds =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - *typed).count();
 }
 
 void MainFrame::on_new_archive(wxCommandEvent&) { wxGetApp().run_setup(); }
@@ -746,9 +796,17 @@ void MainFrame::on_add_account(wxCommandEvent&) {
 }
 
 void MainFrame::add_account(const NewAccount& account) {
-    if (m_import || m_sign_in) {
-        show_error(_("Add mail account"), _("Cairn is busy archiving mail. Add the account when it has finished."));
+    const wxString name = to_wx(account.settings.name);
+    switch (m_archive_requests.add_account(account, m_import != nullptr, m_sign_in != nullptr)) {
+    case AccountTurn::AfterRun:
+        show_error(_("Add mail account"),
+                   wxString::Format(_("Mail is being archived. Add the account %s again when it has finished."), name));
         return;
+    case AccountTurn::AfterSignIn:
+        SetStatusText(wxString::Format(
+            _("The account %s signs in when the sign-in that is going on in the browser has finished."), name));
+        return;
+    case AccountTurn::AddNow: break;
     }
     m_index_repair.reset();
     auto writer = open_archive_asking(this, m_directory, Access::ReadWrite, m_passphrase);
@@ -757,7 +815,6 @@ void MainFrame::add_account(const NewAccount& account) {
                    wxString::Format(_("Cannot open the archive for writing: %s"), describe_error(writer.error())));
         return;
     }
-    const wxString name = to_wx(account.settings.name);
     if (auto added = writer->add_account(account.settings, account.secret); !added) {
         show_error(_("Add mail account"), wxString::Format(_("The account %s was not added: %s"), name,
                                                            describe_error(added.error())));
@@ -811,9 +868,16 @@ void MainFrame::sign_in(Archive writer, const std::string& account) {
         [this, waiting, name](Result<bool> result) {
             m_sign_in.reset();
             waiting->Destroy();
-            // Files the wizard was given (or Archive mail now) waited for the archive: their turn,
-            // whether or not the sign-in worked. The run fetches the account when it did.
-            if (auto paths = m_archive_requests.sign_in_ended())
+            // Accounts added while this one signed in: their turn now, one sign-in at a time.
+            while (!m_sign_in) {
+                auto next = m_archive_requests.next_account();
+                if (!next)
+                    break;
+                add_account(*next);
+            }
+            // Files the wizard was given (or Archive mail now) waited for the archive: their turn
+            // after the last sign-in, whether or not it worked. The run fetches the accounts.
+            if (auto paths = m_sign_in ? std::nullopt : m_archive_requests.sign_in_ended())
                 start_archiving(*paths);
             if (result && m_import)
                 SetStatusText(wxString::Format(_("Signed in to %s. Its mail is being archived."), name));

@@ -18,6 +18,7 @@
 #include "app/desktop/models/quick_filters.h"
 #include "app/desktop/panels/folder_panel.h"
 #include "core/archive/archive.h"
+#include "core/mime/html_sanitizer.h"
 
 class wxSearchCtrl;
 class wxChoice;
@@ -71,11 +72,18 @@ public:
 
     /// No search or folder count waiting, no import running: what a test waits for before it looks.
     bool is_idle() const;
-    void select_row(unsigned row);
+    void select_row(unsigned row,
+                    std::optional<std::chrono::steady_clock::time_point> typed = std::nullopt);
     unsigned row_count() const;
     wxSearchCtrl* search_box() const { return m_search; }
     /// How long the last search took, from the query to the rows shown (milliseconds).
     double last_search_milliseconds() const { return m_last_search_milliseconds; }
+    /// From the last keystroke in the search box (the query when there was none) to the rows
+    /// shown, and to the first of them shown in the preview (milliseconds; 0 when not yet).
+    double last_rows_after_typing_milliseconds() const { return m_last_rows_after_typing_milliseconds; }
+    double last_preview_after_typing_milliseconds() const { return m_last_preview_after_typing_milliseconds; }
+    /// The selected message is still being read for the preview.
+    bool preview_pending() const { return m_preview_worker->busy(); }
 
 private:
     void build_menus();
@@ -114,7 +122,9 @@ private:
         std::string user;
         Result<std::vector<search::SearchHit>> hits;
     };
-    void search_finished(SearchAnswer answer, std::chrono::steady_clock::time_point started);
+    /// STARTED: the keystroke (or the query, without one) the search answers, for the timings.
+    void search_finished(SearchAnswer answer, std::chrono::steady_clock::time_point started,
+                         std::chrono::steady_clock::time_point typed);
     void refresh_users();
     void refresh_during_import();
     using FoldersPerUser = std::vector<std::pair<std::string, std::vector<FolderSummary>>>;
@@ -125,11 +135,26 @@ private:
     QuickFilters quick_filters() const;
     std::optional<std::pair<ExportFormat, std::filesystem::path>> ask_export_target(const wxString& prompt);
     void run_export(const ExportOptions& options);
-    void show_selected_message();
+    /// Reads the selected message on the preview worker; preview_ready shows it. TYPED: the
+    /// keystroke whose search selected it, when it did (the timing of the first preview).
+    void show_selected_message(std::optional<std::chrono::steady_clock::time_point> typed = std::nullopt);
+    struct PreviewAnswer {
+        std::int64_t message_id = 0;
+        Result<mime::MessageView> view;
+        /// Without remote images, read with the view when the message has HTML.
+        std::optional<Result<mime::SanitizedHtml>> html;
+    };
+    void preview_ready(PreviewAnswer answer, std::optional<std::chrono::steady_clock::time_point> typed);
     void import_finished(Result<ImportReport> result);
     /// Rebuilds or catches up the user's search index in the background when core says it is
     /// not current (missing, another version's, damaged, behind an interrupted import).
     void repair_index_if_needed();
+    struct HealthAnswer {
+        std::string user;
+        Result<IndexHealth> health;
+    };
+    /// The index health read on the worker: starts the repair when it is still wanted.
+    void index_health_known(HealthAnswer answer);
     /// The attachment's bytes, or nullopt after telling the user (titled ACTION) why not.
     std::optional<std::string> attachment_bytes(std::size_t index, const wxString& action);
     void save_attachment(std::size_t index);
@@ -159,6 +184,10 @@ private:
     wxTimer m_import_refresh_timer;
     wxTimer m_schedule_timer;
     double m_last_search_milliseconds = 0;
+    double m_last_rows_after_typing_milliseconds = 0;
+    double m_last_preview_after_typing_milliseconds = 0;
+    /// The keystroke the debounced search waits to answer.
+    std::optional<std::chrono::steady_clock::time_point> m_typed;
 
     std::filesystem::path m_directory;
     /// Read-only (the import writes through its own). The search worker uses it too: both
@@ -180,6 +209,10 @@ private:
     /// Declared after m_archive: destroyed (their threads joined) before the archive closes.
     std::unique_ptr<LatestRequestWorker<SearchAnswer>> m_search_worker;
     std::unique_ptr<LatestRequestWorker<FoldersPerUser>> m_folder_worker;
+    /// Reads the message to preview: never on the UI thread, as an import may hold the disk.
+    std::unique_ptr<LatestRequestWorker<PreviewAnswer>> m_preview_worker;
+    /// Checks whether the user's search index is current (repair_index_if_needed).
+    std::unique_ptr<LatestRequestWorker<HealthAnswer>> m_health_worker;
 };
 
 }  // namespace cairn::desktop

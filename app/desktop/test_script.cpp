@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/desktop/test_script.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -16,6 +17,7 @@
 #include <wx/srchctrl.h>
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
+#include <wx/tglbtn.h>
 #include <wx/toplevel.h>
 #include <wx/wizard.h>
 
@@ -201,13 +203,19 @@ bool TestScript::run(const std::vector<std::string>& words) {
             event.SetEventObject(choice);
             event.SetInt(choice->GetSelection());
             choice->GetEventHandler()->ProcessEvent(event);
+        } else if (auto* toggle = dynamic_cast<wxToggleButton*>(window)) {
+            toggle->SetValue(value == "1");
+            wxCommandEvent event(wxEVT_TOGGLEBUTTON, toggle->GetId());
+            event.SetEventObject(toggle);
+            event.SetInt(toggle->GetValue());
+            toggle->GetEventHandler()->ProcessEvent(event);
         } else if (auto* radio = dynamic_cast<wxRadioButton*>(window)) {
             radio->SetValue(true);
             wxCommandEvent event(wxEVT_RADIOBUTTON, radio->GetId());
             event.SetEventObject(radio);
             radio->GetEventHandler()->ProcessEvent(event);
         } else
-            fail("no text field, check box, choice or radio button named " + words[1]);
+            fail("no text field, check box, toggle button, choice or radio button named " + words[1]);
         return true;
     }
     if ((command == "click" || command == "click-later") && words.size() >= 2) {
@@ -284,12 +292,16 @@ bool TestScript::run(const std::vector<std::string>& words) {
         return m_waited_seconds >= wanted;
     }
     if (command == "select-row" && words.size() >= 2 && frame) {
+        // The message is read on a worker: the command ends when the preview shows it.
+        if (m_waited_seconds > 0)
+            return !frame->preview_pending() || m_waited_seconds >= 30;
         const unsigned row = static_cast<unsigned>(std::atoi(words[1].c_str()));
-        if (row >= frame->row_count())
+        if (row >= frame->row_count()) {
             fail("the list has only " + std::to_string(frame->row_count()) + " rows");
-        else
-            frame->select_row(row);
-        return true;
+            return true;
+        }
+        frame->select_row(row);
+        return !frame->preview_pending();
     }
     if (command == "expect-rows-at-least" && words.size() >= 2 && frame) {
         const unsigned wanted = static_cast<unsigned>(std::atoi(words[1].c_str()));
@@ -323,6 +335,32 @@ bool TestScript::run(const std::vector<std::string>& words) {
             fail("control " + words[1] + " shows: " + to_utf8(shown.Left(300)));
         return true;
     }
+    if (command == "expect-wrapped" && words.size() >= 2) {
+        // What a reader sees: a line longer than the control is wide goes on below, none runs
+        // past the right edge. A text without such a line proves nothing, and fails too.
+        auto* text = dynamic_cast<wxTextCtrl*>(find_named(words[1]));
+        if (!text || !text->IsShownOnScreen()) {
+            fail("no text control named " + words[1] + " is shown");
+            return true;
+        }
+        const int width = text->GetClientSize().x;
+        bool wrapped = false;
+        for (int line = 0; line < text->GetNumberOfLines(); ++line) {
+            const long start = text->XYToPosition(0, line);
+            const long end = text->XYToPosition(std::max(0, text->GetLineLength(line) - 1), line);
+            const wxPoint first = text->PositionToCoords(start);
+            const wxPoint last = text->PositionToCoords(end);
+            if (last.x >= width) {
+                fail("line " + std::to_string(line + 1) + " runs past the right edge (" + std::to_string(last.x) +
+                     " of " + std::to_string(width) + " pixels)");
+                return true;
+            }
+            wrapped = wrapped || last.y > first.y;
+        }
+        if (!wrapped)
+            fail("control " + words[1] + " has no line longer than its width");
+        return true;
+    }
     if (command == "export-selected" && words.size() >= 3 && frame) {
         frame->export_selected(export_format(words[1]), rest_of(words, 2));
         return true;
@@ -348,9 +386,12 @@ bool TestScript::run(const std::vector<std::string>& words) {
         return true;
     }
     if (command == "search-time" && frame) {
-        std::fprintf(stderr, "search time: %.1f ms for \"%s\" (%u rows, the first shown)\n",
+        std::fprintf(stderr,
+                     "search time: %.1f ms for \"%s\" (%u rows); from the keystroke: %.1f ms to the rows, "
+                     "%.1f ms to the first one previewed\n",
                      frame->last_search_milliseconds(), to_utf8(frame->search_box()->GetValue()).c_str(),
-                     frame->row_count());
+                     frame->row_count(), frame->last_rows_after_typing_milliseconds(),
+                     frame->last_preview_after_typing_milliseconds());
         return true;
     }
     if (command == "startup-time") {

@@ -129,39 +129,61 @@ std::string build_snippet(std::string_view text, int window_start, int window_to
     return snippet;
 }
 
-void snippet_function(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* context, int, sqlite3_value**) {
-    const auto& function = *static_cast<const SnippetFunction*>(api->xUserData(fts));
-    // Nothing may unwind into SQLite's C frames.
+/// The matches of the current row, per column; an SQLite status other than SQLITE_OK on failure.
+int collect_matches(const Fts5ExtensionApi* api, Fts5Context* fts, std::vector<std::vector<Match>>& by_column) {
+    const int column_count = api->xColumnCount(fts);
+    by_column.assign(static_cast<std::size_t>(std::max(column_count, 0)), {});
+    int instance_count = 0;
+    if (int status = api->xInstCount(fts, &instance_count); status != SQLITE_OK)
+        return status;
+    for (int instance = 0; instance < instance_count; ++instance) {
+        int phrase = 0, column = 0, offset = 0;
+        if (int status = api->xInst(fts, instance, &phrase, &column, &offset); status != SQLITE_OK)
+            return status;
+        if (column >= 0 && column < column_count)
+            by_column[static_cast<std::size_t>(column)].push_back(
+                {phrase, offset, std::max(1, api->xPhraseSize(fts, phrase))});
+    }
+    return SQLITE_OK;
+}
+
+/// The column the snippet comes from: the most telling one with a match. Without matches (not
+/// expected: every row satisfies the MATCH) the first column of the preference.
+std::optional<int> snippet_column(const SnippetFunction& function, const std::vector<std::vector<Match>>& by_column) {
+    const int column_count = static_cast<int>(by_column.size());
+    std::optional<int> column;
+    for (int candidate : function.column_preference) {
+        if (candidate < 0 || candidate >= column_count)
+            continue;
+        if (!column)
+            column = candidate;
+        if (!by_column[static_cast<std::size_t>(candidate)].empty())
+            return candidate;
+    }
+    return column;
+}
+
+/// Runs BODY with the function's settings and the row's matches per column, telling SQLite of
+/// any failure: nothing may unwind into SQLite's C frames.
+template <class Body>
+void with_matches(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* context, const Body& body) {
     try {
-        const int column_count = api->xColumnCount(fts);
-        int instance_count = 0;
-        if (int status = api->xInstCount(fts, &instance_count); status != SQLITE_OK) {
+        std::vector<std::vector<Match>> by_column;
+        if (int status = collect_matches(api, fts, by_column); status != SQLITE_OK) {
             sqlite3_result_error_code(context, status);
             return;
         }
-        std::vector<std::vector<Match>> by_column(static_cast<std::size_t>(std::max(column_count, 0)));
-        for (int instance = 0; instance < instance_count; ++instance) {
-            int phrase = 0, column = 0, offset = 0;
-            if (int status = api->xInst(fts, instance, &phrase, &column, &offset); status != SQLITE_OK) {
-                sqlite3_result_error_code(context, status);
-                return;
-            }
-            if (column >= 0 && column < column_count)
-                by_column[static_cast<std::size_t>(column)].push_back(
-                    {phrase, offset, std::max(1, api->xPhraseSize(fts, phrase))});
-        }
-        // Without matches (not expected: every row satisfies the MATCH) the first column's start.
-        std::optional<int> column;
-        for (int candidate : function.column_preference) {
-            if (candidate < 0 || candidate >= column_count)
-                continue;
-            if (!column)
-                column = candidate;
-            if (!by_column[static_cast<std::size_t>(candidate)].empty()) {
-                column = candidate;
-                break;
-            }
-        }
+        body(*static_cast<const SnippetFunction*>(api->xUserData(fts)), by_column);
+    } catch (const std::bad_alloc&) {
+        sqlite3_result_error_nomem(context);
+    } catch (...) {
+        sqlite3_result_error(context, "snippet function failed", -1);
+    }
+}
+
+void snippet_function(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* context, int, sqlite3_value**) {
+    with_matches(api, fts, context, [&](const SnippetFunction& function, std::vector<std::vector<Match>>& by_column) {
+        const std::optional<int> column = snippet_column(function, by_column);
         if (!column) {
             sqlite3_result_text(context, "", 0, SQLITE_STATIC);
             return;
@@ -182,11 +204,17 @@ void snippet_function(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_con
                             : build_snippet(std::string_view(text, static_cast<std::size_t>(text_size)),
                                             window_start, function.tokens, matches);
         sqlite3_result_text(context, snippet.data(), static_cast<int>(snippet.size()), SQLITE_TRANSIENT);
-    } catch (const std::bad_alloc&) {
-        sqlite3_result_error_nomem(context);
-    } catch (...) {
-        sqlite3_result_error(context, "snippet function failed", -1);
-    }
+    });
+}
+
+void snippet_column_function(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* context, int,
+                             sqlite3_value**) {
+    with_matches(api, fts, context, [&](const SnippetFunction& function, std::vector<std::vector<Match>>& by_column) {
+        if (const std::optional<int> column = snippet_column(function, by_column))
+            sqlite3_result_int(context, *column);
+        else
+            sqlite3_result_null(context);
+    });
 }
 
 void delete_function(void* user_data) { delete static_cast<SnippetFunction*>(user_data); }
@@ -202,12 +230,18 @@ Result<void> register_snippet_function(Database& database, const SnippetFunction
         return make_error(ErrorCode::InvalidArgument, "a snippet needs at least one token", function.name);
     // Once registered, FTS5 owns the copy and deletes it with the connection; not when the
     // registration fails.
-    auto* owned = new SnippetFunction(function);
-    if (api->xCreateFunction(api, function.name.c_str(), owned, snippet_function, delete_function) != SQLITE_OK) {
-        delete owned;
-        return make_error(ErrorCode::Internal, "cannot register the full-text function " + function.name,
-                          database.path().string());
-    }
+    const auto register_one = [&](const std::string& name, fts5_extension_function body) -> Result<void> {
+        auto* owned = new SnippetFunction(function);
+        if (api->xCreateFunction(api, name.c_str(), owned, body, delete_function) != SQLITE_OK) {
+            delete owned;
+            return make_error(ErrorCode::Internal, "cannot register the full-text function " + name,
+                              database.path().string());
+        }
+        return {};
+    };
+    CAIRN_TRY_VOID(register_one(function.name, snippet_function));
+    if (!function.column_function_name.empty())
+        CAIRN_TRY_VOID(register_one(function.column_function_name, snippet_column_function));
     return {};
 }
 

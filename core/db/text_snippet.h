@@ -14,6 +14,9 @@ struct SnippetFunction {
     /// Column numbers, most telling first: the snippet comes from the first that has a match.
     std::vector<int> column_preference;
     int tokens = 16;  ///< at most this many tokens of text
+    /// When not empty, also registered under this name: the number of the column the snippet
+    /// comes from (NULL for a table without columns), so a caller can say where the match is.
+    std::string column_function_name;
 };
 
 /// Registers an FTS5 auxiliary function that gives a one-line excerpt of the matched row around

@@ -42,12 +42,22 @@ std::vector<std::string> split_lines(const std::string& text) {
 /// A hit's snippet comes from the body, else the attachment text, the subject, the file names,
 /// then the address and header columns: the subject and sender are on the result line already.
 db::SnippetFunction snippet_function() {
-    db::SnippetFunction function{"cairn_snippet", {}, 16};
+    db::SnippetFunction function{"cairn_snippet", {}, 16, "cairn_snippet_column"};
     for (const char* name : {"body", "attachment", "subject", "filename", "sender", "recipients", "cc", "bcc", "headers"})
         for (int column = 0; column < static_cast<int>(std::size(IndexColumns)); ++column)
             if (std::string_view(IndexColumns[column]) == name)
                 function.column_preference.push_back(column);
     return function;
+}
+
+/// The snippet in column FIRST of ROW and, after it, the number of the index column it is from.
+void set_snippet(SearchHit& hit, db::Statement& row, int first) {
+    hit.snippet = row.column_text(first);
+    const std::int64_t column = row.column_int(first + 1);
+    hit.snippet_field = !row.column_is_null(first + 1) && column >= 0 &&
+                                static_cast<std::size_t>(column) < std::size(IndexColumns)
+                            ? IndexColumns[column]
+                            : "";
 }
 
 Result<CompiledQuery> compile(const std::string& query) {
@@ -540,12 +550,13 @@ Result<void> SearchIndex::add_snippets(const CompiledQuery& compiled, std::vecto
     if (!compiled.has_prefix_terms) {
         // A term or phrase MATCH with rowid = ? is a few b-tree seeks per hit.
         auto snippets = CAIRN_TRY(m_database.prepare(
-            "SELECT cairn_snippet(documents) FROM documents WHERE documents MATCH ? AND rowid = ?"));
+            "SELECT cairn_snippet(documents), cairn_snippet_column(documents) FROM documents "
+            "WHERE documents MATCH ? AND rowid = ?"));
         for (std::size_t position = 0; position < hits.size(); ++position) {
             snippets.reset();
             snippets.bind(1, compiled.relevance_match).bind(2, keys[position]);
             if (CAIRN_TRY(snippets.step()))
-                hits[position].snippet = snippets.column_text(0);
+                set_snippet(hits[position], snippets, 0);
         }
         return {};
     }
@@ -556,13 +567,14 @@ Result<void> SearchIndex::add_snippets(const CompiledQuery& compiled, std::vecto
     for (const std::int64_t key : keys)
         listed += (listed.empty() ? "" : ",") + std::to_string(key);
     auto snippets = CAIRN_TRY(m_database.prepare(
-        "SELECT rowid, cairn_snippet(documents) FROM documents WHERE documents MATCH ? AND +rowid IN (" + listed + ")"));
+        "SELECT rowid, cairn_snippet(documents), cairn_snippet_column(documents) FROM documents "
+        "WHERE documents MATCH ? AND +rowid IN (" + listed + ")"));
     snippets.bind(1, compiled.relevance_match);
     while (CAIRN_TRY(snippets.step())) {
         const std::int64_t key = snippets.column_int(0);
         for (std::size_t position = 0; position < hits.size(); ++position)
             if (keys[position] == key)
-                hits[position].snippet = snippets.column_text(1);
+                set_snippet(hits[position], snippets, 1);
     }
     return {};
 }

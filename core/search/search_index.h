@@ -41,6 +41,9 @@ struct SearchHit {
     std::vector<std::string> attachment_names;
     /// Text around the matches, with each match between \x02 and \x03 (the caller marks them up).
     std::string snippet;
+    /// The index column the snippet comes from: "body", "attachment" (the attachments' text),
+    /// "subject", "filename", "sender"...; empty without a snippet.
+    std::string snippet_field;
     double rank = 0;  ///< bm25, lower is better (0 without full-text terms)
 };
 

@@ -91,8 +91,16 @@ TEST_CASE("desktop: first start, wizard, archive a maildir, search, export, comp
                                     "wait-idle\n"
                                     "expect-rows-at-least 1\n"
                                     "select-row 0\n"
+                                    // The subject holds "A&B": shown as written, no markup or mnemonic.
+                                    "expect-text preview-found Found in the subject:\n"
+                                    "expect-text preview-found SQLite exception A&B\n"
                                     "sleep 1500\n"
                                     "screenshot 07-html-preview\n"
+                                    // Its plain text has lines far wider than the pane: they wrap.
+                                    "set-field show-html 0\n"
+                                    "screenshot 07-text-preview-wrapped\n"
+                                    "expect-wrapped preview-text\n"
+                                    "set-field show-html 1\n"
                                     "search from:(\n"
                                     "wait-idle\n"
                                     "expect-rows-at-least 1\n"
@@ -240,6 +248,9 @@ TEST_CASE("desktop: a newcomer archives a Thunderbird profile and an Outlook PST
                                     "expect-text preview-subject Check out page 7!\n"
                                     "expect-text preview-from Michelle Lokay\n"
                                     "expect-text attachments TWEOL.pdf\n"
+                                    // Why it is listed, though no header or text holds the word.
+                                    "expect-text preview-found Found in the attachment TWEOL.pdf:\n"
+                                    "expect-text preview-found Permian\n"
                                     "screenshot newcomer-06-found-in-attachment\n"
                                     "export-selected eml " + export_directory.string() + "\n"
                                     "screenshot newcomer-07-exported\n"
@@ -292,6 +303,13 @@ TEST_CASE("desktop: a large import shows its progress and stops on Cancel, keepi
                                     "sleep 2500\n"
                                     "expect-text import-counts per second\n"
                                     "screenshot cancel-04-importing\n"
+                                    // The list shows what arrived so far; a message opens while the
+                                    // import writes (read on the preview's worker).
+                                    "sleep 3500\n"
+                                    "expect-rows-at-least 1\n"
+                                    "select-row 0\n"
+                                    "expect-text preview-from @\n"
+                                    "screenshot cancel-04-preview-while-importing\n"
                                     "click cancel-import\n"
                                     "wait-idle 120\n"
                                     "expect-text import-counts Archiving was cancelled\n"

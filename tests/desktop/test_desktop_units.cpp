@@ -177,6 +177,64 @@ TEST_CASE("archive run: a request during a sign-in waits for it, one during a ru
     CHECK_FALSE(requests.sign_in_ended().has_value());
 }
 
+TEST_CASE("archive run: an account added during a sign-in waits its turn, the run waits for the last sign-in") {
+    ArchiveRequests requests;
+    const auto account = [](const std::string& name) {
+        NewAccount added;
+        added.settings.name = name;
+        return added;
+    };
+    CHECK(requests.add_account(account("first"), false, false) == AccountTurn::AddNow);
+    CHECK_FALSE(requests.next_account().has_value());
+
+    // The wizard adds two Google accounts and files: the second signs in after the first.
+    CHECK(requests.add_account(account("second"), false, true) == AccountTurn::AfterSignIn);
+    CHECK(requests.add_account(account("third"), false, true) == AccountTurn::AfterSignIn);
+    CHECK_FALSE(requests.request({"/mail/a.pst"}, false, true));
+    // The first sign-in ends: the files still wait, behind the accounts.
+    CHECK_FALSE(requests.sign_in_ended().has_value());
+    const auto second = requests.next_account();
+    REQUIRE(second.has_value());
+    CHECK(second->settings.name == "second");
+    CHECK_FALSE(requests.sign_in_ended().has_value());
+    const auto third = requests.next_account();
+    REQUIRE(third.has_value());
+    CHECK(third->settings.name == "third");
+    CHECK_FALSE(requests.next_account().has_value());
+    const auto waiting = requests.sign_in_ended();
+    REQUIRE(waiting.has_value());
+    CHECK(*waiting == std::vector<std::filesystem::path>{"/mail/a.pst"});
+
+    // While mail is being archived the writer is busy until the run ends: not kept.
+    CHECK(requests.add_account(account("later"), true, false) == AccountTurn::AfterRun);
+    CHECK_FALSE(requests.next_account().has_value());
+}
+
+TEST_CASE("results model: the Found line says where the words matched, in bold, nothing raw") {
+    search::SearchHit hit;
+    CHECK_FALSE(match_summary(hit).has_value());  // a search without words
+
+    hit.snippet = "gas in the \x02Permian\x03 basin & <b>\x01";
+    hit.snippet_field = "attachment";
+    hit.attachment_names = {"TWEOL.pdf"};
+    auto summary = match_summary(hit);
+    REQUIRE(summary.has_value());
+    CHECK(summary->place == "Found in the attachment TWEOL.pdf:");
+    CHECK(summary->text == "gas in the Permian basin & <b>\x01");
+    CHECK(summary->markup == "gas in the <b>Permian</b> basin &amp; &lt;b&gt; ");
+
+    // A long lead-in is cut to its last words, so the match shows on the one line there is.
+    hit.snippet = "…the sheet of prices for the whole of the month in the \x02Permian\x03 basin";
+    CHECK(match_summary(hit)->text == wxString::FromUTF8("…month in the Permian basin"));
+
+    hit.attachment_names = {"a.pdf", "b.pdf"};
+    CHECK(match_summary(hit)->place == "Found in an attachment:");
+    hit.snippet_field = "body";
+    CHECK(match_summary(hit)->place == "Found:");
+    hit.snippet_field = "subject";
+    CHECK(match_summary(hit)->place == "Found in the subject:");
+}
+
 TEST_CASE("archive schedule: due N hours after the last run, never during one, off for 0") {
     using namespace std::chrono_literals;
     const auto last = std::chrono::system_clock::time_point(std::chrono::sys_days(std::chrono::year{2026} / 3 / 1));

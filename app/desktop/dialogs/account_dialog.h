@@ -5,6 +5,7 @@
 
 #include <wx/dialog.h>
 
+#include "app/desktop/models/archive_run.h"
 #include "core/archive/archive.h"
 
 class wxChoice;
@@ -14,12 +15,6 @@ class wxStaticText;
 
 namespace cairn::desktop {
 
-/// A mail account as the person described it: the settings and the password (empty for Google
-/// and Microsoft, which sign in in the browser). The password goes only to Archive::add_account.
-struct NewAccount {
-    accounts::AccountSettings settings;
-    AccountSecret secret;
-};
 
 /// "Add mail account": the kind of account, its server (filled in for the kind), the login and
 /// password; folder rules and a self-signed server's fingerprint under "Advanced".

@@ -46,7 +46,25 @@ bool ArchiveRequests::request(const std::vector<std::filesystem::path>& paths, b
 }
 
 std::optional<std::vector<std::filesystem::path>> ArchiveRequests::sign_in_ended() {
+    if (!m_waiting_accounts.empty())
+        return std::nullopt;
     return std::exchange(m_waiting, std::nullopt);
+}
+
+AccountTurn ArchiveRequests::add_account(const NewAccount& account, bool importing, bool signing_in) {
+    if (signing_in) {
+        m_waiting_accounts.push_back(account);
+        return AccountTurn::AfterSignIn;
+    }
+    return importing ? AccountTurn::AfterRun : AccountTurn::AddNow;
+}
+
+std::optional<NewAccount> ArchiveRequests::next_account() {
+    if (m_waiting_accounts.empty())
+        return std::nullopt;
+    NewAccount next = std::move(m_waiting_accounts.front());
+    m_waiting_accounts.pop_front();
+    return next;
 }
 
 bool scheduled_run_due(std::chrono::system_clock::time_point now, std::chrono::system_clock::time_point last_run,

@@ -46,4 +46,17 @@ private:
 /// "2009-03-14 15:09" in local time; empty when the message has no readable date.
 wxString format_date(const std::optional<std::int64_t>& seconds);
 
+/// Why a hit is listed, for the preview's "Found" line: where the words matched and the text
+/// around them, cut before the first match so that it shows on one line.
+struct MatchSummary {
+    wxString place;   ///< "Found in the attachment TWEOL.pdf:", "Found in the subject:"... ("Found:": the text)
+    wxString markup;  ///< the snippet as markup for wxStaticText::SetLabelMarkup, the matches in bold
+    wxString text;    ///< the snippet without marks
+};
+/// Nothing when the hit has no snippet (a search by filters only, no words).
+std::optional<MatchSummary> match_summary(const search::SearchHit& hit);
+/// TEXT as it reads in a label set with SetLabelMarkup: XML's entities (a static text has no
+/// mnemonic on GTK: '&' is not doubled); control characters become spaces.
+wxString escape_markup(const wxString& text);
+
 }  // namespace cairn::desktop

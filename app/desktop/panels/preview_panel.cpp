@@ -43,6 +43,12 @@ PreviewPanel::PreviewPanel(wxWindow* parent) : wxPanel(parent) {
     m_html_toggle->SetToolTip(_("Show the message as its sender formatted it (HTML), or as plain text"));
     header_row->Add(m_html_toggle, wxSizerFlags().Top().Border(wxLEFT, FromDIP(6)));
     sizer->Add(header_row, wxSizerFlags().Expand().Border(wxALL, FromDIP(6)));
+    // Not part of the message: why the search listed it, the pane's width wide (a match in an
+    // attachment is otherwise a riddle: the text shown does not hold the word).
+    m_found = new wxStaticText(this, wxID_ANY, {}, wxDefaultPosition, wxDefaultSize, wxST_ELLIPSIZE_END);
+    m_found->SetName("preview-found");
+    m_found->Hide();
+    sizer->Add(m_found, wxSizerFlags().Expand().Border(wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(6)));
 
     m_remote_bar = new wxPanel(this);
     m_remote_bar->SetBackgroundColour(wxColour(255, 244, 206));
@@ -58,8 +64,10 @@ PreviewPanel::PreviewPanel(wxWindow* parent) : wxPanel(parent) {
     m_remote_bar->Hide();
     sizer->Add(m_remote_bar, wxSizerFlags().Expand());
 
+    // Lines wrap at the pane's edge, at spaces (inside a word only when it is wider than the
+    // pane, a long link): mail text is written for a reader's window, not for a fixed width.
     m_body = new wxTextCtrl(this, wxID_ANY, {}, wxDefaultPosition, wxDefaultSize,
-                            wxTE_MULTILINE | wxTE_READONLY | wxTE_RICH2 | wxTE_DONTWRAP);
+                            wxTE_MULTILINE | wxTE_READONLY | wxTE_RICH2 | wxTE_BESTWRAP);
     m_body->SetName("preview-text");
     sizer->Add(m_body, wxSizerFlags(1).Expand());
     m_html = new HtmlView(this);
@@ -111,6 +119,19 @@ void PreviewPanel::set_header(int row, const std::string& value) {
     m_headers[row].second->Show(!value.empty());
 }
 
+void PreviewPanel::show_match(const std::optional<MatchSummary>& match) {
+    m_found->Show(match.has_value());
+    if (!match) {
+        m_found->SetLabelText({});
+        m_found->UnsetToolTip();
+        return;
+    }
+    // Two lines, each cut off at the pane's edge on its own: the place, then the words in bold.
+    if (!m_found->SetLabelMarkup("<i>" + escape_markup(match->place) + "</i>\n" + match->markup))
+        m_found->SetLabelText(match->place + "\n" + match->text);
+    m_found->SetToolTip(match->place + "\n" + match->text);  // the whole excerpt, a hover away
+}
+
 void PreviewPanel::show_body() {
     const bool html = m_html_toggle->GetValue() && m_html_source;
     std::size_t blocked = 0;
@@ -126,12 +147,14 @@ void PreviewPanel::show_body() {
     Layout();
 }
 
-void PreviewPanel::show_message(const mime::MessageView& view, HtmlSource html) {
+void PreviewPanel::show_message(const mime::MessageView& view, HtmlSource html,
+                                const std::optional<MatchSummary>& match) {
     set_header(FromRow, view.from);
     set_header(ToRow, view.to);
     set_header(CcRow, view.cc);
     set_header(DateRow, view.date ? to_utf8(format_date(view.date)) : view.date_text);
     set_header(SubjectRow, view.subject);
+    show_match(match);
     wxString text = to_wx(view.text);
     for (const auto& problem : view.problems)
         text += "\n[" + to_wx(problem) + "]";
@@ -158,6 +181,7 @@ void PreviewPanel::show_message(const mime::MessageView& view, HtmlSource html) 
 void PreviewPanel::show_note(const wxString& note) {
     for (int row = 0; row < HeaderRowCount; ++row)
         set_header(row, {});
+    show_match(std::nullopt);
     m_body->ChangeValue(note);
     m_attachments->Clear();
     m_attachment_indexes.clear();

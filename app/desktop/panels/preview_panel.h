@@ -5,6 +5,7 @@
 
 #include <wx/panel.h>
 
+#include "app/desktop/models/results_model.h"
 #include "core/mime/html_sanitizer.h"
 #include "core/mime/message_view.h"
 
@@ -24,8 +25,9 @@ public:
 
     /// Makes the message's HTML safe to show, with remote images or without.
     using HtmlSource = std::function<mime::SanitizedHtml(bool allow_remote_images)>;
-    /// HTML is empty when the message has none (then only the text can be shown).
-    void show_message(const mime::MessageView& view, HtmlSource html);
+    /// HTML is empty when the message has none (then only the text can be shown). MATCH, when
+    /// the message was found by words, says where they are (a line under the headers).
+    void show_message(const mime::MessageView& view, HtmlSource html, const std::optional<MatchSummary>& match = {});
     /// Empty pane with a word why (no selection, the message could not be read).
     void show_note(const wxString& note);
     /// The headers and text as shown, for "Copy message text".
@@ -39,11 +41,13 @@ public:
 
 private:
     void set_header(int row, const std::string& value);
+    void show_match(const std::optional<MatchSummary>& match);
     /// Shows the text or the HTML, as the toggle says, and the remote images bar when needed.
     void show_body();
     std::optional<std::size_t> chosen_attachment() const;
 
     wxFlexGridSizer* m_header_grid;
+    wxStaticText* m_found;  ///< where the search words are, when the list came from a search
     std::vector<std::pair<wxStaticText*, wxStaticText*>> m_headers;  ///< label, value per row
     wxTextCtrl* m_body;
     class HtmlView* m_html;

@@ -23,7 +23,7 @@ struct SnippetIndex {
 
     SnippetIndex() : database(std::move(*db::Database::open(directory.path() / "index.db", db::OpenMode::ReadWrite))) {
         REQUIRE(db::register_text_tokenizer(database));
-        REQUIRE(db::register_snippet_function(database, {"test_snippet", {1, 2, 0}, 6}));
+        REQUIRE(db::register_snippet_function(database, {"test_snippet", {1, 2, 0}, 6, "test_snippet_column"}));
         REQUIRE(database.execute("CREATE VIRTUAL TABLE d USING fts5(subject, body, attachment, tokenize='cairn')"));
     }
 
@@ -35,13 +35,8 @@ struct SnippetIndex {
     }
 
     std::string snippet(const std::string& query) {
-        auto select = database.prepare("SELECT test_snippet(d) FROM d WHERE d MATCH ? ORDER BY rowid LIMIT 1");
-        REQUIRE(select);
-        select->bind(1, query);
-        auto row = select->step();
-        REQUIRE(row);
-        REQUIRE(*row);
-        std::string text = select->column_text(0);
+        auto select = first_match("test_snippet", query);
+        std::string text = select.column_text(0);
         for (char& character : text) {
             if (character == '\x02')
                 character = '[';
@@ -49,6 +44,23 @@ struct SnippetIndex {
                 character = ']';
         }
         return text;
+    }
+
+    /// The number of the column test_snippet takes its text from, -1 for NULL.
+    std::int64_t snippet_column(const std::string& query) {
+        auto select = first_match("test_snippet_column", query);
+        return select.column_is_null(0) ? -1 : select.column_int(0);
+    }
+
+    /// FUNCTION(d) of the first row matching QUERY, stepped onto that row.
+    db::Statement first_match(const std::string& function, const std::string& query) {
+        auto select = database.prepare("SELECT " + function + "(d) FROM d WHERE d MATCH ? ORDER BY rowid LIMIT 1");
+        REQUIRE(select);
+        select->bind(1, query);
+        auto row = select->step();
+        REQUIRE(row);
+        REQUIRE(*row);
+        return std::move(*select);
     }
 };
 
@@ -94,6 +106,15 @@ TEST_CASE("the column shown is the preferred one that has a match") {
     index.add("budget subject", "nothing here", "the budget spreadsheet");
     CHECK(index.snippet("budget") == "the [budget] spreadsheet");
     CHECK(index.snippet("subject:budget") == "[budget] subject");
+}
+
+TEST_CASE("the column function names the column the snippet is taken from") {
+    SnippetIndex index;
+    index.add("budget subject", "nothing here", "the budget spreadsheet");
+    CHECK(index.snippet_column("budget") == 2);          // the attachment, preferred over the subject
+    CHECK(index.snippet_column("subject:budget") == 0);  // only the subject matches
+    index.add("other", "a budget in the body", "budget sheet");
+    CHECK(index.snippet_column("body:budget") == 1);
 }
 
 TEST_CASE("a match deep in a large column is found without reading past the window") {

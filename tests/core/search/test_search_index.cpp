@@ -97,6 +97,7 @@ TEST_CASE("long text is stored compressed and still found, with a snippet from i
     REQUIRE(hits->size() == 2);
     CHECK(hits->at(1).message_id == 1);
     CHECK(hits->at(1).snippet == "…and here the \x02needle\x03 sits");
+    CHECK(hits->at(1).snippet_field == "body");
 
     // Compressed: the file is far smaller than the 70 KB of text.
     sqlite3* database = nullptr;
@@ -369,6 +370,8 @@ CREATE VIRTUAL TABLE documents USING fts5(sender, recipients, cc, bcc, subject, 
     REQUIRE(hits->size() == 1);
     CHECK(hits->front().message_id == 5);
     CHECK(hits->front().snippet.find("\x02" "extracted\x03") != std::string::npos);
+    // Only the attachment holds the word: the snippet says so, for the list to tell the reader.
+    CHECK(hits->front().snippet_field == "attachment");
 }
 
 TEST_CASE("document keys: undated below every dated key, the same second ordered by id, dates as ranges") {
