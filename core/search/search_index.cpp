@@ -470,7 +470,7 @@ Result<std::vector<SearchHit>> SearchIndex::search(const SearchRequest& request)
     const bool by_relevance = request.sort == SortOrder::Relevance && plan.driven_by_text;
     const bool snippets_in_page = plan.driven_by_text && !by_relevance;
     std::string sql = "SELECT " + plan.id_column + ", " + plan.key_column + ", " +
-                      (by_relevance ? "documents.rank" : "0") + (snippets_in_page ? ", cairn_snippet(documents)" : "") +
+                      (by_relevance ? "documents.rank" : "0") + (snippets_in_page ? ", cairn_snippet(documents), cairn_snippet_column(documents)" : "") +
                       plan.from_where;
     if (by_relevance)
         sql += " ORDER BY documents.rank, documents.rowid DESC";
@@ -492,7 +492,7 @@ Result<std::vector<SearchHit>> SearchIndex::search(const SearchRequest& request)
         hit.message_id = page.column_int(0);
         hit.rank = page.column_double(2);
         if (snippets_in_page)
-            hit.snippet = page.column_text(3);
+            set_snippet(hit, page, 3);
         hits.push_back(std::move(hit));
         keys.push_back(page.column_int(1));
     }
