@@ -56,8 +56,8 @@ cleanup() {
 }
 trap cleanup EXIT
 # Copied, so a rebuild during the run cannot change the binary halfway (with its text
-# extraction worker, which it looks for beside itself).
-cp "$cairn" "$work/cairn"
+# extraction worker and cairn-full, which it looks for beside itself).
+cp "$cairn" "$(dirname "$cairn")/cairn-full" "$work/"
 [ -x "$(dirname "$cairn")/cairn-extract-worker" ] && cp "$(dirname "$cairn")/cairn-extract-worker" "$work/"
 cairn="$work/cairn"
 export HOME="$work/home" XDG_DATA_HOME="$work/home/data" CAIRN_KEY_CACHE=0 CAIRN_PASSPHRASE="imap bench passphrase"

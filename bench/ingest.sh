@@ -147,8 +147,10 @@ cairn_stats() { # ARCHIVE OUT.json
 
 get() { python3 "$helper" get "$@"; }
 
-# Snapshot the binary: the build tree may be rebuilt while the benchmark runs, and every run must use the same one.
+# Snapshot the binaries (cairn hands import to cairn-full, beside it): the build tree may be rebuilt while the
+# benchmark runs, and every run must use the same ones.
 cp -- "$cairn" "$work/cairn"
+cp -- "$(dirname "$cairn")/cairn-full" "$work/cairn-full"
 cairn_source="$cairn"
 cairn="$work/cairn"
 export BENCH_CAIRN_BINARY="$cairn_source"

@@ -67,7 +67,7 @@ trap 'exit 130' INT TERM
 
 # Own binaries (a rebuild of the tree during the run cannot change them), own HOME/XDG.
 mkdir -p "$work/bin" "$work/home"
-cp "$cairn_src" "$worker_src" "$work/bin/"
+cp "$cairn_src" "$(dirname "$cairn_src")/cairn-full" "$worker_src" "$work/bin/"
 cairn="$work/bin/cairn"
 export HOME="$work/home" XDG_DATA_HOME="$work/home/.local/share" XDG_CONFIG_HOME="$work/home/.config"
 export XDG_CACHE_HOME="$work/home/.cache" XDG_STATE_HOME="$work/home/.local/state" XDG_RUNTIME_DIR="$work/home/run"

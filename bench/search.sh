@@ -60,6 +60,7 @@ cairn="$(realpath -m -- "$cairn")"
 [ -x "$cairn" ] || die "no cairn binary at $cairn (build it: cmake --build build --target cairn cairn-extract-worker, or pass its path)"
 worker="$(dirname "$cairn")/cairn-extract-worker"
 [ -x "$worker" ] || die "no cairn-extract-worker beside $cairn (build the target cairn-extract-worker)"
+[ -x "$(dirname "$cairn")/cairn-full" ] || die "no cairn-full beside $cairn (build the target cairn)"
 [ -f "$queries" ] || die "no query set at $queries"
 queries="$(realpath -- "$queries")"
 if [ -n "$json_out" ]; then
@@ -142,11 +143,12 @@ fail() {
 
 get() { python3 "$ingest_helper" get "$@"; }
 
-# Snapshot the binaries side by side (cairn finds cairn-extract-worker beside itself): the build tree may be
+# Snapshot the binaries side by side (cairn finds cairn-full and cairn-extract-worker beside itself): the build tree may be
 # rebuilt while the benchmark runs, and every command must use the same binaries.
 mkdir -p "$work/bin"
 cp -- "$cairn" "$work/bin/cairn"
 cp -- "$worker" "$work/bin/cairn-extract-worker"
+cp -- "$(dirname "$cairn")/cairn-full" "$work/bin/cairn-full"
 cairn_source="$cairn"
 cairn="$work/bin/cairn"
 export BENCH_CAIRN_BINARY="$cairn_source"

@@ -40,43 +40,14 @@ nlohmann::json hit_json(const search::SearchHit& hit, const std::string& user) {
             {"snippet", hit.snippet}};
 }
 
-std::string_view condition_verb(IndexCondition condition) {
-    switch (condition) {
-    case IndexCondition::Lagging: return "catching it up";
-    case IndexCondition::Outdated: return "updating it";
-    default: return "rebuilding it";
-    }
-}
-
-/// Repairs USER's index before a search that would otherwise be silently wrong (missing,
-/// damaged, another version's, lagging after an interrupted import). The repair needs the writer
-/// lock: while an import holds it, a lagging index is searched as it is, with a warning.
+/// Nothing when USER's index is current; else repair_index_for_search decides (each program
+/// has its own, see commands.h).
 Result<void> make_index_current(const Context& context, Archive& archive, const std::string& user,
                                 std::optional<IndexHealth> known = std::nullopt) {
     const IndexHealth health = known ? *known : CAIRN_TRY(archive.index_health(user));
     if (health.condition == IndexCondition::Current)
         return {};
-    fmt::print(stderr, "cairn: {}; {} now\n", health.description, condition_verb(health.condition));
-    auto writable = context.open_archive(Access::ReadWrite);
-    if (!writable) {
-        if (writable.error().code == ErrorCode::Busy && health.condition == IndexCondition::Lagging) {
-            fmt::print(stderr, "cairn: warning: an import is running; results may miss what it archived last\n");
-            return {};
-        }
-        if (writable.error().code == ErrorCode::Busy)
-            return make_error(ErrorCode::Busy,
-                              fmt::format("the search index of {} cannot be rebuilt while an import runs; search "
-                                          "again when it has finished",
-                                          user),
-                              writable.error().context);
-        return std::unexpected(writable.error());
-    }
-    ProgressPrinter progress("index " + user, context.options.quiet);
-    const std::uint64_t indexed = CAIRN_TRY(writable->repair_index(user, &progress, context.cancel));
-    if (context.cancel && context.cancel->is_cancelled())
-        return make_error(ErrorCode::Cancelled, "interrupted while repairing the search index", user);
-    fmt::print(stderr, "cairn: the search index of {} is up to date ({} messages indexed)\n", user, indexed);
-    return {};
+    return repair_index_for_search(context, user, health);
 }
 
 /// CALL's result; when SQLite finds the user's index damaged on the way, the index is rebuilt
@@ -187,36 +158,6 @@ int run_search(const Context& context, const SearchArguments& arguments) {
         if (!hit.snippet.empty())
             fmt::print("         {}\n", marked_snippet(hit.snippet, terminal));
     }
-    return ExitSuccess;
-}
-
-int run_reindex(const Context& context, const ReindexArguments& arguments) {
-    auto archive = context.open_archive(Access::ReadWrite);
-    if (!archive)
-        return context.fail(archive.error());
-    std::vector<std::string> users;
-    if (arguments.user) {
-        users.push_back(*arguments.user);
-    } else {
-        auto all = archive->users();
-        if (!all)
-            return context.fail(all.error());
-        users = *all;
-    }
-    nlohmann::json indexed = nlohmann::json::object();
-    for (const auto& user : users) {
-        ProgressPrinter progress("reindex " + user, context.options.quiet);
-        auto count = archive->reindex(user, &progress, context.cancel);
-        if (!count)
-            return context.fail(count.error());
-        indexed[user] = *count;
-        if (!context.options.json && !context.options.quiet)
-            fmt::print("{}: {} messages indexed\n", user, *count);
-        if (context.cancel && context.cancel->is_cancelled())
-            return ExitInterrupted;
-    }
-    if (context.options.json)
-        context.print_json({{"indexed", indexed}});
     return ExitSuccess;
 }
 

@@ -70,6 +70,10 @@ struct SearchArguments {
     bool timing = false;
 };
 int run_search(const Context& context, const SearchArguments& arguments);
+/// Called by run_search for an index that is not current (HEALTH says how). Each program has its
+/// own: cairn-full repairs the index (cmd_reindex.cpp); the search-only `cairn` hands the whole
+/// command to cairn-full (search_main.cpp). Nothing may have been printed to stdout before.
+Result<void> repair_index_for_search(const Context& context, const std::string& user, const IndexHealth& health);
 
 struct ChangePassphraseArguments {
     std::optional<std::string> recovery_key;

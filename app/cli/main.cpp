@@ -1,89 +1,26 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// cairn: the command-line front end. Parsing only; every verb lives in cmd_<verb>.cpp and all
-// work is done by core.
+// cairn-full: the command line with every command. Parsing only; every verb lives in
+// cmd_<verb>.cpp and all work is done by core. Users run `cairn` (search_main.cpp), which runs a
+// search itself and hands every other command here.
 
-#include <pwd.h>
-#include <unistd.h>
-
-#include <csignal>
-#include <cstdlib>
 #include <tuple>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "app/cli/commands.h"
+#include "app/cli/command_line.h"
 
 namespace cairn::cli {
 namespace {
 
 CancellationToken interrupt_token;
 
-extern "C" void on_interrupt(int signal_number) {
-    // The first Ctrl-C asks the job to stop at the next batch; a second one ends the process.
-    interrupt_token.cancel();
-    std::signal(signal_number, SIG_DFL);
-}
-
-void install_signal_handlers() {
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
-    // With a file size limit (ulimit -f), a write past it must fail with EFBIG and be reported,
-    // not kill the process halfway through a batch.
-    std::signal(SIGXFSZ, SIG_IGN);
-}
-
 }  // namespace
 
-Result<std::uint64_t> parse_size(const std::string& text) {
-    std::size_t used = 0;
-    double value = 0;
-    try {
-        value = std::stod(text, &used);
-    } catch (const std::exception&) {
-        return make_error(ErrorCode::InvalidArgument, "not a size (examples: 500M, 50G)", text);
-    }
-    std::string unit = text.substr(used);
-    std::uint64_t multiplier = 1;
-    if (unit == "K" || unit == "k" || unit == "KiB") multiplier = 1ull << 10;
-    else if (unit == "M" || unit == "MiB") multiplier = 1ull << 20;
-    else if (unit == "G" || unit == "GiB") multiplier = 1ull << 30;
-    else if (unit == "T" || unit == "TiB") multiplier = 1ull << 40;
-    else if (!unit.empty() && unit != "B")
-        return make_error(ErrorCode::InvalidArgument, "not a size (examples: 500M, 50G)", text);
-    if (value < 0)
-        return make_error(ErrorCode::InvalidArgument, "a size cannot be negative", text);
-    return static_cast<std::uint64_t>(value * static_cast<double>(multiplier));
-}
-
-std::string operating_system_user() {
-    if (passwd* entry = ::getpwuid(::geteuid()); entry && entry->pw_name)
-        return entry->pw_name;
-    if (const char* user = std::getenv("USER"); user && *user)
-        return user;
-    return "user";
-}
-
 int main_with_arguments(int argc, char** argv) {
-    CLI::App app{"Cairn keeps a complete, searchable, encrypted copy of your email on your own disk.", "cairn"};
-    app.set_version_flag("--version", std::string("cairn 0.1.0"));
-    app.require_subcommand(1);
-    app.fallthrough();
-    app.footer("Exit codes: 0 all good; 1 finished, but some items failed (each is listed); 2 usage error;\n"
-               "3 could not run (wrong passphrase, archive locked or damaged, disk full); 130 interrupted.\n"
-               "The passphrase comes from --passphrase-file, else CAIRN_PASSPHRASE, else a prompt; once\n"
-               "unlocked, the key is kept for 10 minutes in your kernel keyring (CAIRN_KEY_CACHE=0: never).\n"
-               "Documentation: docs/cli.md");
-
+    CLI::App app;
     Context context;
     context.cancel = &interrupt_token;
-    auto& options = context.options;
-    app.add_option("--archive", options.archive,
-                   "Archive directory (default: $CAIRN_ARCHIVE, else $XDG_DATA_HOME/cairn/archive)")
-        ->type_name("DIR");
-    app.add_option("--passphrase-file", options.passphrase_file, "Read the passphrase from the first line of FILE")->type_name("FILE");
-    app.add_flag("-q,--quiet", options.quiet, "No progress and no summary; errors only");
-    app.add_flag("--json", options.json, "Machine-readable output (versioned; see docs/cli.md)");
+    describe_program(app, context.options);
 
     InitArguments init;
     auto* init_command = app.add_subcommand("init", "Create a new archive (refuses to touch an existing one)");
@@ -167,24 +104,7 @@ int main_with_arguments(int argc, char** argv) {
     show_raw->excludes(show_html)->excludes(show_attachment_option);
     show_html->excludes(show_attachment_option);
 
-    SearchArguments search;
-    std::string search_user;
-    std::vector<std::string> search_words;
-    auto* search_command = app.add_subcommand("search", "Find messages: words, \"phrases\", from:, subject:, date:, ...");
-    search_command->add_option("query", search_words, "The query (see docs/cli.md); several words are joined")
-        ->required()
-        ->type_name("QUERY");
-    auto* search_user_option = search_command->add_option("--user", search_user, "Search this user's mail (default: yours)")
-                                   ->type_name("NAME");
-    search_command->add_flag("--all-users", search.all_users, "Search every user's mail (eDiscovery)");
-    search_command->add_option("--sort", search.sort, "date (newest first, default) or relevance")
-        ->check(CLI::IsMember({"date", "relevance"}))
-        ->type_name("ORDER");
-    search_command->add_option("--limit", search.limit, "At most N hits (default 50)")->type_name("N");
-    search_command->add_option("--offset", search.offset, "Skip the first N hits")->type_name("N");
-    search_command->add_flag("--count", search.count_only, "Print only the number of matching messages");
-    search_command->add_flag("--timing", search.timing,
-                             "Also print on stderr how long the search itself took (without start-up and unlocking)");
+    SearchCommandLine search(app);
 
     ReindexArguments reindex;
     std::string reindex_user;
@@ -331,10 +251,6 @@ int main_with_arguments(int argc, char** argv) {
     if (*list_folder_option)
         list.folder = list_folder;
 
-    for (const auto& word : search_words)
-        search.query += (search.query.empty() ? "" : " ") + word;
-    if (*search_user_option)
-        search.user = search_user;
     if (*reindex_user_option)
         reindex.user = reindex_user;
     if (*change_recovery_option)
@@ -352,7 +268,7 @@ int main_with_arguments(int argc, char** argv) {
         if (*option)
             *value = *given;
 
-    install_signal_handlers();
+    install_signal_handlers(interrupt_token);
     if (*init_command)
         return run_init(context, init);
     if (*import_command)
@@ -372,8 +288,8 @@ int main_with_arguments(int argc, char** argv) {
             show.attachment = show_attachment;
         return run_show(context, show);
     }
-    if (*search_command)
-        return run_search(context, search);
+    if (search.given())
+        return run_search(context, search.arguments());
     if (*reindex_command)
         return run_reindex(context, reindex);
     if (*change_command)
@@ -397,15 +313,4 @@ int main_with_arguments(int argc, char** argv) {
 
 }  // namespace cairn::cli
 
-int main(int argc, char** argv) {
-    // Core reports failures as Results; anything thrown is a bug or an exhausted machine. Say so
-    // instead of aborting: what was committed before is consistent either way.
-    try {
-        return cairn::cli::main_with_arguments(argc, argv);
-    } catch (const std::exception& error) {
-        fmt::print(stderr, "cairn: internal error: {}\n", error.what());
-    } catch (...) {
-        fmt::print(stderr, "cairn: internal error\n");
-    }
-    return cairn::cli::ExitCannotRun;
-}
+int main(int argc, char** argv) { return cairn::cli::run_reporting_exceptions(cairn::cli::main_with_arguments, argc, argv); }

@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Creating and opening an archive, its keys and catalog, and searching it. Reading messages is in
+// archive_messages.cpp, importing in import_job.cpp and indexing in indexing.cpp: apart, so that
+// `cairn search` (app/cli/search_main.cpp) links none of the MIME, source and export libraries.
 #include "core/archive/archive.h"
 
 #include <fcntl.h>
@@ -13,9 +16,8 @@
 #include <fmt/format.h>
 
 #include "core/archive/archive_impl.h"
-#include "core/archive/indexing.h"
-#include "core/export/export_writer.h"
 #include "core/platform/key_cache.h"
+#include "core/search/search_index.h"
 
 namespace cairn {
 namespace {
@@ -234,174 +236,10 @@ Result<Archive> Archive::open(const std::filesystem::path& directory, const Unlo
     return Archive(std::move(impl));
 }
 
-Result<ImportReport> Archive::import(const std::vector<std::filesystem::path>& paths, const ImportOptions& options,
-                                     ProgressObserver* observer, const CancellationToken* cancel) {
-    if (m_impl->access != Access::ReadWrite)
-        return make_error(ErrorCode::Internal, "import needs the archive opened for writing");
-    return run_file_import(*m_impl, paths, options, observer, cancel);
-}
-
 Result<std::vector<MessageListing>> Archive::list(const ListFilter& filter) { return m_impl->catalog->list(filter); }
 
 Result<std::vector<store::Catalog::EnvelopeAddress>> Archive::envelope(std::int64_t message_id) {
     return m_impl->catalog->envelope_addresses(message_id);
-}
-
-Result<std::string> Archive::message_bytes(std::int64_t message_id) {
-    store::MessageReader reader(*m_impl->catalog, m_impl->directory, m_impl->keys);
-    return reader.read(message_id);
-}
-
-Result<mime::MessageView> Archive::message_view(std::int64_t message_id) {
-    const std::string bytes = CAIRN_TRY(message_bytes(message_id));
-    return mime::read_message_view(bytes);
-}
-
-Result<mime::SanitizedHtml> Archive::message_html(std::int64_t message_id, bool allow_remote_images) {
-    const std::string bytes = CAIRN_TRY(message_bytes(message_id));
-    return mime::displayable_html(bytes, mime::read_message_view(bytes), allow_remote_images);
-}
-
-Result<std::string> Archive::attachment_data(std::int64_t message_id, std::size_t attachment_index) {
-    const std::string bytes = CAIRN_TRY(message_bytes(message_id));
-    std::optional<std::string> data = mime::attachment_data(bytes, attachment_index);
-    if (!data)
-        return make_error(ErrorCode::NotFound,
-                          fmt::format("message {} has no attachment {}; `cairn show {}` lists its attachments",
-                                      message_id, attachment_index, message_id));
-    return std::move(*data);
-}
-
-Result<ExportReport> Archive::export_messages(const ExportOptions& options, ProgressObserver* observer,
-                                              const CancellationToken* cancel) {
-    auto writer = CAIRN_TRY(exporting::make_export_writer(options.format, options.out));
-    store::MessageReader reader(*m_impl->catalog, m_impl->directory, m_impl->keys);
-    ExportReport report;
-    Progress progress;
-    auto fail = [&](std::int64_t message_id, const Error& error) {
-        report.failures.push_back({fmt::format("message {}", message_id), 0, error.describe()});
-        ++progress.failed;
-    };
-    // False when the export must stop (cancelled, or the disk is full: returned as FATAL).
-    std::optional<Error> fatal;
-    auto export_one = [&](const MessageListing& item) {
-        if (cancel && cancel->is_cancelled()) {
-            report.cancelled = true;
-            return false;
-        }
-        progress.current = item.folder;
-        auto bytes = reader.read(item.message_id);
-        if (!bytes) {
-            fail(item.message_id, bytes.error());
-        } else if (auto written = writer->add(item, *bytes); !written) {
-            if (written.error().code == ErrorCode::NoSpace) {
-                fatal = written.error();
-                return false;
-            }
-            fail(item.message_id, written.error());
-        } else {
-            ++report.messages;
-            report.bytes += bytes->size();
-            progress.bytes_done += bytes->size();
-        }
-        ++progress.done;
-        if (observer)
-            observer->update(progress);
-        return true;
-    };
-    if (!options.message_ids.empty()) {
-        progress.total = options.message_ids.size();
-        for (auto message_id : options.message_ids) {
-            ListFilter filter = options.filter;
-            filter.message_id = message_id;
-            filter.limit = 1;
-            auto listing = CAIRN_TRY(m_impl->catalog->list(filter));
-            if (listing.empty()) {
-                fail(message_id, Error{ErrorCode::NotFound, "the archive no longer lists this message", ""});
-                ++progress.done;
-                continue;
-            }
-            if (!export_one(listing.front()))
-                break;
-        }
-    } else {
-        progress.total = CAIRN_TRY(m_impl->catalog->list_count(options.filter));
-        // Page through the listing, so memory does not grow with the archive.
-        ListFilter page_filter = options.filter;
-        page_filter.limit = 1000;
-        for (bool going = true; going;) {
-            auto listing = CAIRN_TRY(m_impl->catalog->list(page_filter));
-            if (listing.empty())
-                break;
-            page_filter.after = store::ListPosition{listing.back().user, listing.back().folder, listing.back().message_id};
-            for (const auto& item : listing)
-                if (!(going = export_one(item)))
-                    break;
-        }
-    }
-    if (fatal)
-        return std::unexpected(*fatal);
-    CAIRN_TRY_VOID(writer->finish());
-    if (observer)
-        observer->finish(progress);
-    return report;
-}
-
-Result<VerifyReport> Archive::verify(ProgressObserver* observer, const CancellationToken* cancel) {
-    VerifyReport report;
-    store::MessageReader reader(*m_impl->catalog, m_impl->directory, m_impl->keys);
-    auto blocks = CAIRN_TRY(m_impl->catalog->all_blocks());
-    auto message_ids = CAIRN_TRY(m_impl->catalog->all_message_ids());
-    Progress progress;
-    progress.total = blocks.size() + message_ids.size();
-    progress.current = "blocks";
-    for (const auto& block : blocks) {
-        if (cancel && cancel->is_cancelled()) {
-            report.cancelled = true;
-            return report;
-        }
-        auto content = reader.read_block(block);
-        if (!content) {
-            report.damaged_blocks.push_back(
-                fmt::format("{} at offset {}: {}", store::pack_path(m_impl->directory, block.store, block.pack).string(),
-                            block.offset, content.error().message));
-            ++progress.failed;
-        } else {
-            report.bytes_checked += block.sealed_size;
-        }
-        ++report.blocks_checked;
-        ++progress.done;
-        if (observer)
-            observer->update(progress);
-    }
-    progress.current = "messages";
-    for (auto id : message_ids) {
-        if (cancel && cancel->is_cancelled()) {
-            report.cancelled = true;
-            return report;
-        }
-        auto bytes = reader.read(id);
-        if (!bytes) {
-            ListFilter filter;
-            filter.message_id = id;
-            auto places = m_impl->catalog->list(filter);
-            DamagedMessage damaged{id, "", "", "", bytes.error().message};
-            if (places && !places->empty()) {
-                damaged.user = places->front().user;
-                damaged.folder = places->front().folder;
-                damaged.subject = places->front().subject;
-            }
-            report.damaged_messages.push_back(std::move(damaged));
-            ++progress.failed;
-        }
-        ++report.messages_checked;
-        ++progress.done;
-        if (observer && (progress.done & 255) == 0)
-            observer->update(progress);
-    }
-    if (observer)
-        observer->finish(progress);
-    return report;
 }
 
 Result<ArchiveStatistics> Archive::statistics() {
@@ -446,24 +284,6 @@ Result<std::uint64_t> Archive::count(const std::string& user, const std::string&
     return index.count(query);
 }
 
-Result<std::uint64_t> Archive::reindex(const std::string& user, ProgressObserver* observer,
-                                       const CancellationToken* cancel) {
-    if (m_impl->access != Access::ReadWrite)
-        return make_error(ErrorCode::Internal, "reindex needs the archive opened for writing");
-    auto path = search::index_path(m_impl->directory, user);
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-        std::error_code error;
-        std::filesystem::remove(path.string() + suffix, error);
-        if (error)
-            return make_error(ErrorCode::Io, fmt::format("cannot remove the old index: {}", error.message()),
-                              path.string() + suffix);
-    }
-    auto index = CAIRN_TRY(search::SearchIndex::open(m_impl->directory, user, search::SearchIndex::Mode::ReadWrite));
-    store::MessageReader reader(*m_impl->catalog, m_impl->directory, m_impl->keys);
-    DocumentBuilder builder(extract::default_worker_path());
-    return bring_index_up_to_date(*m_impl->catalog, reader, index, builder, observer, cancel);
-}
-
 bool is_damaged_index_error(const Error& error) {
     // Errors of the search connection name its main file, index/<user>.db.
     const std::filesystem::path file(error.context);
@@ -498,28 +318,6 @@ Result<IndexHealth> Archive::index_health(const std::string& user) {
         return IndexHealth{IndexCondition::Damaged,
                            fmt::format("the search index {} is damaged: {}", path.string(), health.error().message)};
     return health;
-}
-
-Result<std::uint64_t> Archive::repair_index(const std::string& user, ProgressObserver* observer,
-                                            const CancellationToken* cancel) {
-    if (m_impl->access != Access::ReadWrite)
-        return make_error(ErrorCode::Internal, "repairing an index needs the archive opened for writing");
-    const IndexHealth health = CAIRN_TRY(index_health(user));
-    switch (health.condition) {
-    case IndexCondition::Current: return 0;
-    case IndexCondition::Lagging:
-    case IndexCondition::Outdated: {
-        // Opened for writing, an outdated index is converted (keeping its texts) or started over.
-        auto index = CAIRN_TRY(
-            search::SearchIndex::open(m_impl->directory, user, search::SearchIndex::Mode::ReadWrite, observer));
-        store::MessageReader reader(*m_impl->catalog, m_impl->directory, m_impl->keys);
-        DocumentBuilder builder(extract::default_worker_path());
-        return bring_index_up_to_date(*m_impl->catalog, reader, index, builder, observer, cancel);
-    }
-    case IndexCondition::Missing:
-    case IndexCondition::Damaged: break;
-    }
-    return reindex(user, observer, cancel);
 }
 
 }  // namespace cairn

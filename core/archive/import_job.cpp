@@ -511,4 +511,11 @@ Result<ImportReport> run_import(Archive::Impl& archive, const ImportSource& sour
     return report;
 }
 
+Result<ImportReport> Archive::import(const std::vector<std::filesystem::path>& paths, const ImportOptions& options,
+                                     ProgressObserver* observer, const CancellationToken* cancel) {
+    if (m_impl->access != Access::ReadWrite)
+        return make_error(ErrorCode::Internal, "import needs the archive opened for writing");
+    return run_file_import(*m_impl, paths, options, observer, cancel);
+}
+
 }  // namespace cairn

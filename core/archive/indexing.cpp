@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/archive/indexing.h"
 
+#include <fmt/format.h>
+
+#include "core/archive/archive_impl.h"
 #include "core/mime/index_text.h"
 
 namespace cairn {
@@ -108,6 +111,46 @@ Result<std::uint64_t> bring_index_up_to_date(store::Catalog& catalog, store::Mes
     CAIRN_TRY_VOID(index.set_catalog_generation(generation));
     CAIRN_TRY_VOID(index.commit());
     return indexed;
+}
+
+Result<std::uint64_t> Archive::reindex(const std::string& user, ProgressObserver* observer,
+                                       const CancellationToken* cancel) {
+    if (m_impl->access != Access::ReadWrite)
+        return make_error(ErrorCode::Internal, "reindex needs the archive opened for writing");
+    auto path = search::index_path(m_impl->directory, user);
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::error_code error;
+        std::filesystem::remove(path.string() + suffix, error);
+        if (error)
+            return make_error(ErrorCode::Io, fmt::format("cannot remove the old index: {}", error.message()),
+                              path.string() + suffix);
+    }
+    auto index = CAIRN_TRY(search::SearchIndex::open(m_impl->directory, user, search::SearchIndex::Mode::ReadWrite));
+    store::MessageReader reader(*m_impl->catalog, m_impl->directory, m_impl->keys);
+    DocumentBuilder builder(extract::default_worker_path());
+    return bring_index_up_to_date(*m_impl->catalog, reader, index, builder, observer, cancel);
+}
+
+Result<std::uint64_t> Archive::repair_index(const std::string& user, ProgressObserver* observer,
+                                            const CancellationToken* cancel) {
+    if (m_impl->access != Access::ReadWrite)
+        return make_error(ErrorCode::Internal, "repairing an index needs the archive opened for writing");
+    const IndexHealth health = CAIRN_TRY(index_health(user));
+    switch (health.condition) {
+    case IndexCondition::Current: return 0;
+    case IndexCondition::Lagging:
+    case IndexCondition::Outdated: {
+        // Opened for writing, an outdated index is converted (keeping its texts) or started over.
+        auto index = CAIRN_TRY(
+            search::SearchIndex::open(m_impl->directory, user, search::SearchIndex::Mode::ReadWrite, observer));
+        store::MessageReader reader(*m_impl->catalog, m_impl->directory, m_impl->keys);
+        DocumentBuilder builder(extract::default_worker_path());
+        return bring_index_up_to_date(*m_impl->catalog, reader, index, builder, observer, cancel);
+    }
+    case IndexCondition::Missing:
+    case IndexCondition::Damaged: break;
+    }
+    return reindex(user, observer, cancel);
 }
 
 }  // namespace cairn

@@ -91,6 +91,17 @@ struct SearchWorkspace {
 
 using Subjects = std::set<std::string>;
 
+std::string command_output(const std::string& command) {
+    std::string output;
+    if (FILE* pipe = ::popen(command.c_str(), "r")) {
+        char buffer[4096];
+        while (std::size_t read = std::fread(buffer, 1, sizeof buffer, pipe))
+            output.append(buffer, read);
+        ::pclose(pipe);
+    }
+    return output;
+}
+
 }  // namespace
 
 TEST_SUITE("cli.search") {
@@ -265,5 +276,27 @@ TEST_CASE("a search finds a lagging index, says so and catches it up first") {
           std::string::npos);
     auto again = workspace.cairn({"search", "--user", "ann", "--count", "report"});
     CHECK(again.err.empty());
+}
+
+TEST_CASE("cairn searches without loading the libraries only other commands need, and hands those to cairn-full") {
+    // A search's time is mostly start-up: `cairn` must not depend on the MIME, archive-format and
+    // PST libraries (GLib alone brings a dozen more).
+    const std::string needed = command_output(std::string("readelf -d '") + CAIRN_BINARY + "'");
+    REQUIRE(needed.find("libsqlite3") != std::string::npos);
+    for (const char* library : {"libgmime", "libglib", "libgio", "libarchive", "libpff", "libxml2", "libgumbo"})
+        CHECK_MESSAGE(needed.find(library) == std::string::npos, library);
+
+    // Every other command runs in cairn-full, found beside cairn; without it, cairn says so.
+    SearchWorkspace workspace;
+    auto listed = workspace.cairn({"list", "--user", "ann"});
+    CHECK(listed.exit_code == 0);
+    CHECK(listed.out.find("Quarterly report") != std::string::npos);
+    TempDir alone;
+    std::filesystem::copy_file(CAIRN_BINARY, alone.path() / "cairn");
+    std::filesystem::permissions(alone.path() / "cairn", std::filesystem::perms::owner_all);
+    const std::string lonely = command_output("'" + (alone.path() / "cairn").string() + "' --version 2>&1; echo \"exit $?\"");
+    CHECK(lonely.find("cannot start " + (alone.path() / "cairn-full").string()) != std::string::npos);
+    CHECK(lonely.find("reinstall Cairn") != std::string::npos);
+    CHECK(lonely.find("exit 3") != std::string::npos);
 }
 }
