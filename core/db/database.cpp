@@ -10,6 +10,11 @@
 namespace cairn::db {
 
 Result<Database> Database::open(const std::filesystem::path& path, OpenMode mode) {
+    // SQLite counts its memory under one process-wide mutex by default, which makes threads on
+    // connections of their own (a count on two cores) wait for each other at every allocation.
+    // It can only be turned off before SQLite initialises, which the first open does.
+    static const bool memory_statistics_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+    (void)memory_statistics_off;
     sqlite3* handle = nullptr;
     int flags = mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     flags |= SQLITE_OPEN_NOMUTEX;
@@ -49,6 +54,8 @@ Database& Database::operator=(Database&& other) noexcept {
 }
 
 Database::~Database() { sqlite3_close_v2(m_handle); }
+
+bool Database::in_transaction() const { return sqlite3_get_autocommit(m_handle) == 0; }
 
 namespace {
 

@@ -39,6 +39,8 @@ public:
     /// The raw connection, for core/db internals only (registering the FTS5 tokenizer); no other
     /// module includes sqlite3.h, so nothing else can use it.
     sqlite3* handle() const { return m_handle; }
+    /// Between BEGIN and COMMIT (or ROLLBACK).
+    bool in_transaction() const;
 
 private:
     Database(sqlite3* handle, std::filesystem::path path) : m_handle(handle), m_path(std::move(path)) {}

@@ -4,7 +4,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
+#include <chrono>
+#include <thread>
 #include <unordered_set>
 
 #include "core/db/packed_text.h"
@@ -82,6 +85,25 @@ int bind_values(db::Statement& statement, int index, const std::vector<SqlValue>
     return index;
 }
 
+/// A connection to the index file PATH (index/<user>.db) with the archive's catalog attached as
+/// `catalog`, and the tokenizer and functions the index's statements use.
+Result<db::Database> open_connection(const std::filesystem::path& path, db::OpenMode mode) {
+    auto database = CAIRN_TRY(db::Database::open(path, mode));
+    CAIRN_TRY_VOID(db::register_text_tokenizer(database));
+    CAIRN_TRY_VOID(db::register_unpack_text(database));
+    CAIRN_TRY_VOID(db::register_snippet_function(database, snippet_function()));
+    auto attach = CAIRN_TRY(database.prepare("ATTACH DATABASE ? AS catalog"));
+    // Read-only: a search must never change the catalog, and the writer owns it.
+    attach.bind(1, "file:" + (path.parent_path().parent_path() / "catalog.db").string() + "?mode=ro");
+    CAIRN_TRY_VOID(attach.run());
+    return database;
+}
+
+/// A count is read in this many slices of the dated documents' keys when it is slow enough
+/// (SearchIndex::count_in_slices). Each slice costs FTS5 a new start in every segment (about a
+/// millisecond at a million messages): few slices, still enough to share among two threads.
+constexpr std::int64_t CountSlices = 8;
+
 /// The FROM and WHERE of a search, with the values of its `?` in order.
 ///
 /// With full-text terms, the search is driven by the FTS5 match: `documents` is the outer loop,
@@ -110,7 +132,9 @@ std::string placement_test(const std::string& condition) {
 /// A count needs no message id; a page does.
 enum class PlanPurpose { Count, Page };
 
-SearchPlan plan_search(const CompiledQuery& compiled, bool sole_user, const std::string& user, PlanPurpose purpose) {
+/// WITHIN: only documents with keys in this range (a slice of a count, count_in_slices).
+SearchPlan plan_search(const CompiledQuery& compiled, bool sole_user, const std::string& user, PlanPurpose purpose,
+                       std::optional<DocumentKeyRange> within = std::nullopt) {
     SearchPlan plan;
     if (compiled.driving_match.empty()) {
         plan.from_where = " FROM catalog.messages m WHERE ";
@@ -144,6 +168,9 @@ SearchPlan plan_search(const CompiledQuery& compiled, bool sole_user, const std:
             condition = "(" + condition + ") AND " + dates;
         }
     }
+    if (within)
+        keys = keys ? DocumentKeyRange{std::max(keys->first, within->first), std::min(keys->end, within->end)}
+                    : *within;
     const bool needs_message = condition != "1";
     plan.from_where = " FROM documents";
     if (needs_message || purpose == PlanPurpose::Page)
@@ -168,6 +195,16 @@ SearchPlan plan_search(const CompiledQuery& compiled, bool sole_user, const std:
     }
     plan.id_column = "t.message_id";
     return plan;
+}
+
+/// The number of COMPILED's hits among the documents with keys in WITHIN (all: nullopt).
+Result<std::uint64_t> count_matches(db::Database& database, const CompiledQuery& compiled, bool sole_user,
+                                    const std::string& user, std::optional<DocumentKeyRange> within) {
+    SearchPlan plan = plan_search(compiled, sole_user, user, PlanPurpose::Count, within);
+    auto statement = CAIRN_TRY(database.prepare("SELECT count(*)" + plan.from_where));
+    bind_values(statement, 1, plan.parameters);
+    CAIRN_TRY(statement.step());
+    return static_cast<std::uint64_t>(statement.column_int(0));
 }
 
 }  // namespace
@@ -200,18 +237,8 @@ Result<SearchIndex> SearchIndex::open(const std::filesystem::path& archive, cons
                                       user),
                           path.string());
     }
-    auto database = CAIRN_TRY(db::Database::open(
-        path, mode == Mode::ReadWrite ? db::OpenMode::ReadWrite : db::OpenMode::ReadOnly));
-    CAIRN_TRY_VOID(db::register_text_tokenizer(database));
-    CAIRN_TRY_VOID(db::register_unpack_text(database));
-    CAIRN_TRY_VOID(db::register_snippet_function(database, snippet_function()));
-    auto catalog = (archive / "catalog.db").string();
-    {
-        auto attach = CAIRN_TRY(database.prepare("ATTACH DATABASE ? AS catalog"));
-        // Read-only: a search must never change the catalog, and the writer owns it.
-        attach.bind(1, "file:" + catalog + "?mode=ro");
-        CAIRN_TRY_VOID(attach.run());
-    }
+    auto database = CAIRN_TRY(
+        open_connection(path, mode == Mode::ReadWrite ? db::OpenMode::ReadWrite : db::OpenMode::ReadOnly));
     // Every catalog message has a placement (they are added in one transaction), so with one
     // user every message is theirs.
     bool sole_user = false;
@@ -452,11 +479,75 @@ Result<std::uint64_t> SearchIndex::document_count() {
 Result<std::uint64_t> SearchIndex::count(const std::string& query) {
     CAIRN_TRY_VOID(write_pending());
     auto compiled = CAIRN_TRY(compile(query));
-    SearchPlan plan = plan_search(compiled, m_sole_user, m_user, PlanPurpose::Count);
-    auto statement = CAIRN_TRY(m_database.prepare("SELECT count(*)" + plan.from_where));
-    bind_values(statement, 1, plan.parameters);
-    CAIRN_TRY(statement.step());
-    return static_cast<std::uint64_t>(statement.column_int(0));
+    // A prefix is expanded over the whole index by every MATCH, whatever its key range, so a
+    // query with one is not worth slicing. Nor is a count inside a write transaction: another
+    // connection would not see its documents.
+    if (!compiled.driving_match.empty() && !compiled.has_prefix_terms && !m_database.in_transaction())
+        return count_in_slices(compiled);
+    return count_matches(m_database, compiled, m_sole_user, m_user, std::nullopt);
+}
+
+Result<std::uint64_t> SearchIndex::count_in_slices(const CompiledQuery& compiled) {
+    // Dated documents have keys from 0 up in date order, undated ones keys below 0. (One
+    // subquery per bound: each is then a b-tree edge, not a scan.)
+    auto bounds = CAIRN_TRY(m_database.prepare(
+        "SELECT (SELECT min(key) FROM document_texts), (SELECT max(key) FROM document_texts),"
+        " (SELECT min(key) FROM document_texts WHERE key >= 0)"));
+    if (!CAIRN_TRY(bounds.step()) || bounds.column_is_null(0))
+        return 0;
+    const std::int64_t lowest = bounds.column_int(0);
+    const std::int64_t highest = bounds.column_int(1);
+    if (bounds.column_is_null(2))
+        return count_matches(m_database, compiled, m_sole_user, m_user, std::nullopt);
+    const DocumentKeyRange dated{bounds.column_int(2), highest + 1};
+
+    // Newest first, as many documents as the dates spread them; the undated ones last.
+    std::vector<DocumentKeyRange> slices;
+    const std::int64_t width = (dated.end - dated.first + CountSlices - 1) / CountSlices;
+    for (std::int64_t end = dated.end; end > dated.first; end -= width)
+        slices.push_back({std::max(dated.first, end - width), end});
+    if (lowest < dated.first)
+        slices.push_back({lowest, dated.first});
+
+    const auto started = std::chrono::steady_clock::now();
+    std::uint64_t total = CAIRN_TRY(count_matches(m_database, compiled, m_sole_user, m_user, slices.front()));
+    if (slices.size() == 1)
+        return total;
+    if (std::chrono::steady_clock::now() - started < m_parallel_count_after)
+        return total + CAIRN_TRY(count_matches(m_database, compiled, m_sole_user, m_user,
+                                               DocumentKeyRange{lowest, slices.front().first}));
+
+    // Many matches: FTS5 reads every one of them on one core. A second connection on another
+    // thread takes slices too, until none are left.
+    std::atomic<std::size_t> next_slice{1};
+    auto count_slices = [&](db::Database& database, std::uint64_t& counted) -> Result<void> {
+        for (std::size_t slice; (slice = next_slice.fetch_add(1)) < slices.size();) {
+            auto in_slice = count_matches(database, compiled, m_sole_user, m_user, slices[slice]);
+            if (!in_slice) {
+                next_slice = slices.size();
+                return std::unexpected(in_slice.error());
+            }
+            counted += *in_slice;
+        }
+        return {};
+    };
+    std::uint64_t worker_total = 0;
+    Result<void> worker_result;
+    std::thread worker([&] {
+        try {
+            // Without a second connection, this thread takes no slice: the first counts them all.
+            if (auto connection = open_connection(m_database.path(), db::OpenMode::ReadOnly))
+                worker_result = count_slices(*connection, worker_total);
+        } catch (const std::exception& error) {
+            next_slice = slices.size();
+            worker_result = make_error(ErrorCode::Internal, fmt::format("counting failed: {}", error.what()));
+        }
+    });
+    Result<void> result = count_slices(m_database, total);
+    worker.join();
+    CAIRN_TRY_VOID(result);
+    CAIRN_TRY_VOID(worker_result);
+    return total + worker_total;
 }
 
 Result<std::vector<SearchHit>> SearchIndex::search(const SearchRequest& request) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -97,6 +98,10 @@ public:
     Result<std::uint64_t> count(const std::string& query);
 
     const std::string& user() const { return m_user; }
+    /// A count driven by full text takes a second thread when its newest eighth took at least
+    /// this long (the whole will take about eight times as long). Below that, slicing and a second
+    /// connection cost more than they save (measured at a million messages). Tests set zero.
+    void set_parallel_count_after(std::chrono::microseconds threshold) { m_parallel_count_after = threshold; }
 
 private:
     Result<std::optional<std::string>> setting(const char* key);
@@ -110,6 +115,9 @@ private:
     /// Whether a catalog-only query's size condition leaves so few messages that sorting them
     /// beats walking the date index.
     Result<bool> few_size_candidates(const CompiledQuery& compiled);
+    /// count() of a query driven by full text, read in slices of document keys: on two threads
+    /// when the newest slice shows the whole is slow.
+    Result<std::uint64_t> count_in_slices(const CompiledQuery& compiled);
     /// Adds the catalog's display fields to each hit.
     Result<void> add_details(std::vector<SearchHit>& hits);
     /// Fills each hit's snippet for the query's positive terms; KEYS are the hits' document
@@ -120,6 +128,7 @@ private:
     db::Database m_database;
     std::string m_user;
     bool m_sole_user = false;  ///< the archive has no other user: no placement test needed
+    std::chrono::microseconds m_parallel_count_after{6000};
     /// Documents added in this transaction, by key, written in key order when it commits (or
     /// before a read). FTS5 buffers a transaction's words only while rowids ascend, and writes
     /// out its buffer at every step back: an import's dates jump back and forth, so written as

@@ -311,6 +311,48 @@ TEST_CASE("documents are keyed by date: newest first, undated last, dates search
     CHECK_FALSE(*index.contains(10));
 }
 
+TEST_CASE("a count read in slices on two threads equals the hits of the search") {
+    IndexFixture fixture;
+    // 400 messages over twenty years, every ninth undated, with words in overlapping sets.
+    std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>> messages;
+    for (std::int64_t id = 100; id < 500; ++id)
+        messages.emplace_back(id, id % 9 == 0 ? std::nullopt
+                                              : std::optional<std::int64_t>(978307200 + (id * 7919 % 400) * 86400 * 18));
+    add_catalog_messages(fixture, messages);
+    auto index = fixture.open();
+    REQUIRE(index.begin());
+    for (const auto& [id, date] : messages) {
+        std::string body = id % 5 == 0 ? "gamma delta" : "delta gamma";
+        if (id % 2)
+            body += " alpha";
+        if (id % 3)
+            body += " beta";
+        REQUIRE(index.add(id, date, body_document(body)));
+    }
+    REQUIRE(index.commit());
+
+    auto hits = [&](const std::string& query) {
+        search::SearchRequest request;
+        request.query = query;
+        request.limit = 100000;
+        auto found = index.search(request);
+        REQUIRE(found);
+        return static_cast<std::uint64_t>(found->size());
+    };
+    for (const char* query : {"alpha", "alpha beta", "alpha -beta", "alpha OR beta", "\"gamma delta\"", "delta",
+                              "beta date:2005..2012", "alpha -date:2010", "beta before:2003", "gamma after:2019",
+                              "zeta", "alpha larger:5"}) {
+        CAPTURE(query);
+        const std::uint64_t expected = hits(query);
+        index.set_parallel_count_after(std::chrono::microseconds(0));  // always on two threads
+        CHECK(count(index, query) == expected);
+        index.set_parallel_count_after(std::chrono::hours(1));  // the newest slice, then the rest
+        CHECK(count(index, query) == expected);
+    }
+    CHECK(hits("alpha") == 200);
+    CHECK(hits("\"gamma delta\"") == 80);
+}
+
 TEST_CASE("an index of version 2 (keyed by message id) is converted in place, keeping its texts") {
     IndexFixture fixture(20);
     {
