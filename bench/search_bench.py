@@ -437,7 +437,7 @@ def report(a, queries, rows, ingest, baseline, stats_all, version_times, failure
 
     p(f"Summary (median over queries of the per-query medians; 'common' = the {len(common)} queries all three tools answer):")
     p(f"  cairn process baseline: `cairn stats` median {ms(baseline)} ms (over {len(stats_all)} runs, one per query round); "
-      f"`cairn --version` {ms(statistics.median(version_times))} ms")
+      f"`cairn --version` {ms(statistics.median(version_times))} ms (`cairn` hands it to cairn-full: both programs' start)")
     labels = {"cairn_count": "cairn search --count", "cairn_limit": "cairn search --limit 50",
               "cairn_count_search": "  in-process (--timing)", "cairn_limit_search": "  in-process (--timing)",
               "notmuch_count": "notmuch count", "notmuch_search": "notmuch search --limit=50",

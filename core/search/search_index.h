@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -112,12 +113,15 @@ private:
     /// Writes the documents held back by add, in key order.
     Result<void> write_pending();
     Result<void> write_document(std::int64_t key, std::int64_t message_id, const IndexDocument& document);
-    /// Whether a catalog-only query's size condition leaves so few messages that sorting them
-    /// beats walking the date index.
-    Result<bool> few_size_candidates(const CompiledQuery& compiled);
+    /// Whether a catalog-only query's size or folder condition leaves so few messages that
+    /// sorting them beats walking the date index.
+    Result<bool> few_candidates(const CompiledQuery& compiled);
     /// count() of a query driven by full text, read in slices of document keys: on two threads
     /// when the newest slice shows the whole is slow.
     Result<std::uint64_t> count_in_slices(const CompiledQuery& compiled);
+    /// STATEMENT, prepared from SQL on first use and reset: the import path runs a few
+    /// statements per document, and preparing them each time cost more than running them.
+    Result<std::reference_wrapper<db::Statement>> cached(std::optional<db::Statement>& statement, std::string_view sql);
     /// Adds the catalog's display fields to each hit.
     Result<void> add_details(std::vector<SearchHit>& hits);
     /// Fills each hit's snippet for the query's positive terms; KEYS are the hits' document
@@ -129,6 +133,8 @@ private:
     std::string m_user;
     bool m_sole_user = false;  ///< the archive has no other user: no placement test needed
     std::chrono::microseconds m_parallel_count_after{6000};
+    // Declared after m_database, so destroyed before it.
+    std::optional<db::Statement> m_contains, m_key_taken, m_insert_text, m_insert_document;
     /// Documents added in this transaction, by key, written in key order when it commits (or
     /// before a read). FTS5 buffers a transaction's words only while rowids ascend, and writes
     /// out its buffer at every step back: an import's dates jump back and forth, so written as

@@ -168,6 +168,30 @@ TEST_CASE("a signature is not an attachment for has:attachment") {
     CHECK(workspace.subjects("has:attachment") == Subjects{"Budget attached"});
 }
 
+TEST_CASE("folder queries count what they list, and a message in two matching folders once") {
+    SearchWorkspace workspace;
+    // The Quarterly report again, in a second folder of ann's: one message, two placements.
+    auto again = workspace.temp.path() / "again";
+    write_file(again / "1.eml", message("Alice Martin <alice@example.org>", "Quarterly report",
+                                        "Tue, 14 May 2019 09:00:00 +0000",
+                                        "The quarterly numbers are in. Résumé attached later.\n"));
+    REQUIRE(workspace.cairn({"import", "--user", "ann", "--folder", "Saved", again.string()}).exit_code == 0);
+    auto count = [&](const std::string& query) {
+        return workspace.cairn({"search", "--user", "ann", "--count", query}).out;
+    };
+    CHECK(workspace.subjects("folder:Saved") == Subjects{"Quarterly report"});
+    CHECK(count("folder:Saved") == "1\n");
+    CHECK(workspace.subjects("folder:Inbox OR folder:Saved") ==
+          Subjects{"Quarterly report", "Lunch on Friday", "会議の予定", "Budget attached"});
+    CHECK(count("folder:Inbox OR folder:Saved") == "4\n");
+    // A folder condition is about one placement: the report's placement in Inbox is not in Saved.
+    CHECK(count("folder:Inbox -folder:Saved") == "4\n");
+    CHECK(workspace.subjects("folder:Archive date:2013") == Subjects{"Old patch"});
+    CHECK(count("folder:Archive date:2013") == "1\n");
+    CHECK(count("NOT folder:Inbox") == "2\n");  // Old patch, and the report's placement in Saved
+    CHECK(count("folder:Inbox smaller:1K") == count("smaller:1K folder:Inbox"));
+}
+
 TEST_CASE("a query that cannot be read is a usage error that points at the problem") {
     SearchWorkspace workspace;
     auto result = workspace.cairn({"search", "--user", "ann", "form:alice"});
