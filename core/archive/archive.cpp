@@ -300,11 +300,11 @@ Result<IndexHealth> Archive::index_health(const std::string& user) {
         return IndexHealth{IndexCondition::Missing, fmt::format("the search index {} is missing", path.string())};
     }
     auto check = [&]() -> Result<IndexHealth> {
-        auto index = CAIRN_TRY(search::SearchIndex::open(m_impl->directory, user, search::SearchIndex::Mode::ReadOnly));
-        if (!CAIRN_TRY(index.is_current_version()))
+        const auto state = CAIRN_TRY(search::SearchIndex::read_state(m_impl->directory, user));
+        if (!state.current_version)
             return IndexHealth{IndexCondition::Outdated,
                                fmt::format("the search index {} was built by another version of Cairn", path.string())};
-        const std::int64_t indexed = CAIRN_TRY(index.catalog_generation());
+        const std::int64_t indexed = state.catalog_generation;
         const std::int64_t archived = CAIRN_TRY(m_impl->catalog->index_generation(user));
         if (indexed < archived)
             return IndexHealth{IndexCondition::Lagging,

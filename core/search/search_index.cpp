@@ -99,6 +99,28 @@ Result<db::Database> open_connection(const std::filesystem::path& path, db::Open
     return database;
 }
 
+/// A setting of the index (index_settings); nothing when unset, or before the table exists.
+Result<std::optional<std::string>> read_setting(db::Database& database, const char* key) {
+    auto exists = CAIRN_TRY(
+        database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'index_settings'"));
+    if (!CAIRN_TRY(exists.step()))
+        return std::optional<std::string>();
+    auto query = CAIRN_TRY(database.prepare("SELECT value FROM index_settings WHERE key = ?"));
+    query.bind(1, key);
+    if (!CAIRN_TRY(query.step()))
+        return std::optional<std::string>();
+    return std::optional<std::string>(query.column_text(0));
+}
+
+/// The catalog generation recorded in an index (SearchIndex::catalog_generation).
+Result<std::int64_t> read_catalog_generation(db::Database& database) {
+    auto value = CAIRN_TRY(read_setting(database, "catalog_generation"));
+    std::int64_t generation = 0;
+    if (value && std::from_chars(value->data(), value->data() + value->size(), generation).ec != std::errc())
+        return make_error(ErrorCode::Corrupt, "the index's catalog generation is not a number", database.path().string());
+    return generation;
+}
+
 /// A count is read in this many slices of the dated documents' keys when it is slow enough
 /// (SearchIndex::count_in_slices). Each slice costs FTS5 a new start in every segment (about a
 /// millisecond at a million messages): few slices, still enough to share among two threads.
@@ -472,24 +494,14 @@ Result<std::vector<SearchIndex::MissingMessage>> SearchIndex::missing_messages()
     return missing;
 }
 
-Result<std::optional<std::string>> SearchIndex::setting(const char* key) {
-    auto exists = CAIRN_TRY(m_database.prepare(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'index_settings'"));
-    if (!CAIRN_TRY(exists.step()))
-        return std::optional<std::string>();
-    auto query = CAIRN_TRY(m_database.prepare("SELECT value FROM index_settings WHERE key = ?"));
-    query.bind(1, key);
-    if (!CAIRN_TRY(query.step()))
-        return std::optional<std::string>();
-    return std::optional<std::string>(query.column_text(0));
-}
+Result<std::optional<std::string>> SearchIndex::setting(const char* key) { return read_setting(m_database, key); }
 
-Result<std::int64_t> SearchIndex::catalog_generation() {
-    auto value = CAIRN_TRY(setting("catalog_generation"));
-    std::int64_t generation = 0;
-    if (value && std::from_chars(value->data(), value->data() + value->size(), generation).ec != std::errc())
-        return make_error(ErrorCode::Corrupt, "the index's catalog generation is not a number", m_database.path().string());
-    return generation;
+Result<std::int64_t> SearchIndex::catalog_generation() { return read_catalog_generation(m_database); }
+
+Result<SearchIndex::State> SearchIndex::read_state(const std::filesystem::path& archive, const std::string& user) {
+    auto database = CAIRN_TRY(db::Database::open(index_path(archive, user), db::OpenMode::ReadOnly));
+    const std::optional<std::string> version = CAIRN_TRY(read_setting(database, "version"));
+    return State{version == std::to_string(IndexVersion), CAIRN_TRY(read_catalog_generation(database))};
 }
 
 Result<void> SearchIndex::set_catalog_generation(std::int64_t generation) {

@@ -93,6 +93,14 @@ public:
     /// an index of another version is started over; opened read-only, it is only reported.
     Result<bool> is_current_version();
 
+    /// is_current_version() and catalog_generation() of USER's index, read without the rest of
+    /// open() (the catalog attached, the tokenizer): a search checks them before every query.
+    struct State {
+        bool current_version = false;
+        std::int64_t catalog_generation = 0;
+    };
+    static Result<State> read_state(const std::filesystem::path& archive, const std::string& user);
+
     // -- searching
     /// InvalidArgument with the position and reason when the query cannot be read.
     Result<std::vector<SearchHit>> search(const SearchRequest& request);
