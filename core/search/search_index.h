@@ -121,12 +121,12 @@ private:
     /// Writes the documents held back by add, in key order.
     Result<void> write_pending();
     Result<void> write_document(std::int64_t key, std::int64_t message_id, const IndexDocument& document);
-    /// Whether a catalog-only query's size or folder condition leaves so few messages that
-    /// sorting them beats walking the date index.
+    /// Whether a query's size or folder condition leaves so few messages that reading them first
+    /// beats walking the date index or the full-text matches.
     Result<bool> few_candidates(const CompiledQuery& compiled);
     /// count() of a query driven by full text, read in slices of document keys: on two threads
     /// when the newest slice shows the whole is slow.
-    Result<std::uint64_t> count_in_slices(const CompiledQuery& compiled);
+    Result<std::uint64_t> count_in_slices(const CompiledQuery& compiled, bool few);
     /// STATEMENT, prepared from SQL on first use and reset: the import path runs a few
     /// statements per document, and preparing them each time cost more than running them.
     Result<std::reference_wrapper<db::Statement>> cached(std::optional<db::Statement>& statement, std::string_view sql);

@@ -190,6 +190,14 @@ TEST_CASE("folder queries count what they list, and a message in two matching fo
     CHECK(count("folder:Archive date:2013") == "1\n");
     CHECK(count("NOT folder:Inbox") == "2\n");  // Old patch, and the report's placement in Saved
     CHECK(count("folder:Inbox smaller:1K") == count("smaller:1K folder:Inbox"));
+    // With words: the folder's few messages are gathered first, then the words' matches.
+    CHECK(workspace.subjects("folder:Saved quarterly") == Subjects{"Quarterly report"});
+    CHECK(count("folder:Saved quarterly") == "1\n");
+    CHECK(workspace.subjects("folder:Inbox report") == Subjects{"Quarterly report", "Lunch on Friday"});
+    CHECK(count("folder:Inbox report") == "2\n");
+    CHECK(count("folder:Archive report") == "0\n");
+    CHECK(count("(folder:Inbox OR folder:Saved) numbers") == "1\n");
+    CHECK(workspace.subjects("report folder:Inbox date:2019-12") == Subjects{"Lunch on Friday"});
 }
 
 TEST_CASE("a query that cannot be read is a usage error that points at the problem") {
