@@ -547,33 +547,42 @@ int tokenize_text(std::string_view text, Emit&& emit) {
     return scanner.run();
 }
 
-// FTS5 glue. The tokenizer has no per-table state, so every instance is this one object.
-struct TokenizerInstance {};
-TokenizerInstance s_instance;
+// FTS5 glue. The tokenizer has no per-table state; an instance only knows the connection's
+// recorder, if any.
+struct TokenizerInstance {
+    TokenRecorder* recorder = nullptr;
+};
 
-int create_tokenizer(void*, const char** arguments, int argument_count, Fts5Tokenizer** out) {
+int create_tokenizer(void* recorder, const char** arguments, int argument_count, Fts5Tokenizer** out) {
     (void)arguments;
     // No options: an unknown one is more likely a typo than something to ignore silently.
     if (argument_count > 0)
         return SQLITE_ERROR;
-    *out = reinterpret_cast<Fts5Tokenizer*>(&s_instance);
+    auto* instance = new (std::nothrow) TokenizerInstance{static_cast<TokenRecorder*>(recorder)};
+    if (instance == nullptr)
+        return SQLITE_NOMEM;
+    *out = reinterpret_cast<Fts5Tokenizer*>(instance);
     return SQLITE_OK;
 }
 
-void delete_tokenizer(Fts5Tokenizer*) {}
+void delete_tokenizer(Fts5Tokenizer* tokenizer) { delete reinterpret_cast<TokenizerInstance*>(tokenizer); }
 
 using TokenCallback = int (*)(void*, int, const char*, int, int, int);
 
-int tokenize_callback(Fts5Tokenizer*, void* context, int flags, const char* text, int text_length,
+int tokenize_callback(Fts5Tokenizer* tokenizer, void* context, int flags, const char* text, int text_length,
                       TokenCallback token_callback) {
     // Documents and queries are tokenized the same way; FTS5 itself handles prefix queries.
-    (void)flags;
     if (text == nullptr || text_length <= 0)
         return SQLITE_OK;
+    TokenRecorder* recorder = reinterpret_cast<TokenizerInstance*>(tokenizer)->recorder;
+    if (recorder != nullptr && (!recorder->recording() || (flags & FTS5_TOKENIZE_DOCUMENT) == 0))
+        recorder = nullptr;
     // Nothing may unwind into SQLite's C frames.
     try {
         return tokenize_text(std::string_view(text, static_cast<std::size_t>(text_length)),
                              [&](std::string_view token, std::size_t start, std::size_t end) {
+                                 if (recorder != nullptr)
+                                     recorder->record(token);
                                  return token_callback(context, 0, token.data(), static_cast<int>(token.size()),
                                                        static_cast<int>(start), static_cast<int>(end));
                              });
@@ -599,7 +608,21 @@ fts5_api* find_fts5_api(Database& database) {
     return api;
 }
 
-Result<void> register_text_tokenizer(Database& database) {
+void TokenRecorder::record(std::string_view token) {
+    if (!m_tokens.contains(token))
+        m_tokens.emplace(token);
+}
+
+std::vector<std::string> TokenRecorder::take_sorted() {
+    std::vector<std::string> tokens;
+    tokens.reserve(m_tokens.size());
+    while (!m_tokens.empty())
+        tokens.push_back(std::move(m_tokens.extract(m_tokens.begin()).value()));
+    std::sort(tokens.begin(), tokens.end());
+    return tokens;
+}
+
+Result<void> register_text_tokenizer(Database& database, TokenRecorder* recorder) {
     fts5_api* api = find_fts5_api(database);
     if (api == nullptr)
         return make_error(ErrorCode::Unsupported, "this SQLite library has no FTS5 full-text search",
@@ -607,7 +630,7 @@ Result<void> register_text_tokenizer(Database& database) {
     if (normalizers().nfkd == nullptr || normalizers().nfkc_casefold == nullptr)
         return make_error(ErrorCode::Internal, "ICU normalization data is missing", database.path().string());
     fts5_tokenizer tokenizer{create_tokenizer, delete_tokenizer, tokenize_callback};
-    if (api->xCreateTokenizer(api, "cairn", nullptr, &tokenizer, nullptr) != SQLITE_OK)
+    if (api->xCreateTokenizer(api, "cairn", recorder, &tokenizer, nullptr) != SQLITE_OK)
         return make_error(ErrorCode::Internal, "cannot register the \"cairn\" full-text tokenizer",
                           database.path().string());
     return {};

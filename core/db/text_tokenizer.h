@@ -1,15 +1,39 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/base/result.h"
 #include "core/db/database.h"
 
 namespace cairn::db {
+
+/// Collects the distinct tokens the tokenizer gives FTS5 for documents while it is recording:
+/// the search index keeps the vocabulary of its documents, so that a prefix (`init*`) can be
+/// expanded into its terms (SearchIndex explains why). Tokens FTS5 asks for to delete a
+/// document or to run a query are not recorded.
+class TokenRecorder {
+public:
+    void set_recording(bool recording) noexcept { m_recording = recording; }
+    bool recording() const noexcept { return m_recording; }
+    void record(std::string_view token);
+    /// The distinct tokens recorded since the last call, sorted; the recorder is empty after it.
+    std::vector<std::string> take_sorted();
+    std::size_t size() const noexcept { return m_tokens.size(); }
+
+private:
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+    };
+    std::unordered_set<std::string, Hash, std::equal_to<>> m_tokens;
+    bool m_recording = false;
+};
 
 /// Registers the FTS5 tokenizer "cairn" on this connection (use `tokenize='cairn'` in the
 /// CREATE VIRTUAL TABLE, and register it on every connection that queries the table).
@@ -23,7 +47,9 @@ namespace cairn::db {
 ///   character as itself, so that a 2-character word like 会議 is found inside 東京都の会議; a
 ///   query for a longer CJK word becomes the phrase of its bigrams;
 /// - tokens are capped in length (longer runs are cut), so hostile input cannot bloat the index.
-Result<void> register_text_tokenizer(Database& database);
+/// With a RECORDER, the tokens of documents are given to it as well while it is recording; it
+/// must outlive the connection.
+Result<void> register_text_tokenizer(Database& database, TokenRecorder* recorder = nullptr);
 
 /// The tokens the tokenizer produces for `text`, in order (for tests and diagnostics).
 std::vector<std::string> tokenize_for_search(std::string_view text);

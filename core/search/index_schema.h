@@ -31,6 +31,9 @@ CREATE VIRTUAL TABLE IF NOT EXISTS documents USING fts5(
   headers,      -- Message-ID, List-Id (searched by plain words only)
   content = 'document_view', content_rowid = 'key',
   tokenize = 'cairn');
+-- Every term the documents have had (SearchIndex::prefix_terms; terms of removed documents
+-- stay, and match nothing).
+CREATE TABLE IF NOT EXISTS index_terms(term TEXT PRIMARY KEY) WITHOUT ROWID;
 )sql";
 
 /// What an index of another version is dropped with.
@@ -38,6 +41,7 @@ inline constexpr const char* DropIndexSchema = R"sql(
 DROP TABLE IF EXISTS documents;
 DROP VIEW IF EXISTS document_view;
 DROP TABLE IF EXISTS document_texts;
+DROP TABLE IF EXISTS index_terms;
 )sql";
 
 /// Column names in schema order, as the query compiler uses them.

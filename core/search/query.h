@@ -3,6 +3,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -96,21 +98,34 @@ struct CompiledQuery {
     bool driving_dated = false;
     std::optional<std::int64_t> driving_date_from;
     std::optional<std::int64_t> driving_date_until;
-    /// Some term is a prefix (`init*`). FTS5 expands a prefix over the whole index for every
-    /// MATCH it evaluates, so per-hit lookups (snippets) are better done in one statement.
+    /// Some term is a prefix (`init*`) left to FTS5, which expands it over the whole index for
+    /// every MATCH it evaluates, whatever the rowid range: per-hit lookups (snippets) are better
+    /// done in one statement, and a count in slices pays the expansion once per slice.
     bool has_prefix_terms = false;
+    /// How many terms the query's prefixes became (QueryOptions::prefix_expansions). A MATCH
+    /// starts a reader in every index segment for each of them, which per-hit lookups would pay
+    /// once per hit, and a count in slices once per slice.
+    std::size_t expanded_prefix_terms = 0;
 };
 
 struct QueryOptions {
     /// Relative dates ("today" is not in the language yet) and 2-digit years need no clock; this
     /// only fixes the time zone for YYYY, YYYY-MM and YYYY-MM-DD: days begin at 00:00 UTC.
     int utc_offset_minutes = 0;
+    /// For prefix terms, by their text without the `*` ("init" for `init*`): the index's terms
+    /// that begin with it, which the MATCH then names instead of the prefix (SearchIndex says
+    /// why). A prefix not listed here is left to FTS5.
+    std::map<std::string, std::vector<std::string>, std::less<>> prefix_expansions;
 };
 
 /// Parses and compiles a query. An empty query (or only spaces) matches everything (condition
 /// "1"). The full-text parts of the condition, one MATCH for each largest purely full-text part
 /// of the query, need the index opened as `documents` on the connection; every ? is bound.
 /// Thread-safe; no limits beyond those above; never throws except std::bad_alloc.
+/// The texts of QUERY's prefix terms without the `*` (`subject:init*` gives "init"), each once,
+/// for QueryOptions::prefix_expansions; none when the query cannot be read.
+std::vector<std::string> query_prefixes(std::string_view query, const QueryOptions& options = {});
+
 std::variant<CompiledQuery, QuerySyntaxError> compile_query(std::string_view query, const QueryOptions& options = {});
 
 // For front ends that build a query from controls (a folder tree, quick filters): what they

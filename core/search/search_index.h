@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 #include <string>
@@ -14,6 +15,7 @@
 #include "core/base/progress.h"
 #include "core/base/result.h"
 #include "core/db/database.h"
+#include "core/db/text_tokenizer.h"
 #include "core/search/query.h"
 
 /// One full-text index per user (index/<user>.db, DESIGN.md §5). Display fields (date, from,
@@ -116,6 +118,18 @@ private:
     Result<std::optional<std::string>> setting(const char* key);
     /// Converts an index of version 2 (rowid = message id) to the date-ordered keys.
     Result<void> convert_from_message_id_keys(ProgressObserver* observer);
+    /// Gives an index of version 3 its term list, from FTS5's own.
+    Result<void> add_terms_from_index(ProgressObserver* observer);
+    /// Adds the terms the recorder collected from the documents written since to index_terms.
+    Result<void> write_recorded_terms();
+    /// The index's terms that begin with PREFIX, for a MATCH to name instead of `PREFIX*`: FTS5
+    /// (3.40) merges the matches of every such term over the whole index before it yields the
+    /// first, however few rows are wanted or whatever the key range, where it reads an OR of
+    /// terms lazily, newest first. Nothing when FTS5 should expand it: a prefix of more than one
+    /// token, or one with more than MaxExpandedPrefixTerms terms.
+    Result<std::optional<std::vector<std::string>>> prefix_terms(std::string_view prefix);
+    /// QUERY compiled, with its prefixes expanded where prefix_terms says so.
+    Result<CompiledQuery> compile(const std::string& query);
     /// A key for a new document: its document_key, or the next free one below it.
     Result<std::int64_t> free_document_key(std::optional<std::int64_t> date, std::int64_t message_id);
     /// Writes the documents held back by add, in key order.
@@ -136,13 +150,17 @@ private:
     /// keys, in the same order.
     Result<void> add_snippets(const CompiledQuery& compiled, std::vector<SearchHit>& hits,
                               const std::vector<std::int64_t>& keys);
-    SearchIndex(db::Database database, std::string user) : m_database(std::move(database)), m_user(std::move(user)) {}
+    SearchIndex(std::unique_ptr<db::TokenRecorder> recorder, db::Database database, std::string user)
+        : m_recorder(std::move(recorder)), m_database(std::move(database)), m_user(std::move(user)) {}
+    /// The tokenizer of m_database gives it the tokens of documents written (write_document);
+    /// declared before m_database, so destroyed after it.
+    std::unique_ptr<db::TokenRecorder> m_recorder;
     db::Database m_database;
     std::string m_user;
     bool m_sole_user = false;  ///< the archive has no other user: no placement test needed
     std::chrono::microseconds m_parallel_count_after{6000};
     // Declared after m_database, so destroyed before it.
-    std::optional<db::Statement> m_contains, m_key_taken, m_insert_text, m_insert_document;
+    std::optional<db::Statement> m_contains, m_key_taken, m_insert_text, m_insert_document, m_insert_term;
     /// Documents added in this transaction, by key, written in key order when it commits (or
     /// before a read). FTS5 buffers a transaction's words only while rowids ascend, and writes
     /// out its buffer at every step back: an import's dates jump back and forth, so written as

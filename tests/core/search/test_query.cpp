@@ -78,6 +78,36 @@ TEST_CASE("words, phrases and prefixes become quoted FTS5 strings") {
     CHECK(compiled("alice").relevance_match == "\"alice\"");
 }
 
+TEST_CASE("a prefix the index expanded is searched as its terms, in groups FTS5 does not flatten") {
+    CHECK(query_prefixes("init* subject:\"dev tre\"* init* -foo* plain") ==
+          std::vector<std::string>{"init", "dev tre", "foo"});
+    CHECK(query_prefixes("(unclosed init*").empty());
+
+    QueryOptions options;
+    options.prefix_expansions["init"] = {"init", "initial"};
+    options.prefix_expansions["ma"] = {"max"};
+    CompiledQuery few = compiled("init* ma*", options);
+    CHECK(few.driving_match == "(\"init\" OR \"initial\") AND \"max\"");
+    CHECK(few.expanded_prefix_terms == 3);
+    CHECK_FALSE(few.has_prefix_terms);
+
+    // Eleven terms: groups of four (the square root, rounded up), each closed by NOT "".
+    std::vector<std::string> terms;
+    for (char letter = 'a'; letter <= 'k'; ++letter)
+        terms.push_back(std::string("pre") + letter);
+    options.prefix_expansions["pre"] = terms;
+    CompiledQuery many = compiled("subject:pre* -budg*", options);
+    CHECK(many.driving_match ==
+          "({subject} : (((\"prea\" OR \"preb\" OR \"prec\" OR \"pred\") NOT \"\") OR "
+          "((\"pree\" OR \"pref\" OR \"preg\" OR \"preh\") NOT \"\") OR "
+          "((\"prei\" OR \"prej\" OR \"prek\") NOT \"\"))) NOT \"budg\" *");
+    CHECK(many.expanded_prefix_terms == 11);
+    CHECK(many.has_prefix_terms);  // budg* is left to FTS5
+    // A prefix the index has no term for stays a prefix (it matches nothing either way).
+    options.prefix_expansions["none"] = {};
+    CHECK(compiled("none*", options).driving_match == "\"none\" *");
+}
+
 TEST_CASE("punctuation inside a word stays part of the word the user typed") {
     CHECK(match_of("alice@example.org") == "\"alice@example.org\"");
     CHECK(match_of("foo-bar") == "\"foo-bar\"");

@@ -6,7 +6,9 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -67,6 +69,18 @@ search::IndexDocument body_document(std::string body) {
     search::IndexDocument document;
     document.body = std::move(body);
     return document;
+}
+
+/// Runs SQL on the closed index file, as another program (or version) would, and checks that
+/// the index now reads as not current.
+void change_index_file(const IndexFixture& fixture, const char* sql) {
+    sqlite3* database = nullptr;
+    REQUIRE(sqlite3_open((fixture.directory.path() / "index/ann.db").c_str(), &database) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(database, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(database);
+    auto read_only = search::SearchIndex::open(fixture.directory.path(), "ann", search::SearchIndex::Mode::ReadOnly);
+    REQUIRE(read_only);
+    CHECK(*read_only->is_current_version() == false);
 }
 
 std::uint64_t count(search::SearchIndex& index, const std::string& query) {
@@ -151,15 +165,7 @@ TEST_CASE("an index of another version is started over when opened for writing, 
         REQUIRE(index.set_catalog_generation(7));
         REQUIRE(index.commit());
     }
-    sqlite3* database = nullptr;
-    REQUIRE(sqlite3_open((fixture.directory.path() / "index/ann.db").c_str(), &database) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(database, "UPDATE index_settings SET value = '1' WHERE key = 'version'", nullptr, nullptr,
-                         nullptr) == SQLITE_OK);
-    sqlite3_close(database);
-
-    auto read_only = search::SearchIndex::open(fixture.directory.path(), "ann", search::SearchIndex::Mode::ReadOnly);
-    REQUIRE(read_only);
-    CHECK(*read_only->is_current_version() == false);
+    change_index_file(fixture, "UPDATE index_settings SET value = '1' WHERE key = 'version'");
 
     auto index = fixture.open();
     CHECK(*index.is_current_version());
@@ -351,6 +357,132 @@ TEST_CASE("a count read in slices on two threads equals the hits of the search")
     }
     CHECK(hits("alpha") == 200);
     CHECK(hits("\"gamma delta\"") == 80);
+}
+
+namespace {
+
+/// The index's recorded terms (index_terms) that begin with PREFIX.
+std::vector<std::string> recorded_terms(const IndexFixture& fixture, const std::string& prefix) {
+    auto database = db::Database::open(fixture.directory.path() / "index/ann.db", db::OpenMode::ReadOnly);
+    REQUIRE(database);
+    auto query = database->prepare("SELECT term FROM index_terms WHERE substr(term, 1, length(?1)) = ?1 ORDER BY term");
+    REQUIRE(query);
+    query->bind(1, prefix);
+    std::vector<std::string> terms;
+    while (*query->step())
+        terms.push_back(query->column_text(0));
+    return terms;
+}
+
+}  // namespace
+
+TEST_CASE("a prefix is searched as the terms the index recorded from its documents") {
+    IndexFixture fixture;
+    // Message id -> body: 40 words beginning with "init" (more than a count reads in one
+    // statement), spread over 200 messages, some in the subject only.
+    std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>> messages;
+    std::map<std::int64_t, std::string> bodies;
+    for (std::int64_t id = 100; id < 300; ++id) {
+        messages.emplace_back(id, id % 11 == 0 ? std::nullopt : std::optional<std::int64_t>(978307200 + id * 86400 * 30));
+        bodies[id] = id % 3 ? "init" + std::to_string(id % 40) + " Résumé" : "other words";
+    }
+    add_catalog_messages(fixture, messages);
+    auto index = fixture.open();
+    REQUIRE(index.begin());
+    for (const auto& [id, date] : messages) {
+        search::IndexDocument document = body_document(bodies[id]);
+        if (id % 7 == 0)
+            document.subject = "initial subject";
+        REQUIRE(index.add(id, date, document));
+    }
+    REQUIRE(index.commit());
+    // Tokens as the tokenizer gives them (folded), from documents only.
+    CHECK(recorded_terms(fixture, "init").size() == 41);  // init0..init39 and initial
+    CHECK(recorded_terms(fixture, "resume") == std::vector<std::string>{"resume"});
+    CHECK(count(index, "neverindexed") == 0);
+    CHECK(count(index, "querywo*") == 0);
+    CHECK(recorded_terms(fixture, "neverindexed").empty());
+    CHECK(recorded_terms(fixture, "querywo").empty());
+
+    auto expected = [&](auto predicate) {
+        std::vector<std::int64_t> ids;
+        for (const auto& [id, date] : messages)
+            if (predicate(id))
+                ids.push_back(id);
+        return ids;
+    };
+    auto check = [&](const std::string& query, const std::vector<std::int64_t>& ids) {
+        CAPTURE(query);
+        for (auto threshold : {std::chrono::hours(1), std::chrono::hours(0)}) {
+            index.set_parallel_count_after(threshold);
+            CHECK(count(index, query) == ids.size());
+        }
+        search::SearchRequest request;
+        request.query = query;
+        request.limit = 1000;
+        auto hits = index.search(request);
+        REQUIRE(hits);
+        std::vector<std::int64_t> found;
+        for (const auto& hit : *hits) {
+            found.push_back(hit.message_id);
+            CHECK(hit.snippet.find('\x02') != std::string::npos);
+        }
+        std::sort(found.begin(), found.end());
+        CHECK(found == ids);
+    };
+    check("init*", expected([](std::int64_t id) { return id % 3 != 0 || id % 7 == 0; }));
+    check("INIT1*", expected([](std::int64_t id) { return id % 3 != 0 && std::to_string(id % 40).starts_with("1"); }));
+    check("subject:init*", expected([](std::int64_t id) { return id % 7 == 0; }));
+    check("body:init* -init2*", expected([](std::int64_t id) { return id % 3 != 0 && id % 40 / 10 != 2 && id % 40 != 2; }));
+    check("résu*", expected([](std::int64_t id) { return id % 3 != 0; }));
+    check("init* date:2010..2012", expected([](std::int64_t id) {
+        const std::int64_t date = 978307200 + id * 86400 * 30;
+        return id % 11 != 0 && date >= 1262304000 && date < 1356998400 && (id % 3 != 0 || id % 7 == 0);
+    }));
+
+    // Removed documents' terms stay recorded and match nothing; new documents' terms are
+    // searchable inside the transaction that adds them.
+    REQUIRE(index.begin());
+    for (std::int64_t id = 100; id < 300; ++id)
+        if (id % 40 == 39 && id % 3 != 0)
+            REQUIRE(index.remove(id));
+    REQUIRE(index.add(100, messages.front().second, body_document("initnew")));
+    CHECK(count(index, "initn*") == 1);
+    REQUIRE(index.commit());
+    CHECK(recorded_terms(fixture, "init39").size() == 1);
+    check("init39*", {});
+    check("initn*", {100});
+
+    // A prefix of more terms than are worth naming (600) is left to FTS5, with the same result.
+    REQUIRE(index.begin());
+    std::string many;
+    for (int word = 0; word < 600; ++word)
+        many += " zz" + std::to_string(1000 + word);
+    REQUIRE(index.add(101, messages[1].second, body_document(many)));
+    REQUIRE(index.commit());
+    check("zz*", {101});
+    check("zz10*", {101});
+}
+
+TEST_CASE("an index of version 3 gets its term list from FTS5's own") {
+    IndexFixture fixture;
+    {
+        auto index = fixture.open();
+        REQUIRE(index.begin());
+        REQUIRE(index.add(1, 100, body_document("initial words")));
+        REQUIRE(index.add(2, 200, body_document("initrd image")));
+        REQUIRE(index.set_catalog_generation(5));
+        REQUIRE(index.commit());
+    }
+    change_index_file(fixture, "DROP TABLE index_terms; UPDATE index_settings SET value = '3' WHERE key = 'version'");
+
+    auto index = fixture.open();
+    CHECK(*index.is_current_version());
+    CHECK(*index.document_count() == 2);
+    CHECK(*index.catalog_generation() == 5);
+    CHECK(recorded_terms(fixture, "") == std::vector<std::string>{"image", "initial", "initrd", "words"});
+    CHECK(count(index, "init*") == 2);
+    CHECK(page_ids(index, "initi*") == std::vector<std::int64_t>{1});
 }
 
 TEST_CASE("an index of version 2 (keyed by message id) is converted in place, keeping its texts") {
