@@ -134,6 +134,8 @@ Result<std::int64_t> read_catalog_generation(db::Database& database) {
 /// (SearchIndex::count_in_slices). Each slice costs FTS5 a new start in every segment (about a
 /// millisecond at a million messages): few slices, still enough to share among two threads.
 constexpr std::int64_t CountSlices = 8;
+/// Before them, the newest this-many-th of the dated keys is counted alone, to tell.
+constexpr std::int64_t ProbeShare = 32;
 /// From this many terms of expanded prefixes on, a count is read in two halves at once
 /// (SearchIndex::count_in_slices).
 constexpr std::size_t ManyMatchTerms = 16;
@@ -654,16 +656,22 @@ Result<std::uint64_t> SearchIndex::count_in_slices(const CompiledQuery& compiled
     const DocumentKeyRange dated{bounds.column_int(2), highest + 1};
 
     // A MATCH of many terms (an expanded prefix) starts a reader per term in every segment at
-    // each slice: 10 ms for init*'s 163 terms at a million messages, more than its newest slice
-    // would tell. Such a count goes in two halves, one per thread, from the start.
+    // each slice: 10 ms for init*'s 163 terms at a million messages, more than a probe would
+    // tell. Such a count goes in two halves, one per thread, from the start. Any other count
+    // reads the newest 32nd of the dates first, alone: it tells whether the rest is worth a
+    // second thread, and is a small share of the work done on one thread only.
     const bool many_terms = compiled.expanded_prefix_terms >= ManyMatchTerms;
-    const std::int64_t slice_count = many_terms ? 2 : CountSlices;
-
+    std::vector<DocumentKeyRange> slices;
+    std::int64_t rest_end = dated.end;
+    if (!many_terms) {
+        rest_end = dated.end - std::max<std::int64_t>(1, (dated.end - dated.first) / ProbeShare);
+        slices.push_back({rest_end, dated.end});
+    }
     // Newest first, as many documents as the dates spread them; the undated ones last (with
     // many terms, in the older half).
-    std::vector<DocumentKeyRange> slices;
-    const std::int64_t width = (dated.end - dated.first + slice_count - 1) / slice_count;
-    for (std::int64_t end = dated.end; end > dated.first; end -= width)
+    const std::int64_t slice_count = many_terms ? 2 : CountSlices;
+    const std::int64_t width = (rest_end - dated.first + slice_count - 1) / slice_count;
+    for (std::int64_t end = rest_end; end > dated.first; end -= width)
         slices.push_back({std::max(dated.first, end - width), end});
     if (lowest < dated.first) {
         if (many_terms)

@@ -109,9 +109,10 @@ public:
     Result<std::uint64_t> count(const std::string& query);
 
     const std::string& user() const { return m_user; }
-    /// A count driven by full text takes a second thread when its newest eighth took at least
-    /// this long (the whole will take about eight times as long). Below that, slicing and a second
-    /// connection cost more than they save (measured at a million messages). Tests set zero.
+    /// A count driven by full text takes a second thread when the newest 32nd of its dates took
+    /// at least this long (the whole will take about 32 times as long). Below that, slicing and a
+    /// second connection cost more than they save (measured at a million messages). Tests set
+    /// zero.
     void set_parallel_count_after(std::chrono::microseconds threshold) { m_parallel_count_after = threshold; }
 
 private:
@@ -158,7 +159,7 @@ private:
     db::Database m_database;
     std::string m_user;
     bool m_sole_user = false;  ///< the archive has no other user: no placement test needed
-    std::chrono::microseconds m_parallel_count_after{6000};
+    std::chrono::microseconds m_parallel_count_after{1500};
     // Declared after m_database, so destroyed before it.
     std::optional<db::Statement> m_contains, m_key_taken, m_insert_text, m_insert_document, m_insert_term;
     /// Documents added in this transaction, by key, written in key order when it commits (or
