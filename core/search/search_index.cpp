@@ -108,6 +108,25 @@ Result<db::Database> open_connection(const std::filesystem::path& path, db::Open
     return database;
 }
 
+/// The index columns in schema order, comma-separated, for statements that copy whole documents.
+const std::string& columns() {
+    static const std::string names = [] {
+        std::string joined;
+        for (const char* name : IndexColumns)
+            joined += (joined.empty() ? "" : ", ") + std::string(name);
+        return joined;
+    }();
+    return names;
+}
+
+/// ", ?" for each index column.
+std::string column_parameters() {
+    std::string parameters;
+    for (std::size_t column = 0; column < std::size(IndexColumns); ++column)
+        parameters += ", ?";
+    return parameters;
+}
+
 /// A setting of the index (index_settings); nothing when unset, or before the table exists.
 Result<std::optional<std::string>> read_setting(db::Database& database, const char* key) {
     auto exists = CAIRN_TRY(
@@ -383,13 +402,11 @@ Result<void> SearchIndex::convert_from_message_id_keys(ProgressObserver* observe
         }
         std::sort(keyed.begin(), keyed.end());
         auto copy = CAIRN_TRY(m_database.prepare(
-            "INSERT INTO document_texts(key, message_id, sender, recipients, cc, bcc, subject, body, attachment, "
-            "filename, headers) SELECT ?, id, sender, recipients, cc, bcc, subject, body, attachment, filename, "
-            "headers FROM old_document_texts WHERE id = ?"));
+            "INSERT INTO document_texts(key, message_id, " + columns() + ") SELECT ?, id, " + columns() +
+            " FROM old_document_texts WHERE id = ?"));
         auto tokenize = CAIRN_TRY(m_database.prepare(
-            "INSERT INTO documents(rowid, sender, recipients, cc, bcc, subject, body, attachment, filename, headers) "
-            "SELECT key, sender, recipients, cc, bcc, subject, body, attachment, filename, headers "
-            "FROM document_view WHERE key = ?"));
+            "INSERT INTO documents(rowid, " + columns() + ") SELECT key, " + columns() +
+            " FROM document_view WHERE key = ?"));
         for (const auto& [key, message_id] : keyed) {
             copy.bind(1, key).bind(2, message_id);
             CAIRN_TRY_VOID(copy.run());
@@ -538,19 +555,20 @@ Result<void> SearchIndex::write_pending() {
 Result<void> SearchIndex::write_document(std::int64_t key, std::int64_t message_id, const IndexDocument& document) {
     // The text goes in compressed; the index gets it as it is (FTS5 reads the stored text back
     // through document_view only for snippets and deletes).
-    const std::string* columns[] = {&document.sender, &document.recipients, &document.cc,
-                                    &document.bcc,    &document.subject,    &document.body,
-                                    &document.attachment, &document.filename, &document.headers};
-    db::Statement& text = CAIRN_TRY(cached(
-        m_insert_text, "INSERT INTO document_texts(key, message_id, sender, recipients, cc, bcc, subject, body, "
-                       "attachment, filename, headers) VALUES(?,?,?,?,?,?,?,?,?,?,?)"));
-    db::Statement& index = CAIRN_TRY(cached(
-        m_insert_document, "INSERT INTO documents(rowid, sender, recipients, cc, bcc, subject, body, attachment, "
-                           "filename, headers) VALUES(?,?,?,?,?,?,?,?,?,?)"));
+    const std::string* texts[] = {&document.sender,  &document.recipients, &document.cc,
+                                  &document.bcc,     &document.subject,    &document.body,
+                                  &document.attachment, &document.filename, &document.headers};
+    static_assert(std::extent_v<decltype(texts)> == std::size(IndexColumns), "one text per index column, in order");
+    static const std::string insert_text =
+        "INSERT INTO document_texts(key, message_id, " + columns() + ") VALUES(?, ?" + column_parameters() + ")";
+    static const std::string insert_document =
+        "INSERT INTO documents(rowid, " + columns() + ") VALUES(?" + column_parameters() + ")";
+    db::Statement& text = CAIRN_TRY(cached(m_insert_text, insert_text));
+    db::Statement& index = CAIRN_TRY(cached(m_insert_document, insert_document));
     text.bind(1, key).bind(2, message_id);
     index.bind(1, key);
     int parameter = 0;
-    for (const std::string* column : columns) {
+    for (const std::string* column : texts) {
         db::bind_packed_text(text, parameter + 3, db::pack_text(*column));
         index.bind(parameter + 2, std::string_view(*column));
         ++parameter;
@@ -570,9 +588,8 @@ Result<void> SearchIndex::remove(std::int64_t message_id) {
     }
     // An index over external content forgets a row only when told its old text.
     auto forget = CAIRN_TRY(m_database.prepare(
-        "INSERT INTO documents(documents, rowid, sender, recipients, cc, bcc, subject, body, attachment, filename, "
-        "headers) SELECT 'delete', key, sender, recipients, cc, bcc, subject, body, attachment, filename, headers "
-        "FROM document_view WHERE key = (SELECT key FROM document_texts WHERE message_id = ?)"));
+        "INSERT INTO documents(documents, rowid, " + columns() + ") SELECT 'delete', key, " + columns() +
+        " FROM document_view WHERE key = (SELECT key FROM document_texts WHERE message_id = ?)"));
     forget.bind(1, message_id);
     CAIRN_TRY_VOID(forget.run());
     auto text = CAIRN_TRY(m_database.prepare("DELETE FROM document_texts WHERE message_id = ?"));
