@@ -27,10 +27,11 @@ constexpr int IndexVersion = 4;
 constexpr int TermlessVersion = 3;
 constexpr int MessageIdKeyedVersion = 2;
 
-// A prefix with more terms than this is left to FTS5: each term costs the MATCH a reader in
-// every segment of the index (about 70 us at a million messages), so past a few hundred, the
+// At most this many terms of a query's prefixes are named in its MATCH (the prefixes with the
+// fewest first); the other prefixes are left to FTS5. Each term costs the MATCH a reader in
+// every segment of the index (about 60 us at a million messages): past a few hundred, the
 // readers cost more than FTS5's own expansion.
-constexpr std::size_t MaxExpandedPrefixTerms = 512;
+constexpr std::size_t MaxExpandedTerms = 512;
 
 constexpr const char* SettingsSchema =
     "CREATE TABLE IF NOT EXISTS index_settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);";
@@ -359,6 +360,11 @@ Result<SearchIndex> SearchIndex::open(const std::filesystem::path& archive, cons
             CAIRN_TRY_VOID(index.m_database.execute("DELETE FROM index_settings WHERE key = 'catalog_generation'"));
         }
     }
+    {
+        auto term_list = CAIRN_TRY(
+            index.m_database.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'index_terms'"));
+        index.m_has_term_list = CAIRN_TRY(term_list.step());
+    }
     return index;
 }
 
@@ -416,8 +422,11 @@ Result<void> SearchIndex::convert_from_message_id_keys(ProgressObserver* observe
             m_recorder->set_recording(false);
             CAIRN_TRY_VOID(tokenized);
             ++progress.done;
-            if (observer && progress.done % 1000 == 0)
-                observer->update(progress);
+            if (progress.done % 1000 == 0) {
+                CAIRN_TRY_VOID(write_recorded_terms());  // the recorder's memory stays bounded
+                if (observer)
+                    observer->update(progress);
+            }
         }
         CAIRN_TRY_VOID(write_recorded_terms());
         CAIRN_TRY_VOID(m_database.execute("DROP TABLE old_document_texts"));
@@ -460,16 +469,28 @@ Result<void> SearchIndex::add_terms_from_index(ProgressObserver* observer) {
 Result<void> SearchIndex::write_recorded_terms() {
     if (m_recorder->size() == 0)
         return {};
-    db::Statement& insert = CAIRN_TRY(cached(m_insert_term, "INSERT OR IGNORE INTO index_terms(term) VALUES(?)"));
-    for (const std::string& term : m_recorder->take_sorted()) {
-        insert.reset();
-        insert.bind(1, term);
-        CAIRN_TRY_VOID(insert.run());
-    }
-    return {};
+    std::vector<std::string> terms = m_recorder->take_sorted();
+    auto inserted = [&]() -> Result<void> {
+        db::Statement& insert = CAIRN_TRY(cached(m_insert_term, "INSERT OR IGNORE INTO index_terms(term) VALUES(?)"));
+        for (const std::string& term : terms) {
+            insert.reset();
+            insert.bind(1, term);
+            CAIRN_TRY_VOID(insert.run());
+        }
+        return {};
+    }();
+    // Kept for the next try: a document whose terms are not listed would be missed by prefixes.
+    if (!inserted)
+        for (const std::string& term : terms)
+            m_recorder->record(term);
+    return inserted;
 }
 
 Result<std::optional<std::vector<std::string>>> SearchIndex::prefix_terms(std::string_view prefix) {
+    // An index of version 3 searched read-only (the desktop does while another program holds
+    // the writer lock) has no term list yet.
+    if (!m_has_term_list)
+        return std::optional<std::vector<std::string>>();
     const std::vector<std::string> tokens = db::tokenize_for_search(prefix);
     // A prefix of several words (`"device tre"*`) is a phrase's last word: FTS5's to expand.
     if (tokens.size() != 1)
@@ -478,12 +499,12 @@ Result<std::optional<std::vector<std::string>>> SearchIndex::prefix_terms(std::s
     std::string after = tokens.front();
     after.back() = static_cast<char>(static_cast<unsigned char>(after.back()) + 1);
     auto query = CAIRN_TRY(m_database.prepare("SELECT term FROM index_terms WHERE term >= ? AND term < ? LIMIT ?"));
-    query.bind(1, tokens.front()).bind(2, after).bind(3, static_cast<std::int64_t>(MaxExpandedPrefixTerms + 1));
+    query.bind(1, tokens.front()).bind(2, after).bind(3, static_cast<std::int64_t>(MaxExpandedTerms + 1));
     std::vector<std::string> terms;
     while (CAIRN_TRY(query.step())) {
         std::string term = query.column_text(0);
         // A term that the tokenizer would not read back as itself cannot be named in a MATCH.
-        if (terms.size() == MaxExpandedPrefixTerms || db::tokenize_for_search(term) != std::vector<std::string>{term})
+        if (terms.size() == MaxExpandedTerms || db::tokenize_for_search(term) != std::vector<std::string>{term})
             return std::optional<std::vector<std::string>>();
         terms.push_back(std::move(term));
     }
@@ -491,10 +512,20 @@ Result<std::optional<std::vector<std::string>>> SearchIndex::prefix_terms(std::s
 }
 
 Result<CompiledQuery> SearchIndex::compile(const std::string& query) {
-    QueryOptions options;
+    std::vector<std::pair<std::string, std::vector<std::string>>> expansions;
     for (const std::string& prefix : query_prefixes(query))
         if (auto terms = CAIRN_TRY(prefix_terms(prefix)))
-            options.prefix_expansions.emplace(prefix, std::move(*terms));
+            expansions.emplace_back(prefix, std::move(*terms));
+    std::stable_sort(expansions.begin(), expansions.end(),
+                     [](const auto& left, const auto& right) { return left.second.size() < right.second.size(); });
+    QueryOptions options;
+    std::size_t named = 0;
+    for (auto& [prefix, terms] : expansions) {
+        if (named + terms.size() > MaxExpandedTerms)
+            break;
+        named += terms.size();
+        options.prefix_expansions.emplace(std::move(prefix), std::move(terms));
+    }
     return compile_query_or_error(query, options);
 }
 

@@ -127,9 +127,10 @@ private:
     /// (3.40) merges the matches of every such term over the whole index before it yields the
     /// first, however few rows are wanted or whatever the key range, where it reads an OR of
     /// terms lazily, newest first. Nothing when FTS5 should expand it: a prefix of more than one
-    /// token, or one with more than MaxExpandedPrefixTerms terms.
+    /// token, or one with more than MaxExpandedTerms terms.
     Result<std::optional<std::vector<std::string>>> prefix_terms(std::string_view prefix);
-    /// QUERY compiled, with its prefixes expanded where prefix_terms says so.
+    /// QUERY compiled, with its prefixes expanded where prefix_terms says so, up to
+    /// MaxExpandedTerms terms in all.
     Result<CompiledQuery> compile(const std::string& query);
     /// A key for a new document: its document_key, or the next free one below it.
     Result<std::int64_t> free_document_key(std::optional<std::int64_t> date, std::int64_t message_id);
@@ -159,6 +160,7 @@ private:
     db::Database m_database;
     std::string m_user;
     bool m_sole_user = false;  ///< the archive has no other user: no placement test needed
+    bool m_has_term_list = false;  ///< index_terms exists (not in a version 3 index opened read-only)
     std::chrono::microseconds m_parallel_count_after{1500};
     // Declared after m_database, so destroyed before it.
     std::optional<db::Statement> m_contains, m_key_taken, m_insert_text, m_insert_document, m_insert_term;
