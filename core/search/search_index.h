@@ -110,10 +110,14 @@ public:
 
     const std::string& user() const { return m_user; }
     /// A count driven by full text takes a second thread when the newest 32nd of its dates took
-    /// at least this long (the whole will take about 32 times as long). Below that, slicing and a
-    /// second connection cost more than they save (measured at a million messages). Tests set
-    /// zero.
-    void set_parallel_count_after(std::chrono::microseconds threshold) { m_parallel_count_after = threshold; }
+    /// at least THRESHOLD (the whole will take about 32 times as long) and found at least MATCHES
+    /// (so that slices, which FTS5 reads on to the next match past their ends, end soon after).
+    /// Below that, slicing and a second connection cost more than they save (measured at a
+    /// million messages). Tests set zero and zero.
+    void set_parallel_count_after(std::chrono::microseconds threshold, std::uint64_t matches) {
+        m_parallel_count_after = threshold;
+        m_parallel_count_matches = matches;
+    }
 
 private:
     Result<std::optional<std::string>> setting(const char* key);
@@ -162,6 +166,7 @@ private:
     bool m_sole_user = false;  ///< the archive has no other user: no placement test needed
     bool m_has_term_list = false;  ///< index_terms exists (not in a version 3 index opened read-only)
     std::chrono::microseconds m_parallel_count_after{1500};
+    std::uint64_t m_parallel_count_matches = 64;
     // Declared after m_database, so destroyed before it.
     std::optional<db::Statement> m_contains, m_key_taken, m_insert_text, m_insert_document, m_insert_term;
     /// Documents added in this transaction, by key, written in key order when it commits (or

@@ -350,9 +350,9 @@ TEST_CASE("a count read in slices on two threads equals the hits of the search")
                               "zeta", "alpha larger:5"}) {
         CAPTURE(query);
         const std::uint64_t expected = hits(query);
-        index.set_parallel_count_after(std::chrono::microseconds(0));  // always on two threads
+        index.set_parallel_count_after(std::chrono::microseconds(0), 0);  // always on two threads
         CHECK(count(index, query) == expected);
-        index.set_parallel_count_after(std::chrono::hours(1));  // the newest slice, then the rest
+        index.set_parallel_count_after(std::chrono::hours(1), 0);  // the newest slice, then the rest
         CHECK(count(index, query) == expected);
     }
     CHECK(hits("alpha") == 200);
@@ -414,7 +414,7 @@ TEST_CASE("a prefix is searched as the terms the index recorded from its documen
     auto check = [&](const std::string& query, const std::vector<std::int64_t>& ids) {
         CAPTURE(query);
         for (auto threshold : {std::chrono::hours(1), std::chrono::hours(0)}) {
-            index.set_parallel_count_after(threshold);
+            index.set_parallel_count_after(threshold, 0);
             CHECK(count(index, query) == ids.size());
         }
         search::SearchRequest request;
