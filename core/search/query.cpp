@@ -158,6 +158,8 @@ public:
         }
         const MatchExpression* whole = expression_of(root);
         compiled.condition_is_relevance_match = whole != nullptr && whole->text == compiled.relevance_match;
+        compiled.condition_has_match = compiled.condition.find(MatchCondition) != std::string::npos;
+        compiled.residual_has_match = compiled.residual_condition.find(MatchCondition) != std::string::npos;
         compiled.has_prefix_terms = has_unexpanded_prefix(root);
         compiled.expanded_prefix_terms = expanded_terms(root);
         return compiled;

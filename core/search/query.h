@@ -90,6 +90,11 @@ struct CompiledQuery {
     std::string residual_condition = "1";
     std::vector<SqlValue> residual_parameters;
     bool residual_uses_folder = false;
+    /// The condition, and the residual, test full text in a MATCH subquery (a negated word
+    /// beside catalog conditions, text under an OR with them): a pass over the whole index,
+    /// which a bounded count of candidates would pay once more.
+    bool condition_has_match = false;
+    bool residual_has_match = false;
     /// The date conditions of that top-level AND, left out of residual_condition: the index
     /// keys its documents by date (core/search/document_key.h), so it tests them as a range of
     /// keys, which FTS5 applies while it reads the matches. `driving_dated` says there is at

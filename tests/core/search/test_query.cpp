@@ -108,6 +108,17 @@ TEST_CASE("a prefix the index expanded is searched as its terms, in groups FTS5 
     CHECK(compiled("none*", options).driving_match == "\"none\" *");
 }
 
+TEST_CASE("the compiled query says where full text is tested in a MATCH subquery") {
+    CompiledQuery negated = compiled("folder:Inbox -word");
+    CHECK(negated.driving_match.empty());
+    CHECK(negated.condition_has_match);
+    CompiledQuery driven = compiled("word folder:Inbox -other");
+    CHECK(driven.condition_has_match);
+    CHECK_FALSE(driven.residual_has_match);  // both words are in the driving MATCH
+    CHECK(compiled("word folder:Inbox (other OR larger:1M)").residual_has_match);
+    CHECK_FALSE(compiled("folder:Inbox larger:1M").condition_has_match);
+}
+
 TEST_CASE("punctuation inside a word stays part of the word the user typed") {
     CHECK(match_of("alice@example.org") == "\"alice@example.org\"");
     CHECK(match_of("foo-bar") == "\"foo-bar\"");
