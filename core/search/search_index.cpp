@@ -109,6 +109,12 @@ Result<db::Database> open_connection(const std::filesystem::path& path, db::Open
     return database;
 }
 
+/// Records that the index is of this version (its tokens, columns and tables).
+Result<void> write_current_version(db::Database& database) {
+    return database.execute(
+        fmt::format("INSERT OR REPLACE INTO index_settings(key, value) VALUES('version', '{}')", IndexVersion));
+}
+
 /// The index columns in schema order, comma-separated, for statements that copy whole documents.
 const std::string& columns() {
     static const std::string names = [] {
@@ -354,8 +360,7 @@ Result<SearchIndex> SearchIndex::open(const std::filesystem::path& archive, cons
             // Another version's tokens would give silently wrong results: start this index over.
             CAIRN_TRY_VOID(index.m_database.execute(DropIndexSchema));
             CAIRN_TRY_VOID(index.m_database.execute(IndexSchema));
-            CAIRN_TRY_VOID(index.m_database.execute(fmt::format(
-                "INSERT OR REPLACE INTO index_settings(key, value) VALUES('version', '{}')", IndexVersion)));
+            CAIRN_TRY_VOID(write_current_version(index.m_database));
             // Empty now: complete for no generation of the catalog.
             CAIRN_TRY_VOID(index.m_database.execute("DELETE FROM index_settings WHERE key = 'catalog_generation'"));
         }
@@ -430,8 +435,7 @@ Result<void> SearchIndex::convert_from_message_id_keys(ProgressObserver* observe
         }
         CAIRN_TRY_VOID(write_recorded_terms());
         CAIRN_TRY_VOID(m_database.execute("DROP TABLE old_document_texts"));
-        CAIRN_TRY_VOID(m_database.execute(fmt::format(
-            "INSERT OR REPLACE INTO index_settings(key, value) VALUES('version', '{}')", IndexVersion)));
+        CAIRN_TRY_VOID(write_current_version(m_database));
         CAIRN_TRY_VOID(m_database.execute("COMMIT"));
         if (observer)
             observer->finish(progress);
@@ -446,21 +450,14 @@ Result<void> SearchIndex::add_terms_from_index(ProgressObserver* observer) {
     progress.current = "list the terms of the search index of " + m_user;
     if (observer)
         observer->update(progress);
-    CAIRN_TRY_VOID(m_database.execute("BEGIN IMMEDIATE"));
-    auto added = [&]() -> Result<void> {
-        CAIRN_TRY_VOID(m_database.execute(IndexSchema));
-        CAIRN_TRY_VOID(m_database.execute(
-            "CREATE VIRTUAL TABLE temp.index_vocabulary USING fts5vocab(main, documents, 'row');"
-            "INSERT OR IGNORE INTO index_terms(term) SELECT term FROM temp.index_vocabulary;"
-            "DROP TABLE temp.index_vocabulary;"));
-        CAIRN_TRY_VOID(m_database.execute(fmt::format(
-            "INSERT OR REPLACE INTO index_settings(key, value) VALUES('version', '{}')", IndexVersion)));
-        return m_database.execute("COMMIT");
-    }();
-    if (!added) {
-        (void)m_database.execute("ROLLBACK");
-        return added;
-    }
+    auto transaction = CAIRN_TRY(db::Transaction::begin(m_database));
+    CAIRN_TRY_VOID(m_database.execute(IndexSchema));
+    CAIRN_TRY_VOID(m_database.execute(
+        "CREATE VIRTUAL TABLE temp.index_vocabulary USING fts5vocab(main, documents, 'row');"
+        "INSERT OR IGNORE INTO index_terms(term) SELECT term FROM temp.index_vocabulary;"
+        "DROP TABLE temp.index_vocabulary;"));
+    CAIRN_TRY_VOID(write_current_version(m_database));
+    CAIRN_TRY_VOID(transaction.commit());
     if (observer)
         observer->finish(progress);
     return {};
